@@ -1,0 +1,106 @@
+/** An in-memory Store for unit tests and benchmarks; never what `npm start` or deploy uses. */
+import type { DayAggregate } from '../../../shared/aggregate.ts';
+import type { Day } from '../../../shared/dates.ts';
+import type {
+  DeleteResult,
+  InstallRecord,
+  SaveResult,
+  Store,
+  StoredEvent,
+} from './types.ts';
+
+/** Builds a Store that keeps everything in maps; `failing` makes every call reject. */
+export class MemoryStore implements Store {
+  readonly events = new Map<string, StoredEvent>();
+  readonly installs = new Map<string, InstallRecord>();
+  readonly days = new Map<Day, DayAggregate>();
+  /** When set, every operation rejects with this error (a store outage). */
+  failWith: Error | undefined;
+
+  private check(): void {
+    if (this.failWith) throw this.failWith;
+  }
+
+  async saveEvents(events: StoredEvent[]): Promise<SaveResult> {
+    this.check();
+    let created = 0;
+    for (const event of events) {
+      if (this.events.has(event.id)) continue;
+      this.events.set(event.id, structuredClone(event));
+      created += 1;
+    }
+    return { created, duplicates: events.length - created };
+  }
+
+  async readDayEvents(day: Day): Promise<StoredEvent[]> {
+    this.check();
+    return [...this.events.values()].filter((e) => e.day === day).map((e) => structuredClone(e));
+  }
+
+  async readInstalls(ids: string[]): Promise<Map<string, InstallRecord>> {
+    this.check();
+    const found = new Map<string, InstallRecord>();
+    for (const id of ids) {
+      const record = this.installs.get(id);
+      if (record) found.set(id, structuredClone(record));
+    }
+    return found;
+  }
+
+  async readInstallsSeenSince(day: Day): Promise<InstallRecord[]> {
+    this.check();
+    return [...this.installs.values()]
+      .filter((r) => r.lastSeen >= day)
+      .map((r) => structuredClone(r));
+  }
+
+  async writeInstalls(installs: InstallRecord[]): Promise<void> {
+    this.check();
+    for (const record of installs) this.installs.set(record.id, structuredClone(record));
+  }
+
+  async writeDays(days: DayAggregate[]): Promise<void> {
+    this.check();
+    for (const day of days) this.days.set(day.day, structuredClone(day));
+  }
+
+  async readDays(from: Day, to: Day): Promise<DayAggregate[]> {
+    this.check();
+    return [...this.days.values()]
+      .filter((d) => d.day >= from && d.day <= to)
+      .sort((a, b) => a.day.localeCompare(b.day))
+      .map((d) => structuredClone(d));
+  }
+
+  async eraseInstall(install: string): Promise<DeleteResult> {
+    this.check();
+    let events = 0;
+    for (const [id, event] of this.events) {
+      if (event.install === install) {
+        this.events.delete(id);
+        events += 1;
+      }
+    }
+    const installs = this.installs.delete(install) ? 1 : 0;
+    return { events, installs };
+  }
+
+  async purgeExpired(eventsBefore: Day, installsBefore: Day): Promise<DeleteResult> {
+    this.check();
+    let events = 0;
+    let installs = 0;
+    for (const [id, event] of this.events) {
+      if (event.day < eventsBefore) {
+        this.events.delete(id);
+        events += 1;
+      }
+    }
+    for (const [id, record] of this.installs) {
+      if (record.lastSeen < installsBefore) {
+        this.installs.delete(id);
+        installs += 1;
+      }
+    }
+    return { events, installs };
+  }
+}

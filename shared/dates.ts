@@ -1,0 +1,41 @@
+/** UTC day helpers. Every day in homecall is a UTC calendar day written `YYYY-MM-DD`. */
+
+const DAY_MS = 86_400_000;
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A UTC day as `YYYY-MM-DD`. */
+export type Day = string;
+
+/** The UTC day a moment falls on. */
+export function dayOf(time: Date | number): Day {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+/** Whether `value` is a real calendar day in `YYYY-MM-DD` form (2026-02-30 is not). */
+export function isDay(value: string): boolean {
+  if (!DAY_PATTERN.test(value)) return false;
+  const parsed = Date.parse(`${value}T00:00:00Z`);
+  return Number.isFinite(parsed) && dayOf(parsed) === value;
+}
+
+/** Midnight UTC at the start of `day`, in epoch milliseconds. */
+export function startOfDay(day: Day): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+/** The day `n` days after `day` (negative `n` goes back). */
+export function addDays(day: Day, n: number): Day {
+  return dayOf(startOfDay(day) + n * DAY_MS);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: Day, to: Day): number {
+  return Math.round((startOfDay(to) - startOfDay(from)) / DAY_MS);
+}
+
+/** Every day from `from` to `to`, both included, in order. */
+export function dayRange(from: Day, to: Day): Day[] {
+  const days: Day[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
