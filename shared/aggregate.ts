@@ -11,7 +11,9 @@ export const activeInstallsSchema = z
   .strictObject({
     d1: installCount.describe('Distinct installs with any event on the day.'),
     d7: installCount.describe('Distinct installs with any event in the 7 days ending on the day.'),
-    d28: installCount.describe('Distinct installs with any event in the 28 days ending on the day.'),
+    d28: installCount.describe(
+      'Distinct installs with any event in the 28 days ending on the day.',
+    ),
   })
   .describe('Active installs over windows ending on the day.');
 

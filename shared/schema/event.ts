@@ -31,13 +31,17 @@ export const productSchema = z
   .strictObject({
     version: text(64).describe('Version of the software, as the agent reports it.').optional(),
     channel: text(32).describe('Release channel, e.g. stable or nightly.').optional(),
-    installMethod: text(64).describe('How it was installed, e.g. kickstart, docker, deb.').optional(),
+    installMethod: text(64)
+      .describe('How it was installed, e.g. kickstart, docker, deb.')
+      .optional(),
   })
   .describe('The software that reports.');
 
 export const platformSchema = z
   .strictObject({
-    os: text(64).describe('Operating system family or distribution id, e.g. debian, macos.').optional(),
+    os: text(64)
+      .describe('Operating system family or distribution id, e.g. debian, macos.')
+      .optional(),
     osVersion: text(64).describe('Operating system version, e.g. 12.').optional(),
     osLike: text(128).describe('Distributions this one is like, e.g. debian.').optional(),
     kernel: text(64).describe('Kernel name, e.g. Linux.').optional(),
@@ -58,7 +62,9 @@ export const moduleSchema = z
 export const failureSchema = z
   .strictObject({
     code: text(64).describe('Error code, e.g. an installer F-code.').optional(),
-    message: text(2000).describe('Error message; scrubbed and shortened before storage.').optional(),
+    message: text(2000)
+      .describe('Error message; scrubbed and shortened before storage.')
+      .optional(),
     program: text(64).describe('Program that failed.').optional(),
     thread: text(64).describe('Thread that failed.').optional(),
     function: text(128).describe('Function where it failed.').optional(),
@@ -70,7 +76,11 @@ export const failureSchema = z
 
 export const countersSchema = z
   .record(
-    z.string().min(3).max(128).regex(/^[^.\s]+\.[^\s]+$/, 'counter keys are <group>.<value>'),
+    z
+      .string()
+      .min(3)
+      .max(128)
+      .regex(/^[^.\s]+\.[^\s]+$/, 'counter keys are <group>.<value>'),
     count,
   )
   .refine((counters) => Object.keys(counters).length <= 500, 'at most 500 counters')

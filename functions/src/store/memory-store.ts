@@ -1,13 +1,7 @@
 /** An in-memory Store for unit tests and benchmarks; never what `npm start` or deploy uses. */
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
-import type {
-  DeleteResult,
-  InstallRecord,
-  SaveResult,
-  Store,
-  StoredEvent,
-} from './types.ts';
+import type { DeleteResult, InstallRecord, SaveResult, Store, StoredEvent } from './types.ts';
 
 /** Builds a Store that keeps everything in maps; `failing` makes every call reject. */
 export class MemoryStore implements Store {

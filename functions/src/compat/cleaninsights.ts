@@ -1,0 +1,252 @@
+/**
+ * Clean Insights compat adapter, as OpenWISP's `openwisp_utils.metric_collection` uses it.
+ * Pure: no I/O, never throws.
+ *
+ * Wire format (Clean Insights Matomo Proxy): {"idsite": 5, "events": [{"category", "action",
+ * "name", "value", "times", "period_start", "period_end"}, ...]} — one row per fact, all rows of a
+ * request sharing the category ("Install", "Upgrade", "Heartbeat", "Consent Withdrawn"). OpenWISP
+ * sends the action and name through Django's `escape()`, so HTML entities are decoded.
+ * No install id is sent: each category in a request becomes one event without install identity
+ * (a Heartbeat request is one install-day).
+ */
+import { z } from 'zod';
+import { deploymentConfig, type AttributeSpec } from '../../../shared/config.ts';
+import type {
+  AttributeValue,
+  EventType,
+  Module,
+  Platform,
+  Product,
+} from '../../../shared/schema/event.ts';
+import type { AdapterResult, BodyIssue, IncomingEvent } from '../ingest/incoming.ts';
+import {
+  checkJsonShape,
+  compact,
+  distributionId,
+  fieldName,
+  IgnoredFields,
+  text,
+  toAttribute,
+  zodIssues,
+} from './coerce.ts';
+
+const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+const optionalNumber = z.union([z.number(), z.string().max(32), z.null()]).optional();
+
+/** One measurement row. */
+export const cleanInsightsEventSchema = z
+  .looseObject({
+    category: z.string().max(200).describe('Install, Upgrade, Heartbeat or Consent Withdrawn.'),
+    action: z.string().max(200).describe('Module name, "OpenWISP Version", os_version, ...'),
+    name: scalar.optional().describe('The value: a version, an OS string, an install method.'),
+    value: optionalNumber.describe('Always 1 for OpenWISP; not stored.'),
+    times: optionalNumber.describe('Always 1 for OpenWISP; not stored.'),
+    period_start: optionalNumber.describe('Unix time; not used (the server decides the day).'),
+    period_end: optionalNumber.describe('Unix time; not used (the server decides the day).'),
+  })
+  .refine((row) => row.category.trim() !== '', {
+    message: 'category is required',
+    path: ['category'],
+  })
+  .refine((row) => row.action.trim() !== '', { message: 'action is required', path: ['action'] });
+
+/** The body OpenWISP POSTs to `cleaninsights.php`. */
+export const cleanInsightsBodySchema = z
+  .looseObject({
+    idsite: z
+      .union([z.number(), z.string().max(64)])
+      .describe('Matomo site id (5 for OpenWISP); not stored.'),
+    events: z.array(cleanInsightsEventSchema).min(1).max(500),
+  })
+  .describe('Clean Insights measurement body.');
+
+export type CleanInsightsBody = z.infer<typeof cleanInsightsBodySchema>;
+
+const CATEGORY_TYPES: Readonly<Record<string, EventType>> = {
+  install: 'install',
+  upgrade: 'upgrade',
+  heartbeat: 'heartbeat',
+  'consent withdrawn': 'opt_out',
+};
+
+/** Row fields the protocol defines; other keys of a row are reported as ignored. */
+const ROW_FIELDS = new Set([
+  'category',
+  'action',
+  'name',
+  'value',
+  'times',
+  'period_start',
+  'period_end',
+]);
+/** Top-level fields consumed without being stored. */
+const BODY_FIELDS = new Set(['idsite', 'events']);
+/** Python's None, printed, means "no value" in OpenWISP's rows; "unspecified" too for the method. */
+const NONE = ['none'];
+const MODULES_MAX = 100;
+/** OpenWISP sends one category per request; a request yields at most this many events. */
+const CATEGORIES_MAX = 10;
+
+/** Maps a Clean Insights body to one event per category it reports. */
+export function mapCleanInsightsBody(
+  body: unknown,
+  attributes: Record<string, AttributeSpec> = deploymentConfig.attributes,
+): AdapterResult {
+  try {
+    return mapBody(body, attributes);
+  } catch {
+    return {
+      ok: false,
+      message: 'The body could not be read.',
+      issues: [{ path: [], message: 'unreadable body' }],
+    };
+  }
+}
+
+interface Draft {
+  event: IncomingEvent;
+  product: Product;
+  platform: Platform;
+  modules: Map<string, Module>;
+  attributes: Map<string, AttributeValue>;
+}
+
+function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): AdapterResult {
+  const shape = checkJsonShape(body, 8);
+  if (shape) return invalid(shape.message, [shape]);
+  const parsed = cleanInsightsBodySchema.safeParse(body);
+  if (!parsed.success)
+    return invalid('Body is not a Clean Insights measurement.', zodIssues(parsed.error));
+
+  const ignored = new IgnoredFields();
+  for (const key of Object.keys(parsed.data))
+    if (!BODY_FIELDS.has(key)) ignored.add(fieldName('', key));
+
+  const drafts = new Map<string, Draft>();
+  parsed.data.events.forEach((row, i) => {
+    const field = `events[${i}]`;
+    for (const key of Object.keys(row))
+      if (!ROW_FIELDS.has(key)) ignored.add(fieldName(field, key));
+    const category = unescapeHtml(row.category).trim();
+    const draft = draftFor(drafts, category);
+    if (!draft) {
+      ignored.add(field);
+      return;
+    }
+    if (!applyRow(draft, unescapeHtml(row.action).trim(), row.name, allowed)) ignored.add(field);
+  });
+
+  const events = [...drafts.values()].map(finish);
+  return { ok: true, source: 'cleaninsights', events, ignoredFields: ignored.list() };
+}
+
+function invalid(message: string, issues: BodyIssue[]): AdapterResult {
+  return { ok: false, message, issues };
+}
+
+/** The event of a category; undefined once a request has named too many categories. */
+function draftFor(drafts: Map<string, Draft>, category: string): Draft | undefined {
+  const key = category.toLowerCase();
+  let draft = drafts.get(key);
+  if (!draft) {
+    if (drafts.size >= CATEGORIES_MAX) return undefined;
+    const type = (Object.hasOwn(CATEGORY_TYPES, key) && CATEGORY_TYPES[key]) || 'report';
+    const event: IncomingEvent = { installId: null, type };
+    if (type === 'report') event.action = text(category, 64) ?? 'unknown';
+    draft = { event, product: {}, platform: {}, modules: new Map(), attributes: new Map() };
+    drafts.set(key, draft);
+  }
+  return draft;
+}
+
+/** Folds one row into its category's event; false when the row had to be dropped. */
+function applyRow(
+  draft: Draft,
+  action: string,
+  rawName: unknown,
+  allowed: Record<string, AttributeSpec>,
+): boolean {
+  const name = typeof rawName === 'string' ? unescapeHtml(rawName) : rawName;
+  const value = (max: number) => text(name, max, { absent: NONE });
+  switch (action.toLowerCase()) {
+    case 'openwisp version':
+      draft.product.version ??= value(64);
+      return true;
+    case 'installation method':
+      draft.product.installMethod ??= text(name, 64, { absent: [...NONE, 'unspecified'] });
+      return true;
+    case 'os_version': {
+      const { os, osVersion } = osFromUname(name);
+      draft.platform.os ??= os;
+      draft.platform.osVersion ??= osVersion;
+      // A build string naming no distribution tells nothing an aggregate can use.
+      return os !== undefined || value(200) === undefined;
+    }
+    case 'kernel_version': {
+      const release = value(128);
+      if (release) {
+        draft.platform.kernel ??= 'Linux';
+        draft.platform.kernelVersion ??= release;
+      }
+      return true;
+    }
+    case 'hardware_platform':
+      draft.platform.arch ??= value(32);
+      return true;
+    case 'action':
+      // "Consent Withdrawn" carries {"action": "Action", "name": "Opt-out"}: the category says it all.
+      return true;
+  }
+  const spec = Object.hasOwn(allowed, action) ? allowed[action] : undefined;
+  if (spec) {
+    const coerced = toAttribute(spec, name);
+    if (coerced !== undefined && !draft.attributes.has(action))
+      draft.attributes.set(action, coerced);
+    return coerced !== undefined || value(200) === undefined;
+  }
+  const moduleName = text(action, 64);
+  if (!moduleName) return false;
+  if (draft.modules.has(moduleName)) return true;
+  if (draft.modules.size >= MODULES_MAX) return false;
+  const version = value(64);
+  draft.modules.set(moduleName, version ? { name: moduleName, version } : { name: moduleName });
+  return true;
+}
+
+/**
+ * OpenWISP's `os_version` is `uname -v`, the kernel build string: "#59~20.04.1-Ubuntu SMP ...",
+ * "#1 SMP Debian 6.1.90-1 (2024-05-03)". It names the distribution on Ubuntu and Debian, and
+ * Ubuntu's release after "~" on HWE kernels; the rest (build number, date) is not kept.
+ */
+function osFromUname(value: unknown): { os?: string; osVersion?: string } {
+  const reported = text(value, 200, { absent: NONE });
+  if (reported === undefined) return {};
+  const os = distributionId(reported);
+  const ubuntu = os === 'ubuntu' ? /~(\d{2}\.\d{2})(?:\.\d+)?-ubuntu/i.exec(reported) : null;
+  return { os, osVersion: ubuntu?.[1] };
+}
+
+function finish(draft: Draft): IncomingEvent {
+  const event = draft.event;
+  const product = compact(draft.product);
+  const platform = compact(draft.platform);
+  if (product) event.product = product;
+  if (platform) event.platform = platform;
+  if (draft.modules.size > 0) event.modules = [...draft.modules.values()];
+  if (draft.attributes.size > 0) event.attributes = Object.fromEntries(draft.attributes);
+  return event;
+}
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#x27;': "'",
+  '&#39;': "'",
+};
+
+/** Undoes Django's `escape()` (the five entities it produces). */
+function unescapeHtml(value: string): string {
+  return value.replace(/&(?:amp|lt|gt|quot|#x27|#39);/g, (entity) => ENTITIES[entity] ?? entity);
+}

@@ -1,0 +1,94 @@
+/** Reads a request body from the raw bytes, enforcing size, media type, UTF-8 and JSON safety. */
+import { HttpError } from './errors.ts';
+import type { HttpRequest } from './types.ts';
+
+/** Largest body accepted, in bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Deepest JSON nesting accepted; real bodies nest four levels at most. */
+export const MAX_JSON_DEPTH = 12;
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MEDIA_TYPES = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+} as const;
+
+/** Which body encodings an endpoint accepts. */
+export type BodyKind = keyof typeof MEDIA_TYPES;
+
+/** A decoded body. */
+export type Body = { kind: 'json'; value: unknown } | { kind: 'form'; value: URLSearchParams };
+
+/** The media type of a request without parameters, lower-cased. */
+export function mediaType(req: HttpRequest): string {
+  const header = req.headers['content-type'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Decodes the body as one of `accepted`, or throws the HttpError a client should see. */
+export function readBody(req: HttpRequest, accepted: readonly BodyKind[]): Body {
+  const type = mediaType(req);
+  const kind = accepted.find((k) => MEDIA_TYPES[k] === type);
+  if (!kind) {
+    const wanted = accepted.map((k) => MEDIA_TYPES[k]).join(' or ');
+    throw new HttpError(415, 'unsupported_media_type', `Content-Type must be ${wanted}.`);
+  }
+  const raw = req.rawBody ?? Buffer.alloc(0);
+  if (raw.length > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'payload_too_large', `Body exceeds ${MAX_BODY_BYTES} bytes.`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'Body is not valid UTF-8.');
+  }
+  if (kind === 'form') {
+    const form = new URLSearchParams(text);
+    for (const key of form.keys()) assertSafeKey(key, [key]);
+    return { kind, value: form };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'parse error';
+    throw new HttpError(400, 'bad_request', `Body is not valid JSON: ${reason}`);
+  }
+  assertSafeJson(value);
+  return { kind, value };
+}
+
+/** Rejects nesting deeper than MAX_JSON_DEPTH and keys that could pollute prototypes. */
+export function assertSafeJson(root: unknown): void {
+  // Iterative walk: a hostile body must not be able to overflow the stack.
+  const stack: { value: unknown; depth: number; path: (string | number)[] }[] = [
+    { value: root, depth: 0, path: [] },
+  ];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, depth, path } = item;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      throw new HttpError(400, 'bad_request', `Body nests deeper than ${MAX_JSON_DEPTH} levels.`, {
+        issues: [{ path, message: 'too deeply nested' }],
+      });
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, depth: depth + 1, path: [...path, i] }));
+      continue;
+    }
+    for (const [key, inner] of Object.entries(value)) {
+      assertSafeKey(key, [...path, key]);
+      stack.push({ value: inner, depth: depth + 1, path: [...path, key] });
+    }
+  }
+}
+
+function assertSafeKey(key: string, path: (string | number)[]): void {
+  if (FORBIDDEN_KEYS.has(key)) {
+    throw new HttpError(400, 'bad_request', `Key "${key}" is not allowed.`, {
+      issues: [{ path, message: 'forbidden key' }],
+    });
+  }
+}

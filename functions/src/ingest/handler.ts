@@ -1,0 +1,229 @@
+/**
+ * The `ingest` function: the canonical API, erase, and the compat endpoints of Netdata,
+ * LibreNMS and Clean Insights. Built from its dependencies so tests and any runtime can call it.
+ */
+import { z } from 'zod';
+import type { DeploymentConfig } from '../../../shared/config.ts';
+import { mapCleanInsightsBody } from '../compat/cleaninsights.ts';
+import { mapLibreNmsClear, mapLibreNmsLog } from '../compat/librenms.ts';
+import { mapNetdataBody } from '../compat/netdata.ts';
+import { HttpError, sendError } from '../http/errors.ts';
+import { allowlistFields, type Logger } from '../http/log.ts';
+import type { RateLimiter } from '../http/rate-limit.ts';
+import { readBody, type Body, type BodyKind } from '../http/body.ts';
+import type { HttpHandler, HttpRequest, HttpResponse } from '../http/types.ts';
+import type { Store, StoredEvent } from '../store/types.ts';
+import { parseCanonicalBody } from './canonical.ts';
+import type { AdapterResult, BodyIssue } from './incoming.ts';
+import { prepareEvent } from './prepare.ts';
+import { pseudonymise } from './pseudonym.ts';
+
+/** What the ingest handler is built from. */
+export interface IngestDependencies {
+  store: Store;
+  /** The HMAC key; a function because production reads it from Secret Manager at run time. */
+  secret: () => string;
+  clock: () => number;
+  config: DeploymentConfig;
+  log: Logger;
+  rateLimiter: RateLimiter;
+  /** The OpenAPI document served at `/v1/openapi.json`. */
+  openApi?: unknown;
+}
+
+/** Seconds a client should wait after a store outage before retrying. */
+export const RETRY_AFTER_SECONDS = 30;
+
+type Outcome = {
+  status: number;
+  body?: unknown;
+  fields?: { source?: string; accepted?: number; duplicates?: number; ignored?: number };
+};
+type Route = {
+  accepts: readonly BodyKind[];
+  run: (body: Body, deps: IngestDependencies) => Promise<Outcome>;
+};
+
+const eraseSchema = z.strictObject({ installId: z.string().trim().min(1).max(128) });
+
+const ROUTES: Record<string, Route> = {
+  '/v1/events': {
+    accepts: ['json'],
+    run: async (body, deps) => storeEvents(parseCanonicalBody(body.value), 202, deps),
+  },
+  '/v1/erase': {
+    accepts: ['json'],
+    run: async (body, deps) => {
+      const parsed = eraseSchema.safeParse(body.value);
+      if (!parsed.success)
+        throw invalidBody('Body must be {"installId": "<id>"}.', zodIssues(parsed.error));
+      return erase(parsed.data.installId, deps);
+    },
+  },
+  '/compat/netdata': {
+    accepts: ['json'],
+    run: async (body, deps) => storeEvents(mapNetdataBody(body.value), 200, deps),
+  },
+  '/compat/librenms/log.php': {
+    accepts: ['form'],
+    run: async (body, deps) => storeEvents(mapLibreNmsLog(asForm(body)), 200, deps),
+  },
+  '/compat/librenms/clear.php': {
+    accepts: ['form'],
+    run: async (body, deps) => {
+      const parsed = mapLibreNmsClear(asForm(body));
+      if (!parsed.ok) throw invalidBody(parsed.message, parsed.issues);
+      return erase(parsed.installId, deps);
+    },
+  },
+  '/compat/cleaninsights.php': {
+    accepts: ['json'],
+    run: async (body, deps) => {
+      const outcome = await storeEvents(mapCleanInsightsBody(body.value), 204, deps);
+      return { ...outcome, body: undefined };
+    },
+  },
+};
+
+/** Builds the `ingest` request handler. */
+export function createIngestHandler(deps: IngestDependencies): HttpHandler {
+  return async (req: HttpRequest, res: HttpResponse) => {
+    const started = deps.clock();
+    const route = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path] : undefined;
+    const logPath = route || req.path === '/v1/openapi.json' ? req.path : '(unknown)';
+    let outcome: Outcome;
+    try {
+      outcome = await handle(req, route, deps);
+      res.status(outcome.status);
+      if (outcome.body === undefined) res.end();
+      else res.json(outcome.body);
+    } catch (error) {
+      const httpError = toHttpError(error, deps, logPath);
+      sendError(res, httpError);
+      deps.log(
+        httpError.status >= 500 ? 'ERROR' : 'INFO',
+        'ingest request',
+        allowlistFields({
+          method: req.method,
+          path: logPath,
+          status: httpError.status,
+          durationMs: deps.clock() - started,
+          errorCode: httpError.code,
+        }),
+      );
+      return;
+    }
+    deps.log(
+      'INFO',
+      'ingest request',
+      allowlistFields({
+        method: req.method,
+        path: logPath,
+        status: outcome.status,
+        durationMs: deps.clock() - started,
+        ...outcome.fields,
+      }),
+    );
+  };
+}
+
+async function handle(
+  req: HttpRequest,
+  route: Route | undefined,
+  deps: IngestDependencies,
+): Promise<Outcome> {
+  if (req.path === '/v1/openapi.json' && deps.openApi !== undefined) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET');
+    return { status: 200, body: deps.openApi };
+  }
+  if (!route) throw new HttpError(404, 'not_found', `No endpoint at ${req.path.slice(0, 100)}.`);
+  if (req.method !== 'POST') throw methodNotAllowed('POST');
+  const wait = deps.rateLimiter.take(deps.clock());
+  if (wait > 0) {
+    throw new HttpError(429, 'rate_limited', 'Too many requests; retry later.', {
+      headers: { 'Retry-After': String(wait) },
+    });
+  }
+  return await route.run(readBody(req, route.accepts), deps);
+}
+
+async function storeEvents(
+  result: AdapterResult,
+  status: number,
+  deps: IngestDependencies,
+): Promise<Outcome> {
+  if (!result.ok) throw invalidBody(result.message, result.issues);
+  const now = deps.clock();
+  const context = { secret: deps.secret(), now, config: deps.config, source: result.source };
+  const events: StoredEvent[] = [];
+  const ignoredFields = [...result.ignoredFields];
+  const issues: BodyIssue[] = [];
+  result.events.forEach((incoming, i) => {
+    const path = result.events.length > 1 || result.source !== 'v1' ? ['events', i] : [];
+    const prepared = prepareEvent(incoming, path, context);
+    if (!prepared.ok) issues.push(prepared.issue);
+    else {
+      events.push(prepared.event);
+      ignoredFields.push(
+        ...prepared.ignoredFields.map((f) => (path.length ? `events[${i}].${f}` : f)),
+      );
+    }
+  });
+  if (issues.length > 0) {
+    throw new HttpError(400, 'invalid_time', issues[0]?.message ?? 'invalid time', { issues });
+  }
+  const saved = await deps.store.saveEvents(events);
+  const ignored = [...new Set(ignoredFields)].sort();
+  return {
+    status,
+    body: { accepted: saved.created, duplicates: saved.duplicates, ignoredFields: ignored },
+    fields: {
+      source: result.source,
+      accepted: saved.created,
+      duplicates: saved.duplicates,
+      ignored: ignored.length,
+    },
+  };
+}
+
+async function erase(installId: string, deps: IngestDependencies): Promise<Outcome> {
+  const deleted = await deps.store.eraseInstall(pseudonymise(deps.secret(), installId));
+  return { status: 200, body: { erased: deleted } };
+}
+
+function asForm(body: Body): URLSearchParams {
+  return body.kind === 'form' ? body.value : new URLSearchParams();
+}
+
+function invalidBody(message: string, issues: BodyIssue[]): HttpError {
+  return new HttpError(400, 'invalid_body', message, { issues });
+}
+
+function methodNotAllowed(allowed: string): HttpError {
+  return new HttpError(405, 'method_not_allowed', `Use ${allowed}.`, {
+    headers: { Allow: allowed },
+  });
+}
+
+function zodIssues(error: z.ZodError): BodyIssue[] {
+  return error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+  }));
+}
+
+/** Anything that is not a client error is a store fault: retryable, and nothing was acked. */
+function toHttpError(error: unknown, deps: IngestDependencies, path: string): HttpError {
+  if (error instanceof HttpError) return error;
+  deps.log(
+    'ERROR',
+    'ingest store failure',
+    allowlistFields({
+      path,
+      reason: error instanceof Error ? error.name + ': ' + error.message.slice(0, 200) : 'unknown',
+    }),
+  );
+  return new HttpError(503, 'unavailable', 'Storage is unavailable; retry later.', {
+    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * `npm run aggregate -- [--from YYYY-MM-DD] [--to YYYY-MM-DD]`: runs the same aggregation job as
+ * the scheduled function over a range of days (default: the late-arrival window up to today).
+ * Talks to FIRESTORE_EMULATOR_HOST and GCLOUD_PROJECT like Google's libraries; with neither set
+ * it uses the local stack of `npm start` (127.0.0.1:8080, project demo-homecall).
+ */
+import { parseArgs } from 'node:util';
+import { deploymentConfig } from '../shared/config.ts';
+import { addDays, dayOf, isDay } from '../shared/dates.ts';
+import { aggregateRange, lateDays } from '../functions/src/aggregate/job.ts';
+import { createFirestore } from '../functions/src/store/firestore-client.ts';
+import { FirestoreStore } from '../functions/src/store/firestore-store.ts';
+import { createProgress } from './lib/progress.ts';
+
+const { values } = parseArgs({
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  console.log('usage: npm run aggregate -- [--from YYYY-MM-DD] [--to YYYY-MM-DD]');
+  process.exit(0);
+}
+for (const name of ['from', 'to'] as const) {
+  const value = values[name];
+  if (value !== undefined && !isDay(value)) {
+    console.error(`error: --${name} must be a day written YYYY-MM-DD, got "${value}"`);
+    process.exit(2);
+  }
+}
+const today = dayOf(Date.now());
+const to = values.to ?? today;
+const from = values.from ?? addDays(to, -lateDays(deploymentConfig));
+if (from > to) {
+  console.error(`error: --from ${from} is after --to ${to}`);
+  process.exit(2);
+}
+if (
+  !process.env.FIRESTORE_EMULATOR_HOST &&
+  !process.env.GCLOUD_PROJECT &&
+  !process.env.GOOGLE_CLOUD_PROJECT
+) {
+  process.env.FIRESTORE_EMULATOR_HOST = '127.0.0.1:8080';
+  process.env.GCLOUD_PROJECT = 'demo-homecall';
+}
+process.env.METADATA_SERVER_DETECTION ??= 'none';
+const target = process.env.FIRESTORE_EMULATOR_HOST
+  ? `emulator ${process.env.FIRESTORE_EMULATOR_HOST}`
+  : 'production Firestore';
+const project = process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? 'demo-homecall';
+console.error(`aggregating ${from} .. ${to} on ${target}, project ${project}`);
+
+const firestore = createFirestore({ projectId: project });
+const store = new FirestoreStore(firestore);
+try {
+  const days = await aggregateRange(
+    { store, clock: () => Date.now(), config: deploymentConfig },
+    from,
+    to,
+    createProgress('aggregate'),
+  );
+  for (const day of days) {
+    console.log(
+      `${day.day}  active d1=${day.activeInstalls.d1} d7=${day.activeInstalls.d7} d28=${day.activeInstalls.d28}  new=${day.newInstalls}  final=${day.final}`,
+    );
+  }
+} catch (error) {
+  console.error(
+    `error: aggregation failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exitCode = 1;
+} finally {
+  await firestore.terminate();
+}

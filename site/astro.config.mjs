@@ -1,0 +1,16 @@
+// The public stats site: static pages rendered from the snapshot of daily aggregates.
+import { defineConfig } from 'astro/config';
+import { deploymentConfig } from '../shared/config.ts';
+
+export default defineConfig({
+  site: deploymentConfig.baseUrl,
+  output: 'static',
+  vite: {
+    environments: {
+      // The prerender bundle imports astro's runtime dependencies by bare name from
+      // site/dist/.prerender, which finds the hoisted cookie@0.7 (express's) instead of the
+      // cookie@2 astro ships nested. Bundling cookie resolves it from astro's own folder.
+      prerender: { resolve: { noExternal: ['cookie'] } },
+    },
+  },
+});
