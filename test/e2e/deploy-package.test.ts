@@ -1,0 +1,70 @@
+// firebase deploy uploads only functions/ to Cloud Build. This does what Cloud Build does: copy
+// the folder alone, install its production dependencies, load `main`, and find the triggers.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildFunctions } from '../../scripts/lib/build-functions.ts';
+
+const exec = promisify(execFile);
+const ROOT = new URL('../../', import.meta.url).pathname;
+let dir: string;
+
+beforeAll(async () => {
+  await buildFunctions();
+  dir = mkdtempSync(join(tmpdir(), 'homecall-deploy-'));
+  cpSync(join(ROOT, 'functions'), dir, {
+    recursive: true,
+    filter: (source) => !source.includes('node_modules') && !source.endsWith('.secret.local'),
+  });
+  await exec('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd: dir,
+    env: { ...process.env, PATH: `${ROOT}node_modules/.bin:${process.env.PATH ?? ''}` },
+  });
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the deployed functions package', () => {
+  test('loads alone and exports the ingest, stats and aggregate triggers', async () => {
+    const script = `
+      const m = await import(${JSON.stringify(join(dir, 'lib/index.js'))});
+      const found = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Object.keys(v.__endpoint ?? {})]));
+      console.log(JSON.stringify(found));`;
+    const { stdout } = await exec(
+      `${ROOT}node_modules/.bin/node`,
+      ['--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        env: { ...process.env, FIRESTORE_EMULATOR_HOST: '', GCLOUD_PROJECT: 'demo-homecall' },
+      },
+    );
+    const triggers = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<
+      string,
+      string[]
+    >;
+    expect(Object.keys(triggers).sort()).toEqual(['aggregate', 'ingest', 'stats']);
+    expect(triggers.ingest).toContain('httpsTrigger');
+    expect(triggers.stats).toContain('httpsTrigger');
+    expect(triggers.aggregate).toContain('scheduleTrigger');
+  });
+
+  test('the bundle reaches nothing outside the folder', () => {
+    const bundle = readFileSync(join(dir, 'lib/index.js'), 'utf8');
+    expect(bundle).not.toMatch(/from ["']\.\.?\//);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const imported = [...bundle.matchAll(/from ["']([^"'./][^"']*)["']/g)].map((m) => m[1] ?? '');
+    const packages = new Set(
+      imported
+        .filter((s) => !s.startsWith('node:'))
+        .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0])),
+    );
+    for (const name of packages) expect(Object.keys(manifest.dependencies)).toContain(name);
+  });
+});

@@ -1,0 +1,107 @@
+// End to end through the production firebase.json: an event posted to hosting (port 5000) goes
+// through the ingest function into Firestore, `npm run aggregate` builds the day, and the stats
+// API and the Overview page show it.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { dayOf } from '../../shared/dates.ts';
+import { LOCAL_PROJECT, startStack, type Stack } from '../../scripts/lib/stack.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+let stack: Stack;
+
+beforeAll(async () => {
+  process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
+  stack = await startStack({ demo: false, firestorePort: 0, log: () => {} });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function runAggregateCli(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(`${ROOT}node_modules/.bin/node`, ['scripts/aggregate.ts', ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        FIRESTORE_EMULATOR_HOST: stack.firestoreHost,
+        GCLOUD_PROJECT: LOCAL_PROJECT,
+        CI: 'true',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+describe('local stack through hosting', () => {
+  const today = dayOf(Date.now());
+
+  test('an event posted to /v1/events is aggregated and served by /api/v1/days', async () => {
+    const post = await fetch(`${stack.hostingUrl}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        schema: 1,
+        installId: 'e2e-install-1',
+        type: 'heartbeat',
+        product: { version: '2.0.0' },
+      }),
+    });
+    expect(post.status).toBe(202);
+    expect(await post.json()).toEqual({ accepted: 1, duplicates: 0, ignoredFields: [] });
+
+    const aggregate = await runAggregateCli(['--from', today, '--to', today]);
+    expect(aggregate.stderr).toContain(`aggregate: 1/1 ${today}`);
+    expect(aggregate.code).toBe(0);
+
+    const response = await fetch(`${stack.hostingUrl}/api/v1/days?from=${today}&to=${today}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      days: { day: string; activeInstalls: { d1: number } }[];
+    };
+    expect(body.days).toHaveLength(1);
+    expect(body.days[0]?.day).toBe(today);
+    expect(body.days[0]?.activeInstalls.d1).toBe(1);
+  });
+
+  test('a retried event is stored once and a bad one gets the error shape', async () => {
+    const event = { schema: 1, installId: 'e2e-install-2', eventId: 'retry-1', type: 'start' };
+    const send = () =>
+      fetch(`${stack.hostingUrl}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      });
+    expect((await send()).status).toBe(202);
+    expect(await (await send()).json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    const bad = await fetch(`${stack.hostingUrl}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ schema: 1, installId: 'x', type: 'explode' }),
+    });
+    expect(bad.status).toBe(400);
+    const error = (await bad.json()) as { error: { code: string; issues: { path: string[] }[] } };
+    expect(error.error.code).toBe('invalid_body');
+    expect(error.error.issues[0]?.path).toEqual(['type']);
+  });
+
+  test('the Overview page is served by hosting with a chart and a table', async () => {
+    const response = await fetch(`${stack.hostingUrl}/`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('<canvas');
+    expect(html).toContain('<table');
+  });
+
+  test('the aggregate CLI rejects a malformed day with a clear message', async () => {
+    const result = await runAggregateCli(['--from', '2026-13-01']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--from must be a day written YYYY-MM-DD');
+  });
+});
