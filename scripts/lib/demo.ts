@@ -14,6 +14,8 @@ import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { Store, StoredEvent } from '../../functions/src/store/types.ts';
 
+const WARM_UP_DAYS = 30;
+
 /** Size of the simulated fleet. */
 export interface DemoOptions {
   installs: number;
@@ -133,13 +135,17 @@ export async function seedDemo(
 ): Promise<{ events: number; installs: number; days: number }> {
   const today = dayOf(now);
   const memory = new MemoryStore();
-  await memory.saveEvents(simulateFleet(options, secret, today));
-  const first = addDays(today, -(options.days - 1));
-  const days = await aggregateRange(
+  // The fleet exists before the published range: simulate warm-up days so the first published
+  // day neither counts every install as new nor starts the 28-day window from nothing.
+  const simulated = { ...options, days: options.days + WARM_UP_DAYS };
+  await memory.saveEvents(simulateFleet(simulated, secret, today));
+  const first = addDays(today, -(simulated.days - 1));
+  const all = await aggregateRange(
     { store: memory, clock: () => now, config: deploymentConfig },
     first,
     today,
   );
+  const days = all.slice(WARM_UP_DAYS);
   const recentFrom = addDays(today, -lateDays(deploymentConfig));
   const recent = [...memory.events.values()].filter((e) => e.day >= recentFrom);
   const installs = [...memory.installs.values()];
