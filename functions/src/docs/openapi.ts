@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { dayAggregateSchema } from '../../../shared/aggregate.ts';
 import { canonicalEventSchema, eventBatchSchema } from '../../../shared/schema/event.ts';
+import { cleanInsightsBodySchema } from '../compat/cleaninsights.ts';
+import { libreNmsClearSchema, libreNmsStatsSchema } from '../compat/librenms.ts';
+import { netdataBodySchema } from '../compat/netdata.ts';
 
 const errorSchema = z
   .strictObject({
@@ -41,21 +44,44 @@ const daysSchema = z
   .strictObject({ days: z.array(dayAggregateSchema) })
   .describe('Daily aggregates.');
 
-/** JSON Schemas of the public wire formats, by file name. */
+const batchSchema = eventBatchSchema.extend({
+  events: z.array(canonicalEventSchema).min(1).max(100),
+});
+
+const libreNmsFormSchema = z
+  .strictObject({
+    data: z
+      .string()
+      .max(65536)
+      .describe('The LibreNMS statistics as JSON; see librenms-stats.schema.json.'),
+  })
+  .describe('LibreNMS daily statistics, form-encoded.');
+
+/** Every wire format, by the name of its generated JSON Schema file. */
+const WIRE_FORMATS: Record<string, z.ZodType> = {
+  'event.schema.json': canonicalEventSchema,
+  'event-batch.schema.json': batchSchema,
+  'erase.schema.json': eraseSchema,
+  'netdata-body.schema.json': netdataBodySchema,
+  'librenms-stats.schema.json': libreNmsStatsSchema,
+  'librenms-clear.schema.json': libreNmsClearSchema,
+  'cleaninsights-body.schema.json': cleanInsightsBodySchema,
+  'accepted.schema.json': acceptedSchema,
+  'day-aggregate.schema.json': dayAggregateSchema,
+  'days-response.schema.json': daysSchema,
+  'error.schema.json': errorSchema,
+};
+
+const schema = (s: z.ZodType) =>
+  z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+
+/** JSON Schemas of every body homecall accepts or answers, by file name. */
 export function buildJsonSchemas(): Record<string, unknown> {
-  return {
-    'event.schema.json': z.toJSONSchema(canonicalEventSchema, { target: 'draft-2020-12' }),
-    'event-batch.schema.json': z.toJSONSchema(
-      eventBatchSchema.extend({ events: z.array(canonicalEventSchema).min(1).max(100) }),
-      { target: 'draft-2020-12' },
-    ),
-    'day-aggregate.schema.json': z.toJSONSchema(dayAggregateSchema, { target: 'draft-2020-12' }),
-    'error.schema.json': z.toJSONSchema(errorSchema, { target: 'draft-2020-12' }),
-  };
+  return Object.fromEntries(Object.entries(WIRE_FORMATS).map(([name, s]) => [name, schema(s)]));
 }
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input' });
 const json = (s: z.ZodType) => ({ 'application/json': { schema: schema(s) } });
+const form = (s: z.ZodType) => ({ 'application/x-www-form-urlencoded': { schema: schema(s) } });
 const errors = {
   '400': { description: 'Invalid body or parameters.', content: json(errorSchema) },
   '405': { description: 'Wrong method.', content: json(errorSchema) },
@@ -63,13 +89,23 @@ const errors = {
   '415': { description: 'Wrong content type.', content: json(errorSchema) },
   '429': { description: 'Rate limited; see Retry-After.', content: json(errorSchema) },
   '503': {
-    description: 'Storage unavailable; retry after Retry-After.',
+    description: 'Storage unavailable; nothing was stored, retry after Retry-After.',
     content: json(errorSchema),
   },
 };
 
+const post = (summary: string, body: object, responses: object) => ({
+  post: {
+    summary,
+    requestBody: { required: true, content: body },
+    responses: { ...responses, ...errors },
+  },
+});
+
 /** The OpenAPI 3.1 document served at `/v1/openapi.json`. */
 export function buildOpenApi(): unknown {
+  const stored = { '200': { description: 'Stored.', content: json(acceptedSchema) } };
+  const erased = { '200': { description: 'Deleted (idempotent).', content: json(erasedSchema) } };
   return {
     openapi: '3.1.0',
     info: {
@@ -79,41 +115,38 @@ export function buildOpenApi(): unknown {
         'Anonymous usage statistics: ingest of agent events and public daily aggregates.',
     },
     paths: {
-      '/v1/events': {
-        post: {
-          summary: 'Report one event or a batch of up to 100.',
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  oneOf: [
-                    schema(canonicalEventSchema),
-                    schema(
-                      eventBatchSchema.extend({
-                        events: z.array(canonicalEventSchema).min(1).max(100),
-                      }),
-                    ),
-                  ],
-                },
-              },
-            },
-          },
-          responses: {
-            '202': { description: 'Stored.', content: json(acceptedSchema) },
-            ...errors,
+      '/v1/events': post(
+        'Report one event or a batch of up to 100.',
+        {
+          'application/json': {
+            schema: { oneOf: [schema(canonicalEventSchema), schema(batchSchema)] },
           },
         },
-      },
-      '/v1/erase': {
-        post: {
-          summary: 'Delete every stored record of an install.',
-          requestBody: { required: true, content: json(eraseSchema) },
-          responses: {
-            '200': { description: 'Deleted (idempotent).', content: json(erasedSchema) },
-            ...errors,
-          },
-        },
+        { '202': { description: 'Stored.', content: json(acceptedSchema) } },
+      ),
+      '/v1/erase': post('Delete every stored record of an install.', json(eraseSchema), erased),
+      '/compat/netdata': post(
+        "Netdata agent and installer events, as Netdata's scripts send them.",
+        json(netdataBodySchema),
+        stored,
+      ),
+      '/compat/librenms/log.php': post(
+        'LibreNMS daily statistics.',
+        form(libreNmsFormSchema),
+        stored,
+      ),
+      '/compat/librenms/clear.php': post(
+        'LibreNMS "clear remote stats": erase the install.',
+        form(libreNmsClearSchema),
+        erased,
+      ),
+      '/compat/cleaninsights.php': post(
+        'Clean Insights (OpenWISP) measurements; one request is one install-day.',
+        json(cleanInsightsBodySchema),
+        { '204': { description: 'Stored.' } },
+      ),
+      '/v1/openapi.json': {
+        get: { summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1.' } } },
       },
       '/api/v1/days': {
         get: {
@@ -125,6 +158,8 @@ export function buildOpenApi(): unknown {
           responses: {
             '200': { description: 'The days.', content: json(daysSchema) },
             '400': errors['400'],
+            '405': errors['405'],
+            '503': errors['503'],
           },
         },
       },
