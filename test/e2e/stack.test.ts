@@ -2,8 +2,10 @@
 // through the ingest function into Firestore, `npm run aggregate` builds the day, and the stats
 // API and the Overview page show it.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { dayOf } from '../../shared/dates.ts';
+import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { LOCAL_PROJECT, startStack, type Stack } from '../../scripts/lib/stack.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -103,5 +105,64 @@ describe('local stack through hosting', () => {
     const result = await runAggregateCli(['--from', '2026-13-01']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--from must be a day written YYYY-MM-DD');
+  });
+});
+
+describe('compat clients through hosting, unchanged', () => {
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../fixtures/compat/${name}`, import.meta.url), 'utf8');
+  const post = (path: string, body: string, type: string) =>
+    fetch(`${stack.hostingUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    });
+
+  test('Netdata, LibreNMS and Clean Insights bodies are stored without addresses or raw ids', async () => {
+    const netdata = await post(
+      '/compat/netdata',
+      fixture('netdata-agent-start.json'),
+      'application/json',
+    );
+    expect(netdata.status).toBe(200);
+    const librenms = await post(
+      '/compat/librenms/log.php',
+      fixture('librenms-daily.form').trim(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(librenms.status).toBe(200);
+    const openwisp = await post(
+      '/compat/cleaninsights.php',
+      fixture('cleaninsights-heartbeat.json'),
+      'application/json',
+    );
+    expect(openwisp.status).toBe(204);
+    expect(await openwisp.text()).toBe('');
+
+    const firestore = createFirestore({ projectId: LOCAL_PROJECT });
+    const events = await firestore.collection('events').get();
+    const stored = JSON.stringify(events.docs.map((d) => d.data()));
+    await firestore.terminate();
+    const sources = events.docs.map((d) => d.get('source') as string);
+    expect(sources).toEqual(expect.arrayContaining(['netdata', 'librenms', 'cleaninsights']));
+    expect(stored).not.toContain('4f8a2c1e-9b7d-11ee-8c4a-0242ac120002'); // Netdata machine GUID
+    expect(stored).not.toContain('9b2f6c1e-3d4a-4f5b-8c7d-1e2f3a4b5c6d'); // LibreNMS uuid
+    expect(stored).not.toContain('127.0.0.1');
+    expect(stored).not.toContain('backend.netdata.io');
+  });
+
+  test('LibreNMS "clear remote stats" erases that install', async () => {
+    const clear = await post(
+      '/compat/librenms/clear.php',
+      fixture('librenms-clear.form').trim(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(clear.status).toBe(200);
+    const body = (await clear.json()) as { erased: { events: number } };
+    expect(body.erased.events).toBeGreaterThanOrEqual(1);
+    const firestore = createFirestore({ projectId: LOCAL_PROJECT });
+    const left = await firestore.collection('events').where('source', '==', 'librenms').get();
+    await firestore.terminate();
+    expect(left.size).toBe(0);
   });
 });
