@@ -26,6 +26,64 @@ export const aggregationRunSchema = z
   })
   .describe('How the day was computed; not part of the statistics.');
 
+/** Names of the published breakdowns of the 28-day active installs. */
+export const BREAKDOWNS = [
+  'version',
+  'channel',
+  'installMethod',
+  'os',
+  'osVersion',
+  'kernel',
+  'arch',
+  'virtualization',
+  'container',
+  'module',
+] as const;
+
+/** The bucket that holds every value backed by fewer than k installs. */
+export const OTHER = 'other';
+/** The bucket of installs that did not report the value. */
+export const UNKNOWN = 'unknown';
+
+const bucketSchema = z
+  .strictObject({
+    value: z.string().describe('The reported value, "other" (folded small buckets) or "unknown".'),
+    installs: installCount,
+  })
+  .describe('Installs sharing one value.');
+
+export const upgradeSchema = z
+  .strictObject({ from: z.string(), to: z.string(), installs: installCount })
+  .describe('Installs that moved from one version to another on the day.');
+
+export const versionReliabilitySchema = z
+  .strictObject({
+    version: z.string(),
+    activeInstalls: installCount.describe('Installs of this version active on the day.'),
+    crashedInstalls: installCount.describe('Of those, installs with a crash or fatal event.'),
+    crashFreeRate: z.number().min(0).max(1).describe('1 - crashedInstalls / activeInstalls.'),
+    crashEvents: installCount,
+    fatalEvents: installCount,
+  })
+  .describe('Reliability of one version on the day.');
+
+export const failureSignatureSchema = z
+  .strictObject({ signature: z.string(), installs: installCount, events: installCount })
+  .describe('A failure seen by at least k installs on the day.');
+
+export const counterGroupSchema = z
+  .strictObject({
+    group: z.string(),
+    installs: installCount.describe('Installs that reported the group on the day.'),
+    sum: z.number().min(0).describe('Sum of all their counts.'),
+    values: z.array(
+      z.strictObject({ value: z.string(), installs: installCount, sum: z.number().min(0) }),
+    ),
+  })
+  .describe(
+    'A counter group (LibreNMS-style facts), published when at least k installs report it.',
+  );
+
 export const dayAggregateSchema = z
   .strictObject({
     day: z.iso.date().describe('The UTC day, YYYY-MM-DD.'),
@@ -36,9 +94,26 @@ export const dayAggregateSchema = z
     events: z
       .partialRecord(z.enum(EVENT_TYPES), installCount)
       .describe('Events received on the day, by type.'),
+    breakdowns: z
+      .record(z.string(), z.array(bucketSchema))
+      .describe(
+        'Installs active in the 28 days ending on the day, by version, platform, module and published attributes (attribute.<key>).',
+      ),
+    upgrades: z.array(upgradeSchema),
+    reliability: z.strictObject({
+      versions: z.array(versionReliabilitySchema),
+      topFailures: z.array(failureSignatureSchema),
+      installFailures: z.array(z.strictObject({ code: z.string(), installs: installCount })),
+    }),
+    counters: z.array(counterGroupSchema),
     run: aggregationRunSchema,
   })
   .describe('Public statistics of one UTC day.');
+
+export type Bucket = z.infer<typeof bucketSchema>;
+export type Upgrade = z.infer<typeof upgradeSchema>;
+export type VersionReliability = z.infer<typeof versionReliabilitySchema>;
+export type CounterGroup = z.infer<typeof counterGroupSchema>;
 
 export type ActiveInstalls = z.infer<typeof activeInstallsSchema>;
 export type DayAggregate = z.infer<typeof dayAggregateSchema>;

@@ -1,5 +1,6 @@
 // FirestoreStore against the Firestore emulator: the shared Store contract, plus what only
 // Firestore has (document shapes, timestamps, one write per event).
+import { emptySections } from '../support/day-fixture.ts';
 import { randomUUID } from 'node:crypto';
 import {
   DocumentReference,
@@ -92,6 +93,7 @@ describe('FirestoreStore on Firestore', () => {
         newInstalls: 0,
         optOuts: 0,
         events: { heartbeat: 1 },
+        ...emptySections(),
         run: { computedAt: '2026-11-21T02:15:00.000Z', documentsRead: 2, documentsWritten: 2 },
       },
     ]);

@@ -141,6 +141,31 @@ function dayAggregate(day: Day, n: number): DayAggregate {
     newInstalls: 40 + n,
     optOuts: n,
     events: { heartbeat: 4_800 + n, install: 40 + n, crash: 3 },
+    breakdowns: {
+      version: [
+        { value: '1.6.0', installs: 5_000 + n },
+        { value: 'other', installs: 2_800 },
+      ],
+      'attribute.cpu_cores': [{ value: '4', installs: 7_800 + n }],
+    },
+    upgrades: [{ from: '1.5.0', to: '1.6.0', installs: 120 + n }],
+    reliability: {
+      versions: [
+        {
+          version: '1.6.0',
+          activeInstalls: 1_000,
+          crashedInstalls: 12,
+          crashFreeRate: 0.988,
+          crashEvents: 15,
+          fatalEvents: 2,
+        },
+      ],
+      topFailures: [{ signature: 'daemon poll_loop src/poll.c:412', installs: 7, events: 9 }],
+      installFailures: [{ code: 'F0003', installs: 6 }],
+    },
+    counters: [
+      { group: 'os', installs: 9, sum: 300, values: [{ value: 'linux', installs: 9, sum: 300 }] },
+    ],
     run: {
       computedAt: `${addDays(day, 1)}T02:15:00.000Z`,
       documentsRead: 6_000 + n,

@@ -1,4 +1,5 @@
 // The numbers the public site prints and draws: series with gaps, headlines, table rows.
+import { emptySections } from '../support/day-fixture.ts';
 import { describe, expect, test } from 'vitest';
 import type { DayAggregate } from '../../shared/aggregate.ts';
 import { addDays } from '../../shared/dates.ts';
@@ -38,6 +39,7 @@ function aggregate(day: string, spec: DaySpec = {}): DayAggregate {
     newInstalls: spec.newInstalls ?? 1,
     optOuts: 0,
     events: { heartbeat: d1 },
+    ...emptySections(),
     run: {
       computedAt: spec.computedAt ?? `${addDays(day, 1)}T03:00:00.000Z`,
       documentsRead: 0,

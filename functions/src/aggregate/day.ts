@@ -1,8 +1,13 @@
 /** Builds the public aggregate of one UTC day from its events and the install records. */
 import type { DayAggregate } from '../../../shared/aggregate.ts';
+import { deploymentConfig, type DeploymentConfig } from '../../../shared/config.ts';
 import { addDays, type Day } from '../../../shared/dates.ts';
 import { EVENT_TYPES, type EventType } from '../../../shared/schema/event.ts';
-import type { InstallRecord, StoredEvent } from '../store/types.ts';
+import type { InstallRecord, InstallSnapshot, StoredEvent } from '../store/types.ts';
+import { buildBreakdowns, buildUpgrades } from './breakdowns.ts';
+import { buildCounters } from './counters.ts';
+import { snapshotAsOf, snapshotOf } from './installs.ts';
+import { buildReliability } from './reliability.ts';
 
 /** Everything one day's aggregate is computed from. */
 export interface DayInputs {
@@ -13,6 +18,8 @@ export interface DayInputs {
   installs: InstallRecord[];
   final: boolean;
   run: DayAggregate['run'];
+  /** k and the published attributes; the repository's config when omitted. */
+  config?: DeploymentConfig;
 }
 
 /** Whether a record was active on some day of the `days`-day window ending on `day`. */
@@ -41,6 +48,14 @@ export function buildDayAggregate(inputs: DayInputs): DayAggregate {
     (r) => r.firstSeen === day && r.activity[day] !== undefined,
   ).length;
   const newAnonymous = events.filter((e) => e.install === null && e.type === 'install').length;
+  const config = inputs.config ?? deploymentConfig;
+  const k = config.kAnonymity;
+  const snapshots: InstallSnapshot[] = installs
+    .filter((r) => activeWithin(r, day, 28))
+    .map((r) => snapshotAsOf(r, day) ?? {});
+  for (const event of events) {
+    if (event.install === null && event.type !== 'opt_out') snapshots.push(snapshotOf([event]));
+  }
   return {
     day,
     final: inputs.final,
@@ -48,6 +63,10 @@ export function buildDayAggregate(inputs: DayInputs): DayAggregate {
     newInstalls: newIdentified + newAnonymous,
     optOuts: byType.opt_out ?? 0,
     events: byType,
+    breakdowns: buildBreakdowns(snapshots, config),
+    upgrades: buildUpgrades(installs, day, k),
+    reliability: buildReliability(events, installs, day, k),
+    counters: buildCounters(events, k),
     run: inputs.run,
   };
 }

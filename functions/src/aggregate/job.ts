@@ -35,6 +35,7 @@ export async function aggregateDay(deps: AggregationDependencies, day: Day): Pro
   const events = await store.readDayEvents(day);
   const windowStart = addDays(day, -27);
   const window = new Map((await store.readInstallsSeenSince(windowStart)).map((r) => [r.id, r]));
+  const windowRead = window.size;
   const grouped = eventsByInstall(events);
   // Installs returning after more than 28 days are not in the window query: fetch them by id.
   const missing = [...grouped.keys()].filter((id) => !window.has(id));
@@ -54,9 +55,11 @@ export async function aggregateDay(deps: AggregationDependencies, day: Day): Pro
     events,
     installs: [...window.values()],
     final: isFinal(day, dayOf(now), config),
+    config,
     run: {
       computedAt: new Date(now).toISOString(),
-      documentsRead: events.length + window.size - grouped.size + missing.length + returning.size,
+      // Every id looked up counts, found or not: Firestore charges a read for each.
+      documentsRead: events.length + windowRead + missing.length,
       documentsWritten: changed.length + 1,
     },
   });

@@ -102,6 +102,21 @@ const post = (summary: string, body: object, responses: object) => ({
   },
 });
 
+const rangeParameters = [
+  {
+    name: 'from',
+    in: 'query',
+    description: 'First day, YYYY-MM-DD.',
+    schema: { type: 'string', format: 'date' },
+  },
+  {
+    name: 'to',
+    in: 'query',
+    description: 'Last day, YYYY-MM-DD (default: today).',
+    schema: { type: 'string', format: 'date' },
+  },
+];
+
 /** The OpenAPI 3.1 document served at `/v1/openapi.json`. */
 export function buildOpenApi(): unknown {
   const stored = { '200': { description: 'Stored.', content: json(acceptedSchema) } };
@@ -148,13 +163,33 @@ export function buildOpenApi(): unknown {
       '/v1/openapi.json': {
         get: { summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1.' } } },
       },
+      '/api/v1/days.csv': {
+        get: {
+          summary:
+            'The same days as CSV: scalar metrics and one column per published bucket of the main breakdowns.',
+          parameters: rangeParameters,
+          responses: {
+            '200': {
+              description: 'CSV with a header row.',
+              content: { 'text/csv': { schema: { type: 'string' } } },
+            },
+            '400': errors['400'],
+          },
+        },
+      },
+      '/api/v1/latest': {
+        get: {
+          summary: 'The newest final day.',
+          responses: {
+            '200': { description: 'One aggregate.', content: json(dayAggregateSchema) },
+            '404': { description: 'No final day yet.', content: json(errorSchema) },
+          },
+        },
+      },
       '/api/v1/days': {
         get: {
           summary: 'Daily aggregates of a range of UTC days (default: the last 90).',
-          parameters: [
-            { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
-            { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
-          ],
+          parameters: rangeParameters,
           responses: {
             '200': { description: 'The days.', content: json(daysSchema) },
             '400': errors['400'],

@@ -4,6 +4,7 @@ import { HttpError, sendError } from '../http/errors.ts';
 import { allowlistFields, type Logger } from '../http/log.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/types.ts';
 import type { Store } from '../store/types.ts';
+import { daysToCsv } from './csv.ts';
 
 /** What the stats handler is built from. */
 export interface StatsDependencies {
@@ -16,8 +17,12 @@ export interface StatsDependencies {
 export const DEFAULT_RANGE_DAYS = 90;
 /** Longest range one request may ask for (three years). */
 export const MAX_RANGE_DAYS = 3 * 366;
-/** Seconds browsers and the CDN may reuse an answer; aggregates change once a day. */
-const CACHE_SECONDS = 300;
+/** Browsers may reuse an answer for 5 minutes, the CDN for an hour: aggregates change daily. */
+export const CACHE_CONTROL = 'public, max-age=300, s-maxage=3600';
+/** How far back `/api/v1/latest` looks for a final day. */
+const LATEST_LOOKBACK_DAYS = 30;
+
+const KNOWN_PATHS = new Set(['/api/v1/days', '/api/v1/days.csv', '/api/v1/latest']);
 
 /** Builds the `stats` request handler. */
 export function createStatsHandler(deps: StatsDependencies): HttpHandler {
@@ -28,12 +33,27 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         throw new HttpError(405, 'method_not_allowed', 'Use GET.', { headers: { Allow: 'GET' } });
       }
-      if (req.path !== '/api/v1/days')
+      const today = dayOf(deps.clock());
+      res.set('Access-Control-Allow-Origin', '*');
+      if (req.path === '/api/v1/days' || req.path === '/api/v1/days.csv') {
+        const { from, to } = parseRange(req.query, today);
+        const days = await deps.store.readDays(from, to);
+        res.set('Cache-Control', CACHE_CONTROL);
+        if (req.path === '/api/v1/days') res.status(200).json({ days });
+        else {
+          res.set('Content-Type', 'text/csv; charset=utf-8');
+          res.set('Content-Disposition', `inline; filename="homecall-${from}-${to}.csv"`);
+          res.status(200).send(daysToCsv(days));
+        }
+      } else if (req.path === '/api/v1/latest') {
+        const days = await deps.store.readDays(addDays(today, -LATEST_LOOKBACK_DAYS), today);
+        const latest = days.filter((d) => d.final).pop();
+        if (!latest) throw new HttpError(404, 'not_found', 'No final day has been aggregated yet.');
+        res.set('Cache-Control', CACHE_CONTROL);
+        res.status(200).json(latest);
+      } else {
         throw new HttpError(404, 'not_found', 'No endpoint at this path.');
-      const { from, to } = parseRange(req.query, dayOf(deps.clock()));
-      const days = await deps.store.readDays(from, to);
-      res.set('Cache-Control', `public, max-age=${CACHE_SECONDS}, s-maxage=${CACHE_SECONDS}`);
-      res.status(200).json({ days });
+      }
     } catch (error) {
       const httpError =
         error instanceof HttpError
@@ -49,7 +69,7 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
       'stats request',
       allowlistFields({
         method: req.method,
-        path: status === 404 ? '(unknown)' : req.path,
+        path: KNOWN_PATHS.has(req.path) ? req.path : '(unknown)',
         status,
         durationMs: deps.clock() - started,
       }),

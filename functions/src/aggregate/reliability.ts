@@ -1,0 +1,142 @@
+/** Crash-free installs per version, top failure signatures and install failures of one day. */
+import {
+  OTHER,
+  UNKNOWN,
+  type DayAggregate,
+  type VersionReliability,
+} from '../../../shared/aggregate.ts';
+import type { Day } from '../../../shared/dates.ts';
+import type { Failure } from '../../../shared/schema/event.ts';
+import type { InstallRecord, StoredEvent } from '../store/types.ts';
+import { Tally } from './anonymity.ts';
+import { snapshotAsOf } from './installs.ts';
+
+/** What identifies a failure across installs: its code, or where it happened. */
+export function failureSignature(failure: Failure | undefined): string {
+  if (failure?.code) return failure.code;
+  const place = failure?.file
+    ? `${failure.file}${failure.line === undefined ? '' : `:${failure.line}`}`
+    : undefined;
+  const parts = [failure?.program, failure?.function, place].filter((p): p is string => Boolean(p));
+  return parts.length > 0 ? parts.join(' ') : UNKNOWN;
+}
+
+/** A key that counts an identified install once and each anonymous report once. */
+function reporterKey(event: StoredEvent): string {
+  return event.install ?? `anonymous:${event.id}`;
+}
+
+const CRASHES = new Set(['crash', 'fatal']);
+
+/** The reliability section of the aggregate of `day`. */
+export function buildReliability(
+  events: StoredEvent[],
+  records: InstallRecord[],
+  day: Day,
+  k: number,
+): DayAggregate['reliability'] {
+  // Version of every install active on the day, and of every anonymous report.
+  const versionOf = new Map<string, string>();
+  for (const record of records) {
+    if (record.activity[day] !== undefined)
+      versionOf.set(record.id, snapshotAsOf(record, day)?.version ?? UNKNOWN);
+  }
+  for (const event of events) {
+    if (event.install === null && event.type !== 'opt_out')
+      versionOf.set(reporterKey(event), event.product?.version ?? UNKNOWN);
+  }
+  const crashed = new Set<string>();
+  const crashEvents = new Tally();
+  const fatalEvents = new Tally();
+  const signatures = new Map<string, { installs: Set<string>; events: number }>();
+  const installFailures = new Map<string, Set<string>>();
+  for (const event of events) {
+    const key = reporterKey(event);
+    const version = versionOf.get(key) ?? event.product?.version ?? UNKNOWN;
+    if (CRASHES.has(event.type)) {
+      crashed.add(key);
+      (event.type === 'crash' ? crashEvents : fatalEvents).add(version);
+      const signature = failureSignature(event.failure);
+      const entry = signatures.get(signature) ?? { installs: new Set<string>(), events: 0 };
+      entry.installs.add(key);
+      entry.events += 1;
+      signatures.set(signature, entry);
+    }
+    if (event.type === 'install_failed') {
+      const code = event.failure?.code ?? UNKNOWN;
+      installFailures.set(code, (installFailures.get(code) ?? new Set<string>()).add(key));
+    }
+  }
+  return {
+    versions: versionRows(versionOf, crashed, crashEvents, fatalEvents, k),
+    topFailures: [...signatures]
+      .filter(([, e]) => e.installs.size >= k)
+      .map(([signature, e]) => ({ signature, installs: e.installs.size, events: e.events }))
+      .sort(
+        (a, b) =>
+          b.installs - a.installs || b.events - a.events || a.signature.localeCompare(b.signature),
+      )
+      .slice(0, 20),
+    installFailures: foldCodes(installFailures, k),
+  };
+}
+
+function versionRows(
+  versionOf: Map<string, string>,
+  crashed: Set<string>,
+  crashEvents: Tally,
+  fatalEvents: Tally,
+  k: number,
+): VersionReliability[] {
+  const rows = new Map<
+    string,
+    { active: number; crashed: number; crashEvents: number; fatalEvents: number }
+  >();
+  const active = new Tally();
+  for (const version of versionOf.values()) active.add(version);
+  for (const [key, version] of versionOf) {
+    const bucket = active.get(version) >= k ? version : OTHER;
+    const row = rows.get(bucket) ?? { active: 0, crashed: 0, crashEvents: 0, fatalEvents: 0 };
+    row.active += 1;
+    if (crashed.has(key)) row.crashed += 1;
+    rows.set(bucket, row);
+  }
+  for (const [version, n] of crashEvents.counts) {
+    const row = rows.get(active.get(version) >= k ? version : OTHER);
+    if (row) row.crashEvents += n;
+  }
+  for (const [version, n] of fatalEvents.counts) {
+    const row = rows.get(active.get(version) >= k ? version : OTHER);
+    if (row) row.fatalEvents += n;
+  }
+  return [...rows]
+    .map(([version, r]) => ({
+      version,
+      activeInstalls: r.active,
+      crashedInstalls: r.crashed,
+      crashFreeRate: Math.round((1 - r.crashed / r.active) * 10_000) / 10_000,
+      crashEvents: r.crashEvents,
+      fatalEvents: r.fatalEvents,
+    }))
+    .sort(
+      (a, b) =>
+        (a.version === OTHER ? 1 : 0) - (b.version === OTHER ? 1 : 0) ||
+        b.activeInstalls - a.activeInstalls ||
+        a.version.localeCompare(b.version),
+    );
+}
+
+function foldCodes(
+  byCode: Map<string, Set<string>>,
+  k: number,
+): { code: string; installs: number }[] {
+  const rows: { code: string; installs: number }[] = [];
+  let other = 0;
+  for (const [code, installs] of byCode) {
+    if (installs.size >= k) rows.push({ code, installs: installs.size });
+    else other += installs.size;
+  }
+  rows.sort((a, b) => b.installs - a.installs || a.code.localeCompare(b.code));
+  if (other > 0) rows.push({ code: OTHER, installs: other });
+  return rows;
+}
