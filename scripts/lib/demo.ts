@@ -12,7 +12,7 @@ import { aggregateRange, lateDays } from '../../functions/src/aggregate/job.ts';
 import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { Store, StoredEvent } from '../../functions/src/store/types.ts';
+import type { EventSource, Store, StoredEvent } from '../../functions/src/store/types.ts';
 
 const WARM_UP_DAYS = 30;
 
@@ -41,12 +41,34 @@ const RELEASES = [
   { version: '1.6.0', at: 0.7 },
 ];
 const PLATFORMS = [
-  { os: 'debian', osVersion: '12', arch: 'x86_64', weight: 5 },
-  { os: 'ubuntu', osVersion: '24.04', arch: 'x86_64', weight: 6 },
-  { os: 'ubuntu', osVersion: '22.04', arch: 'aarch64', weight: 2 },
-  { os: 'rhel', osVersion: '9', arch: 'x86_64', weight: 2 },
-  { os: 'alpine', osVersion: '3.20', arch: 'x86_64', weight: 1 },
+  { os: 'debian', osVersion: '12', kernelVersion: '6.1.0-18-amd64', arch: 'x86_64', weight: 5 },
+  {
+    os: 'ubuntu',
+    osVersion: '24.04',
+    kernelVersion: '6.8.0-45-generic',
+    arch: 'x86_64',
+    weight: 6,
+  },
+  {
+    os: 'ubuntu',
+    osVersion: '22.04',
+    kernelVersion: '5.15.0-91-generic',
+    arch: 'aarch64',
+    weight: 2,
+  },
+  { os: 'rhel', osVersion: '9', kernelVersion: '5.14.0-427.el9.x86_64', arch: 'x86_64', weight: 2 },
+  { os: 'alpine', osVersion: '3.20', kernelVersion: '6.6.31-0-lts', arch: 'x86_64', weight: 1 },
 ];
+const MODULES = ['snmp', 'syslog', 'alerts', 'ping'];
+const CRASH = { program: 'daemon', function: 'poll_loop', file: 'src/poll.c', line: 412 };
+const FATAL = {
+  program: 'daemon',
+  thread: 'MAIN',
+  function: 'open_config',
+  file: 'src/config.c',
+  line: 88,
+  errno: 13,
+};
 const CONTAINERS = ['none', 'none', 'none', 'docker', 'podman'];
 
 function pick<T extends { weight: number }>(items: T[], r: number): T {
@@ -65,62 +87,102 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
   const first = addDays(today, -(options.days - 1));
   const days = dayRange(first, today);
   const events: StoredEvent[] = [];
+  const store = (incoming: IncomingEvent, day: Day, source: EventSource = 'v1') => {
+    const now = startOfDay(day) + 12 * 3_600_000 + Math.floor(rand() * 3_600_000);
+    const prepared = prepareEvent(incoming, [], { secret, now, config: deploymentConfig, source });
+    if (prepared.ok) events.push(prepared.event);
+  };
   for (let n = 0; n < options.installs; n += 1) {
     const installId = `demo-install-${n.toString().padStart(4, '0')}`;
     const platform = pick(PLATFORMS, rand());
     const container = CONTAINERS[Math.floor(rand() * CONTAINERS.length)] ?? 'none';
+    const virtualization = container === 'none' ? (rand() < 0.5 ? 'kvm' : 'none') : 'none';
     const joinIndex = rand() < 0.4 ? 0 : Math.floor(rand() * days.length);
     const leaveIndex = rand() < 0.15 ? joinIndex + Math.floor(rand() * days.length) : days.length;
     const upgradeLag = Math.floor(rand() * 10);
     const presence = 0.7 + rand() * 0.3;
+    const cores = [2, 4, 4, 8, 16][Math.floor(rand() * 5)] ?? 4;
+    const modules = MODULES.filter(() => rand() < 0.5);
+    const devices = 5 + Math.floor(rand() * 200);
+    if (joinIndex > 0 && rand() < 0.1) {
+      // A failed first attempt at installing, the day before it worked.
+      const code = rand() < 0.6 ? 'F0003' : 'F0502';
+      store(
+        {
+          installId,
+          type: 'install_failed',
+          failure: { code, message: `installer exited with ${code}` },
+        },
+        days[joinIndex - 1] as Day,
+      );
+    }
     for (let i = joinIndex; i < Math.min(leaveIndex, days.length); i += 1) {
       const day = days[i] as Day;
       if (i !== joinIndex && rand() > presence) continue;
       const progress = (i - upgradeLag) / days.length;
       const release = [...RELEASES].reverse().find((r) => progress >= r.at) ?? RELEASES[0];
+      const version = release?.version ?? '1.4.0';
       const base = {
         installId,
         product: {
-          version: release?.version,
-          channel: 'stable',
+          version,
+          channel: n % 10 === 0 ? 'nightly' : 'stable',
           installMethod: container === 'none' ? 'deb' : container,
         },
         platform: {
           os: platform.os,
           osVersion: platform.osVersion,
           kernel: 'Linux',
+          kernelVersion: platform.kernelVersion,
           arch: platform.arch,
+          virtualization,
           container,
         },
+        modules: modules.map((name) => ({ name, version })),
+        attributes: { cpu_cores: cores },
       };
       const types: EventType[] = [i === joinIndex && joinIndex > 0 ? 'install' : 'heartbeat'];
-      if (release?.version === '1.5.0' && rand() < 0.04) types.push('crash');
-      if (rand() < 0.01) types.push('opt_out');
+      // Crashes concentrate in 1.5.0; the fix ships in 1.6.0.
+      if (version === '1.5.0' && rand() < 0.05) types.push('crash');
+      if (rand() < 0.01) types.push('fatal');
+      if (i % 7 === n % 7) types.push('report');
       for (const type of types) {
-        const incoming: IncomingEvent = {
-          ...base,
-          type,
-          eventId: `${installId}-${day}-${type}`,
-          ...(type === 'crash'
-            ? {
-                failure: {
-                  program: 'daemon',
-                  function: 'poll_loop',
-                  file: 'src/poll.c',
-                  line: 412,
-                },
-              }
-            : {}),
-        };
-        const now = startOfDay(day) + 12 * 3_600_000 + Math.floor(rand() * 3_600_000);
-        const prepared = prepareEvent(incoming, [], {
-          secret,
-          now,
-          config: deploymentConfig,
-          source: 'v1',
-        });
-        if (prepared.ok) events.push(prepared.event);
+        store(
+          {
+            ...base,
+            type,
+            eventId: `${installId}-${day}-${type}`,
+            ...(type === 'crash' ? { failure: CRASH } : {}),
+            ...(type === 'fatal' ? { failure: FATAL } : {}),
+            ...(type === 'report'
+              ? {
+                  counters: {
+                    'devices.total': devices,
+                    'os.linux': Math.floor(devices * 0.6),
+                    'os.ios': Math.ceil(devices * 0.4),
+                  },
+                }
+              : {}),
+          },
+          day,
+        );
       }
+      if (rand() < 0.005) store({ installId, type: 'opt_out' }, day);
+    }
+  }
+  // Installs that report without an identity (Clean Insights style): one report each.
+  for (const day of days) {
+    for (let r = 0; r < 6; r += 1) {
+      store(
+        {
+          installId: null,
+          type: 'heartbeat',
+          product: { version: '1.6.0', installMethod: 'pip' },
+          platform: { os: 'ubuntu', osVersion: '24.04', kernel: 'Linux', arch: 'x86_64' },
+        },
+        day,
+        'cleaninsights',
+      );
     }
   }
   return events;
