@@ -1,0 +1,538 @@
+// The daily aggregation over MemoryStore, with events made by the real ingest pipeline
+// (prepareEvent) and expected numbers worked out by hand.
+import { describe, expect, test, vi } from 'vitest';
+import type { DayAggregate } from '../../shared/aggregate.ts';
+import { deploymentConfig } from '../../shared/config.ts';
+import { dayRange, type Day } from '../../shared/dates.ts';
+import type { EventType } from '../../shared/schema/event.ts';
+import {
+  aggregateDay,
+  aggregateRange,
+  isFinal,
+  lateDays,
+  runScheduledAggregation,
+} from '../../functions/src/aggregate/job.ts';
+import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
+import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { MemoryStore } from '../../functions/src/store/memory-store.ts';
+import type { EventSource, InstallRecord, StoredEvent } from '../../functions/src/store/types.ts';
+import { fakeClock } from '../support/http-fakes.ts';
+
+const SECRET = 'aggregate-test-secret';
+const config = deploymentConfig;
+const HOUR = 3_600_000;
+
+let sequence = 0;
+
+/** One stored event as the ingest pipeline makes it, received at `receivedAt` (default: 10:00 of `day`). */
+function event(
+  installId: string | null,
+  type: EventType,
+  day: Day,
+  options: {
+    source?: EventSource;
+    receivedAt?: string;
+    time?: string;
+    extra?: Partial<IncomingEvent>;
+  } = {},
+): StoredEvent {
+  sequence += 1;
+  const now = Date.parse(options.receivedAt ?? `${day}T10:00:00Z`) + sequence;
+  const prepared = prepareEvent(
+    { installId, type, eventId: `evt-${sequence}`, time: options.time, ...options.extra },
+    [],
+    { secret: SECRET, now, config, source: options.source ?? 'v1' },
+  );
+  if (!prepared.ok) throw new Error(prepared.issue.message);
+  expect(prepared.event.day).toBe(day);
+  return prepared.event;
+}
+
+const id = (name: string) => pseudonymise(SECRET, `install-${name}`);
+const ev = (name: string, type: EventType, day: Day) => event(`install-${name}`, type, day);
+
+/**
+ * The hand-computed fleet, January–February 2026:
+ *   A: install 01-01 only
+ *   B: install 01-01, heartbeat 01-05, heartbeat 01-30
+ *   C: install 01-07, crash + heartbeat 01-28
+ *   D: heartbeat 01-28 (first seen without an install event)
+ *   E: heartbeat 01-05, opt_out 01-07
+ *   F: opt_out 01-07 only (never counted as an install)
+ */
+function fleet(): StoredEvent[] {
+  return [
+    ev('A', 'install', '2026-01-01'),
+    ev('B', 'install', '2026-01-01'),
+    ev('B', 'heartbeat', '2026-01-05'),
+    ev('E', 'heartbeat', '2026-01-05'),
+    ev('C', 'install', '2026-01-07'),
+    ev('E', 'opt_out', '2026-01-07'),
+    ev('F', 'opt_out', '2026-01-07'),
+    ev('C', 'crash', '2026-01-28'),
+    ev('C', 'heartbeat', '2026-01-28'),
+    ev('D', 'heartbeat', '2026-01-28'),
+    ev('B', 'heartbeat', '2026-01-30'),
+  ];
+}
+
+const FLEET_FROM = '2026-01-01';
+const FLEET_TO = '2026-02-06';
+
+type Figures = Pick<DayAggregate, 'activeInstalls' | 'newInstalls' | 'optOuts' | 'events'>;
+const figures = (
+  d1: number,
+  d7: number,
+  d28: number,
+  newInstalls = 0,
+  events: DayAggregate['events'] = {},
+): Figures => ({
+  activeInstalls: { d1, d7, d28 },
+  newInstalls,
+  optOuts: events.opt_out ?? 0,
+  events,
+});
+
+/** Expected figures, each worked out from the fleet above. */
+const EXPECTED: Record<Day, Figures> = {
+  // A and B installed: both new.
+  '2026-01-01': figures(2, 2, 2, 2, { install: 2 }),
+  '2026-01-02': figures(0, 2, 2),
+  // B and E active; E first seen. 7-day window 12-30..01-05: A, B, E.
+  '2026-01-05': figures(2, 3, 3, 1, { heartbeat: 2 }),
+  // C installs; opt-outs of E and F are counted, but are no activity. Window 01-01..01-07: A B C E.
+  '2026-01-07': figures(1, 4, 4, 1, { install: 1, opt_out: 2 }),
+  // A (active 01-01 only) leaves the 7-day window 01-02..01-08; still in the 28-day one.
+  '2026-01-08': figures(0, 3, 4),
+  // 7-day window 01-21..01-27 is empty; 28-day window 12-31..01-27 holds A B C E.
+  '2026-01-27': figures(0, 0, 4),
+  // C and D active, D new. 28-day window 01-01..01-28 is the last to hold A: A B C D E.
+  '2026-01-28': figures(2, 2, 5, 1, { crash: 1, heartbeat: 2 }),
+  // 28-day window 01-02..01-29: A is out.
+  '2026-01-29': figures(0, 2, 4),
+  // B returns. 7-day 01-24..01-30: B C D. 28-day 01-03..01-30: B C D E.
+  '2026-01-30': figures(1, 3, 4, 0, { heartbeat: 1 }),
+  '2026-01-31': figures(0, 3, 4),
+  // Across the month boundary: 28-day window 01-05..02-01 still holds E (01-05).
+  '2026-02-01': figures(0, 3, 4),
+  // 28-day window 01-06..02-02: E is out.
+  '2026-02-02': figures(0, 3, 3),
+  // 7-day window 01-29..02-04: only B (01-30).
+  '2026-02-04': figures(0, 1, 3),
+  '2026-02-05': figures(0, 1, 3),
+  // 7-day window 01-31..02-06 is empty; 28-day 01-10..02-06: B C D.
+  '2026-02-06': figures(0, 0, 3),
+};
+
+async function fleetStore(): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.saveEvents(fleet());
+  return store;
+}
+
+const deps = (store: MemoryStore, now: string) => ({
+  store,
+  clock: fakeClock(now).now,
+  config,
+});
+
+const dataOf = ({ run: _run, ...data }: DayAggregate) => data;
+const withoutComputedAt = (aggregate: DayAggregate) => ({
+  ...aggregate,
+  run: { ...aggregate.run, computedAt: undefined },
+});
+const figuresOf = (a: DayAggregate): Figures => ({
+  activeInstalls: a.activeInstalls,
+  newInstalls: a.newInstalls,
+  optOuts: a.optOuts,
+  events: a.events,
+});
+
+describe('one pass over the fleet, in order', () => {
+  test('activeInstalls d1/d7/d28, newInstalls, optOuts and events match the hand count', async () => {
+    const store = await fleetStore();
+    const results = await aggregateRange(deps(store, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO);
+    expect(results.map((r) => r.day)).toEqual(dayRange(FLEET_FROM, FLEET_TO));
+    const actual = Object.fromEntries(
+      [...store.days.values()].filter((a) => a.day in EXPECTED).map((a) => [a.day, figuresOf(a)]),
+    );
+    expect(actual).toEqual(EXPECTED);
+    // Every day of the range was written, and all of them are final by March.
+    expect([...store.days.keys()].sort()).toEqual(dayRange(FLEET_FROM, FLEET_TO));
+    expect([...store.days.values()].every((a) => a.final)).toBe(true);
+  });
+
+  test('an install counts in d7 through day 7 and in d28 through day 28 after its only day', async () => {
+    const store = new MemoryStore();
+    await store.saveEvents([ev('solo', 'heartbeat', '2026-02-01')]);
+    const results = await aggregateRange(
+      deps(store, '2026-04-01T00:00:00Z'),
+      '2026-02-01',
+      '2026-03-02',
+    );
+    const series = results.map((r) => [
+      r.day,
+      r.activeInstalls.d1,
+      r.activeInstalls.d7,
+      r.activeInstalls.d28,
+    ]);
+    expect(series[0]).toEqual(['2026-02-01', 1, 1, 1]);
+    expect(series[1]).toEqual(['2026-02-02', 0, 1, 1]);
+    expect(series[6]).toEqual(['2026-02-07', 0, 1, 1]);
+    expect(series[7]).toEqual(['2026-02-08', 0, 0, 1]);
+    // 2026-02-28 is day 28 (February 2026 has 28 days); 2026-03-01 is day 29.
+    expect(series[27]).toEqual(['2026-02-28', 0, 0, 1]);
+    expect(series[28]).toEqual(['2026-03-01', 0, 0, 0]);
+    expect(series[29]).toEqual(['2026-03-02', 0, 0, 0]);
+  });
+
+  test('opt-outs create no install record and never carry a pseudonym', async () => {
+    const store = await fleetStore();
+    await aggregateRange(deps(store, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO);
+    expect([...store.installs.keys()].sort()).toEqual(['A', 'B', 'C', 'D', 'E'].map(id).sort());
+    const text = JSON.stringify([...store.days.values(), ...store.events.values()]);
+    expect(text).not.toContain(id('F'));
+    expect(
+      [...store.events.values()].filter((e) => e.type === 'opt_out').map((e) => e.install),
+    ).toEqual([null, null]);
+  });
+
+  test('install records keep firstSeen, lastSeen and per-day activity, never a raw id', async () => {
+    const store = await fleetStore();
+    await aggregateRange(deps(store, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO);
+    const b = store.installs.get(id('B')) as InstallRecord;
+    expect(b.firstSeen).toBe('2026-01-01');
+    expect(b.lastSeen).toBe('2026-01-30');
+    expect(Object.keys(b.activity)).toEqual(['2026-01-01', '2026-01-05', '2026-01-30']);
+    expect(b.expireAt).toBe(Date.parse('2026-04-30T00:00:00Z'));
+    expect(JSON.stringify([...store.installs.values()])).not.toContain('install-');
+  });
+
+  test('run figures: documents read and written are what the store actually served and stored', async () => {
+    const store = new CountingStore();
+    await store.saveEvents(fleet());
+    const d = deps(store, '2026-03-01T00:15:00Z');
+    const check = async (day: Day) => {
+      store.reset();
+      const aggregate = await aggregateDay(d, day);
+      expect(aggregate.run.documentsRead, `reads of ${day}`).toBe(store.reads);
+      expect(aggregate.run.documentsWritten, `writes of ${day}`).toBe(store.writes);
+      return aggregate;
+    };
+    for (const day of dayRange(FLEET_FROM, FLEET_TO)) {
+      const aggregate = await check(day);
+      // Cost bound of an in-order pass: the day's events + installs of its window + new ones.
+      const events = (await store.readDayEvents(day)).length;
+      expect(aggregate.run.documentsRead).toBeLessThanOrEqual(
+        events + aggregate.activeInstalls.d28,
+      );
+      expect(aggregate.run.documentsWritten).toBeLessThanOrEqual(aggregate.activeInstalls.d1 + 1);
+    }
+    // A rerun reads the same and writes only the day.
+    for (const day of ['2026-01-01', '2026-01-28', '2026-02-06']) {
+      const aggregate = await check(day);
+      expect(aggregate.run.documentsWritten).toBe(1);
+    }
+  });
+});
+
+test('an install returning after more than 28 days is not new again', async () => {
+  const store = new CountingStore();
+  await store.saveEvents([
+    ev('back', 'install', '2026-01-02'),
+    ev('back', 'upgrade', '2026-03-01'),
+    ev('fresh', 'install', '2026-03-01'),
+  ]);
+  const d = deps(store, '2026-04-01T00:00:00Z');
+  await aggregateDay(d, '2026-01-02');
+  store.reset();
+  const aggregate = await aggregateDay(d, '2026-03-01');
+  // Both active; only `fresh` is new. 58 days after its install, `back` is outside the window
+  // query and is looked up by id (together with `fresh`, which does not exist yet).
+  expect(figuresOf(aggregate)).toEqual(figures(2, 2, 2, 1, { install: 1, upgrade: 1 }));
+  expect(aggregate.run.documentsRead).toBe(store.reads);
+  expect(store.reads).toBe(2 + 0 + 2);
+  const record = store.installs.get(id('back')) as InstallRecord;
+  expect(record.firstSeen).toBe('2026-01-02');
+  expect(record.lastSeen).toBe('2026-03-01');
+});
+
+/** A MemoryStore that counts documents served (including ids looked up) and written. */
+class CountingStore extends MemoryStore {
+  reads = 0;
+  writes = 0;
+
+  reset(): void {
+    this.reads = 0;
+    this.writes = 0;
+  }
+
+  override async readDayEvents(day: Day): Promise<StoredEvent[]> {
+    const found = await super.readDayEvents(day);
+    this.reads += found.length;
+    return found;
+  }
+
+  override async readInstalls(ids: string[]): Promise<Map<string, InstallRecord>> {
+    // Firestore charges a read for every document looked up, found or not.
+    this.reads += new Set(ids).size;
+    return super.readInstalls(ids);
+  }
+
+  override async readInstallsSeenSince(day: Day): Promise<InstallRecord[]> {
+    const found = await super.readInstallsSeenSince(day);
+    this.reads += found.length;
+    return found;
+  }
+
+  override async writeInstalls(installs: InstallRecord[]): Promise<void> {
+    this.writes += installs.length;
+    return super.writeInstalls(installs);
+  }
+
+  override async writeDays(days: DayAggregate[]): Promise<void> {
+    this.writes += days.length;
+    return super.writeDays(days);
+  }
+}
+
+describe('installs without identity', () => {
+  test('count once per report on their own day; opt-outs are not installs', async () => {
+    const store = new MemoryStore();
+    await store.saveEvents([
+      ev('X', 'heartbeat', '2026-01-10'),
+      event(null, 'heartbeat', '2026-01-10', { source: 'cleaninsights' }),
+      event(null, 'heartbeat', '2026-01-10', { source: 'cleaninsights' }),
+      event(null, 'install', '2026-01-10', { source: 'netdata' }),
+      event(null, 'opt_out', '2026-01-10', { source: 'cleaninsights' }),
+    ]);
+    const [first, next] = await aggregateRange(
+      deps(store, '2026-02-01T00:00:00Z'),
+      '2026-01-10',
+      '2026-01-11',
+    );
+    // X + 3 reports without identity (the opt-out is not one).
+    expect(figuresOf(first as DayAggregate)).toEqual(
+      figures(4, 4, 4, 2, { heartbeat: 3, install: 1, opt_out: 1 }),
+    );
+    // Methodology: reports without identity add one each on their own day only.
+    expect(figuresOf(next as DayAggregate)).toEqual(figures(0, 1, 1));
+    expect([...store.installs.keys()]).toEqual([id('X')]);
+  });
+
+  test('two identical reports without identity are two reports', async () => {
+    const store = new MemoryStore();
+    const prepare = () =>
+      prepareEvent({ installId: null, type: 'heartbeat' }, [], {
+        secret: SECRET,
+        now: Date.parse('2026-01-10T09:00:00Z'),
+        config,
+        source: 'cleaninsights',
+      });
+    const a = prepare();
+    const b = prepare();
+    if (!a.ok || !b.ok) throw new Error('not prepared');
+    expect(await store.saveEvents([a.event, b.event])).toEqual({ created: 2, duplicates: 0 });
+    const aggregate = await aggregateDay(deps(store, '2026-02-01T00:00:00Z'), '2026-01-10');
+    expect(aggregate.activeInstalls.d1).toBe(2);
+  });
+});
+
+describe('idempotency and order', () => {
+  test('rerunning days gives identical aggregates and writes no install records', async () => {
+    const store = await fleetStore();
+    const clock = fakeClock('2026-03-01T00:15:00Z');
+    const d = { store, clock: clock.now, config };
+    await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    const firstDays = [...store.days.values()].map(dataOf);
+    const installs = structuredClone([...store.installs.entries()]);
+
+    clock.advance(HOUR);
+    const writeInstalls = vi.spyOn(store, 'writeInstalls');
+    await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    expect(writeInstalls).not.toHaveBeenCalled();
+    const secondDays = [...store.days.values()];
+    expect(secondDays.map(dataOf)).toEqual(firstDays);
+    expect([...store.installs.entries()]).toEqual(installs);
+    expect(secondDays.every((a) => a.run.documentsWritten === 1)).toBe(true);
+    expect(secondDays.every((a) => a.run.computedAt === '2026-03-01T01:15:00.000Z')).toBe(true);
+
+    // A third run matches the second in everything but the time it was computed.
+    clock.advance(HOUR);
+    await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    expect([...store.days.values()].map(withoutComputedAt)).toEqual(
+      secondDays.map(withoutComputedAt),
+    );
+    expect(writeInstalls).not.toHaveBeenCalled();
+  });
+
+  test('recomputing one past day after later days changes nothing in it', async () => {
+    const store = await fleetStore();
+    const d = deps(store, '2026-03-01T00:15:00Z');
+    const before = dataOf(await aggregateDay(d, '2026-01-05'));
+    await aggregateRange(d, '2026-01-06', FLEET_TO);
+    expect(dataOf(await aggregateDay(d, '2026-01-05'))).toEqual(before);
+  });
+
+  test('once every day has been seen, recomputing in any order reproduces the in-order result', async () => {
+    const inOrder = await fleetStore();
+    await aggregateRange(deps(inOrder, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO);
+
+    const shuffled = await fleetStore();
+    const d = deps(shuffled, '2026-03-01T00:15:00Z');
+    const days = dayRange(FLEET_FROM, FLEET_TO);
+    // Newest first, then an interleaved order: odd positions, then even ones.
+    for (const day of [...days].reverse()) await aggregateDay(d, day);
+    for (const day of [
+      ...days.filter((_, i) => i % 2 === 1),
+      ...days.filter((_, i) => i % 2 === 0),
+    ])
+      await aggregateDay(d, day);
+
+    expect([...shuffled.days.values()].sort(byDay).map(dataOf)).toEqual(
+      [...inOrder.days.values()].sort(byDay).map(dataOf),
+    );
+    expect(new Map([...shuffled.installs].sort())).toEqual(new Map([...inOrder.installs].sort()));
+  });
+
+  test('erasing an install and re-aggregating removes it from every count', async () => {
+    const store = await fleetStore();
+    const d = deps(store, '2026-03-01T00:15:00Z');
+    await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    expect(await store.eraseInstall(id('B'))).toEqual({ events: 3, installs: 1 });
+    await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    const after = (day: Day) => figuresOf(store.days.get(day) as DayAggregate);
+    // Without B: A alone on 01-01; E on 01-05; C and D late in January; nobody on 01-30.
+    expect(after('2026-01-01')).toEqual(figures(1, 1, 1, 1, { install: 1 }));
+    expect(after('2026-01-05')).toEqual(figures(1, 2, 2, 1, { heartbeat: 1 }));
+    expect(after('2026-01-28')).toEqual(figures(2, 2, 4, 1, { crash: 1, heartbeat: 2 }));
+    expect(after('2026-01-30')).toEqual(figures(0, 2, 3));
+    expect(after('2026-02-05')).toEqual(figures(0, 0, 2));
+    expect(store.installs.has(id('B'))).toBe(false);
+  });
+});
+
+describe('final', () => {
+  test('a day is final once the late-arrival window is past it', () => {
+    // 72 hours of late arrivals reach into the fourth calendar day back.
+    expect(lateDays(config)).toBe(4);
+    expect(isFinal('2026-02-02', '2026-02-06', config)).toBe(true);
+    expect(isFinal('2026-02-03', '2026-02-06', config)).toBe(false);
+    expect(isFinal('2026-02-05', '2026-02-06', config)).toBe(false);
+    expect(isFinal('2026-02-06', '2026-02-06', config)).toBe(false);
+    // Across a month boundary.
+    expect(isFinal('2026-02-25', '2026-03-01', config)).toBe(true);
+    expect(isFinal('2026-02-26', '2026-03-01', config)).toBe(false);
+  });
+
+  test('no event accepted after a run can belong to a day that run marked final', () => {
+    const runAt = Date.parse('2026-02-06T00:15:00Z');
+    const finalDay = '2026-02-02';
+    expect(isFinal(finalDay, '2026-02-06', config)).toBe(true);
+    // The latest moment of the final day is already outside the window at run time.
+    const latest = Date.parse(`${finalDay}T23:59:59.999Z`);
+    expect(runAt - latest).toBeGreaterThan(config.lateArrivalHours * HOUR);
+  });
+
+  test('stored aggregates carry the flag of the run that computed them', async () => {
+    const store = await fleetStore();
+    const clock = fakeClock('2026-02-06T00:15:00Z');
+    const d = { store, clock: clock.now, config };
+    await aggregateRange(d, '2026-01-30', '2026-02-05');
+    const flags = Object.fromEntries([...store.days.values()].map((a) => [a.day, a.final]));
+    expect(flags).toEqual({
+      '2026-01-30': true,
+      '2026-01-31': true,
+      '2026-02-01': true,
+      '2026-02-02': true,
+      '2026-02-03': false,
+      '2026-02-04': false,
+      '2026-02-05': false,
+    });
+    clock.set('2026-02-07T00:15:00Z');
+    expect((await aggregateDay(d, '2026-02-03')).final).toBe(true);
+  });
+});
+
+describe('runScheduledAggregation', () => {
+  test('recomputes the late window, backfills missing days, purges what is past retention', async () => {
+    const store = new MemoryStore();
+    await store.saveEvents([
+      ev('old', 'heartbeat', '2025-12-05'),
+      ev('edge', 'heartbeat', '2025-12-10'),
+      ev('Q', 'install', '2026-02-14'),
+      ev('Q', 'heartbeat', '2026-03-07'),
+      ev('R', 'heartbeat', '2026-03-03'),
+    ]);
+    // Earlier runs computed every day up to 03-08; two days went missing since.
+    await aggregateRange(deps(store, '2026-03-09T00:15:00Z'), '2025-12-05', '2026-03-08');
+    store.days.delete('2026-02-14');
+    store.days.delete('2026-03-03');
+    store.days.delete('2025-12-08'); // before retention: stays missing
+    const before05 = store.days.get('2026-03-05') as DayAggregate;
+    // A late event for 03-07, sent on 03-09 with its own time.
+    await store.saveEvents([
+      event('install-R', 'heartbeat', '2026-03-07', {
+        receivedAt: '2026-03-09T20:00:00Z',
+        time: '2026-03-07T22:00:00Z',
+      }),
+    ]);
+
+    // Today is 2026-03-10: retention reaches back 90 days to 2025-12-10.
+    const summary = await runScheduledAggregation(deps(store, '2026-03-10T00:15:00Z'));
+    expect(summary.backfilled).toEqual(['2026-02-14', '2026-03-03']);
+    expect(summary.recomputed).toEqual(['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09']);
+    expect(summary.purged).toEqual({ events: 1, installs: 1 });
+
+    const day = (d: Day) => store.days.get(d) as DayAggregate;
+    expect(figuresOf(day('2026-02-14'))).toEqual(figures(1, 1, 1, 1, { install: 1 }));
+    expect(day('2026-03-03').activeInstalls.d1).toBe(1);
+    // The late event is in 03-07 now: Q and R active.
+    expect(figuresOf(day('2026-03-07'))).toEqual(figures(2, 2, 2, 0, { heartbeat: 2 }));
+    expect(day('2026-03-09')).toBeDefined();
+    expect(day('2026-03-06').final).toBe(true);
+    expect([day('2026-03-07'), day('2026-03-08'), day('2026-03-09')].map((a) => a.final)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    // Days outside the window that existed are left as they were.
+    expect(day('2026-03-05')).toEqual(before05);
+    expect(store.days.has('2025-12-08')).toBe(false);
+    // Aggregates are kept forever, raw events and install records are not.
+    expect(store.days.has('2025-12-05')).toBe(true);
+    expect([...store.events.values()].some((e) => e.day < '2025-12-10')).toBe(false);
+    expect([...store.events.values()].some((e) => e.day === '2025-12-10')).toBe(true);
+    expect(store.installs.has(id('old'))).toBe(false);
+    // Last seen exactly 90 days ago: kept until tomorrow's run.
+    expect(store.installs.has(id('edge'))).toBe(true);
+  });
+
+  test('on an empty deployment it fills every day of retention and purges nothing', async () => {
+    const store = new MemoryStore();
+    const summary = await runScheduledAggregation(deps(store, '2026-03-10T00:15:00Z'));
+    expect(summary.backfilled[0]).toBe('2025-12-10');
+    expect(summary.backfilled.at(-1)).toBe('2026-03-05');
+    expect(summary.backfilled.length + summary.recomputed.length).toBe(90);
+    expect(summary.purged).toEqual({ events: 0, installs: 0 });
+    expect(store.days.size).toBe(90);
+    // A second run the same day backfills nothing.
+    const again = await runScheduledAggregation(deps(store, '2026-03-10T01:15:00Z'));
+    expect(again.backfilled).toEqual([]);
+  });
+
+  test('installs last seen more than 90 days ago are purged on the next run', async () => {
+    const store = new MemoryStore();
+    await store.saveEvents([ev('edge', 'heartbeat', '2025-12-10')]);
+    await aggregateDay(deps(store, '2025-12-11T00:15:00Z'), '2025-12-10');
+    const summary = await runScheduledAggregation(deps(store, '2026-03-11T00:15:00Z'));
+    expect(summary.purged).toEqual({ events: 1, installs: 1 });
+    expect(store.installs.size).toBe(0);
+    expect(store.events.size).toBe(0);
+  });
+});
+
+function byDay(a: DayAggregate, b: DayAggregate): number {
+  return a.day.localeCompare(b.day);
+}
