@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: process.env.CI
-      ? ['default', ['json', { outputFile: '.artifacts/vitest.json' }]]
+      ? ['default', ['json', { outputFile: process.env.VITEST_JSON ?? '.artifacts/vitest.json' }]]
       : ['default'],
     projects: [
       {
@@ -27,6 +27,17 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/firestore-emulator-setup.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Not part of `npm test` (it needs Chromium): `npm run test:browser`.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/support/firestore-emulator-setup.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
