@@ -166,3 +166,31 @@ describe('compat clients through hosting, unchanged', () => {
     expect(left.size).toBe(0);
   });
 });
+
+describe('hosting headers from firebase.json', () => {
+  test('pages carry the security headers and short caching; hashed assets are immutable', async () => {
+    const page = await fetch(`${stack.hostingUrl}/`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(page.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('permissions-policy')).toContain('geolocation=()');
+    expect(page.headers.get('cache-control')).toBe('public, max-age=300');
+    const html = await page.text();
+    // The CSP forbids inline scripts: every script must be a file.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const asset = /src="(\/_astro\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const assetResponse = await fetch(`${stack.hostingUrl}${asset ?? ''}`);
+    expect(assetResponse.status).toBe(200);
+    expect(assetResponse.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  test('API answers keep their own CDN caching and also get the security headers', async () => {
+    const api = await fetch(`${stack.hostingUrl}/api/v1/days`);
+    expect(api.headers.get('cache-control')).toBe('public, max-age=300, s-maxage=3600');
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
