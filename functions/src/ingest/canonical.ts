@@ -39,30 +39,8 @@ export function parseCanonicalBody(body: unknown): AdapterResult {
 }
 
 function toIncoming(event: CanonicalEvent): IncomingEvent {
-  const {
-    installId,
-    eventId,
-    type,
-    time,
-    product,
-    platform,
-    modules,
-    failure,
-    counters,
-    attributes,
-  } = event;
-  return {
-    installId,
-    eventId,
-    type,
-    time,
-    product,
-    platform,
-    modules,
-    failure,
-    counters,
-    attributes,
-  };
+  const { schema, ...incoming } = event;
+  return incoming;
 }
 
 function invalid(issues: BodyIssue[]): AdapterResult {

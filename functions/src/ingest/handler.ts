@@ -62,11 +62,13 @@ const ROUTES: Record<string, Route> = {
   },
   '/compat/netdata': {
     accepts: ['json'],
-    run: async (body, deps) => storeEvents(mapNetdataBody(body.value), 200, deps),
+    run: async (body, deps) =>
+      storeEvents(mapNetdataBody(body.value, deps.config.attributes), 200, deps),
   },
   '/compat/librenms/log.php': {
     accepts: ['form'],
-    run: async (body, deps) => storeEvents(mapLibreNmsLog(asForm(body)), 200, deps),
+    run: async (body, deps) =>
+      storeEvents(mapLibreNmsLog(asForm(body), deps.config.attributes), 200, deps),
   },
   '/compat/librenms/clear.php': {
     accepts: ['form'],
@@ -79,7 +81,11 @@ const ROUTES: Record<string, Route> = {
   '/compat/cleaninsights.php': {
     accepts: ['json'],
     run: async (body, deps) => {
-      const outcome = await storeEvents(mapCleanInsightsBody(body.value), 204, deps);
+      const outcome = await storeEvents(
+        mapCleanInsightsBody(body.value, deps.config.attributes),
+        204,
+        deps,
+      );
       return { ...outcome, body: undefined };
     },
   },
