@@ -51,9 +51,20 @@ export function buildCounters(events: StoredEvent[], k: number): CounterGroup[] 
         other.sum += entry.sum;
       }
     }
+    // A small "other" would publish the counts of one or two installs, and leaving it out would
+    // not hide it (`sum` minus the published values gives it away): fold the smallest published
+    // values into it until it is backed by k installs. All values together are the group's ≥ k.
+    values.sort(
+      (a, b) => a.installs - b.installs || a.sum - b.sum || a.value.localeCompare(b.value),
+    );
+    while (other.installs.size > 0 && other.installs.size < k && values.length > 0) {
+      const smallest = values.shift() as CounterGroup['values'][number];
+      for (const install of data.values.get(smallest.value)?.installs ?? [])
+        other.installs.add(install);
+      other.sum += smallest.sum;
+    }
     values.sort((a, b) => b.sum - a.sum || a.value.localeCompare(b.value));
-    // A small "other" would publish the counts of one or two installs: it stays in `sum` only.
-    if (other.installs.size >= k)
+    if (other.installs.size > 0)
       values.push({ value: OTHER, installs: other.installs.size, sum: other.sum });
     published.push({ group, installs: data.installs.size, sum, values });
   }

@@ -110,6 +110,8 @@ function versionRows(
     if (row) row.fatalEvents += n;
   }
   return [...rows]
+    // A small "other" row would publish the crash figures of one or two installs.
+    .filter(([version, r]) => version !== OTHER || r.active >= k)
     .map(([version, r]) => ({
       version,
       activeInstalls: r.active,

@@ -1,0 +1,211 @@
+// The daily aggregation on FirestoreStore against the emulator: the same numbers as on memory,
+// idempotent reruns, erase taking an install out of every recomputed aggregate, and the purge of
+// the scheduled run. Few documents: the Node emulator's writes slow down as collections grow.
+import { randomUUID } from 'node:crypto';
+import type { Firestore } from '@google-cloud/firestore';
+import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest';
+import type { DayAggregate } from '../../shared/aggregate.ts';
+import { deploymentConfig } from '../../shared/config.ts';
+import { dayRange, type Day } from '../../shared/dates.ts';
+import type { EventType } from '../../shared/schema/event.ts';
+import { aggregateRange, runScheduledAggregation } from '../../functions/src/aggregate/job.ts';
+import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
+import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { createFirestore } from '../../functions/src/store/firestore-client.ts';
+import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import { MemoryStore } from '../../functions/src/store/memory-store.ts';
+import type { EventSource, StoredEvent } from '../../functions/src/store/types.ts';
+import { fakeClock } from '../support/http-fakes.ts';
+
+// The client library reads this when a Firestore is constructed, so set it before any is.
+process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
+process.env.METADATA_SERVER_DETECTION ??= 'none';
+
+const SECRET = 'aggregate-firestore-secret';
+const config = deploymentConfig;
+const FROM = '2026-11-18';
+const TO = '2026-11-20';
+const AGGREGATED_AT = '2026-11-21T00:15:00Z';
+
+const INSTALLS = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6'];
+const pseudonymOf = (name: string) => pseudonymise(SECRET, `agg-fs-${name}`);
+
+/*
+ * 17 events:
+ *   11-18  I1..I6 `install` at 1.5.0 (debian, x86_64); I1 also a crash.
+ *   11-19  I1..I5 `upgrade` to 1.6.0; I6 heartbeat at 1.5.0; one report without identity (1.6.0).
+ *   11-20  I1..I3 heartbeat at 1.6.0.
+ */
+function fleet(): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  let sequence = 0;
+  const add = (
+    installId: string | null,
+    type: EventType,
+    day: Day,
+    version: string,
+    extra: Partial<IncomingEvent> = {},
+    source: EventSource = 'v1',
+  ) => {
+    sequence += 1;
+    const prepared = prepareEvent(
+      {
+        installId,
+        type,
+        eventId: `agg-fs-${sequence}`,
+        product: { version, channel: 'stable' },
+        platform: { os: 'debian', osVersion: '12', arch: 'x86_64' },
+        ...extra,
+      },
+      [],
+      { secret: SECRET, now: Date.parse(`${day}T11:00:00Z`) + sequence * 1000, config, source },
+    );
+    if (!prepared.ok) throw new Error(prepared.issue.message);
+    events.push(prepared.event);
+  };
+  for (const n of INSTALLS) add(`agg-fs-${n}`, 'install', '2026-11-18', '1.5.0');
+  add('agg-fs-I1', 'crash', '2026-11-18', '1.5.0', {
+    failure: { code: 'E-SEGV', message: 'crash in /home/carol/x' },
+  });
+  for (const n of INSTALLS.slice(0, 5)) add(`agg-fs-${n}`, 'upgrade', '2026-11-19', '1.6.0');
+  add('agg-fs-I6', 'heartbeat', '2026-11-19', '1.5.0');
+  add(null, 'heartbeat', '2026-11-19', '1.6.0', {}, 'cleaninsights');
+  for (const n of INSTALLS.slice(0, 3)) add(`agg-fs-${n}`, 'heartbeat', '2026-11-20', '1.6.0');
+  return events;
+}
+
+const dataOf = ({ run: _run, ...data }: DayAggregate) => data;
+
+describe('aggregation on FirestoreStore', () => {
+  let db: Firestore;
+  let store: FirestoreStore;
+
+  beforeEach(async () => {
+    db = createFirestore({ projectId: `test-${randomUUID()}` });
+    store = new FirestoreStore(db);
+    expect(await store.saveEvents(fleet())).toEqual({ created: 17, duplicates: 0 });
+  });
+
+  afterEach(async () => {
+    await db.terminate();
+  });
+
+  async function aggregate(at: string): Promise<Map<Day, DayAggregate>> {
+    await aggregateRange({ store, clock: fakeClock(at).now, config }, FROM, TO);
+    return new Map((await store.readDays(FROM, TO)).map((d) => [d.day, d]));
+  }
+
+  test('gives the numbers worked out by hand, the same as MemoryStore, and reruns identically', async () => {
+    const first = await aggregate(AGGREGATED_AT);
+    const day = (d: Day) => first.get(d) as DayAggregate;
+    expect([...first.keys()]).toEqual(dayRange(FROM, TO));
+
+    // 11-18: 6 installs, all new. 11-19: I1..I6 + 1 report = 7. 11-20: I1..I3; 7-day: I1..I6.
+    expect(day('2026-11-18').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
+    expect(day('2026-11-18').newInstalls).toBe(6);
+    expect(day('2026-11-18').events).toEqual({ install: 6, crash: 1 });
+    expect(day('2026-11-19').activeInstalls).toEqual({ d1: 7, d7: 7, d28: 7 });
+    expect(day('2026-11-19').events).toEqual({ upgrade: 5, heartbeat: 2 });
+    expect(day('2026-11-19').upgrades).toEqual([{ from: '1.5.0', to: '1.6.0', installs: 5 }]);
+    // I1..I5 + the report on 1.6.0; I6 alone on 1.5.0 is folded.
+    expect(day('2026-11-19').breakdowns.version).toEqual([
+      { value: '1.6.0', installs: 6 },
+      { value: 'other', installs: 1 },
+    ]);
+    expect(day('2026-11-20').activeInstalls).toEqual({ d1: 3, d7: 6, d28: 6 });
+    // 6 installs of 1.5.0 on 11-18, I1 crashed: 1 − 1/6 = 0.8333 (4 decimals).
+    expect(day('2026-11-18').reliability.versions).toEqual([
+      {
+        version: '1.5.0',
+        activeInstalls: 6,
+        crashedInstalls: 1,
+        crashFreeRate: 0.8333,
+        crashEvents: 1,
+        fatalEvents: 0,
+      },
+    ]);
+    // Run figures: 11-18 reads its 7 events + 6 ids looked up (none in the window yet), writes
+    // 6 records + the day; 11-20 reads 3 events + the 6 records of the window, writes I1..I3 + 1.
+    expect(day('2026-11-18').run).toMatchObject({ documentsRead: 13, documentsWritten: 7 });
+    expect(day('2026-11-20').run).toMatchObject({ documentsRead: 9, documentsWritten: 4 });
+
+    // The same events on MemoryStore give exactly the same documents, run figures included.
+    const memory = new MemoryStore();
+    await memory.saveEvents(fleet());
+    await aggregateRange({ store: memory, clock: fakeClock(AGGREGATED_AT).now, config }, FROM, TO);
+    expect([...first.values()]).toEqual(await memory.readDays(FROM, TO));
+    const installs = await store.readInstallsSeenSince(FROM);
+    expect(installs.sort(byId)).toEqual((await memory.readInstallsSeenSince(FROM)).sort(byId));
+    expect(installs.map((r) => r.id).sort()).toEqual(INSTALLS.map(pseudonymOf).sort());
+
+    // A rerun an hour later: identical data, no install record rewritten, only the day written.
+    const second = await aggregate('2026-11-21T01:15:00Z');
+    for (const d of dayRange(FROM, TO)) {
+      const again = second.get(d) as DayAggregate;
+      expect(dataOf(again), d).toEqual(dataOf(first.get(d) as DayAggregate));
+      expect(again.run.documentsWritten, d).toBe(1);
+      expect(again.run.computedAt).toBe('2026-11-21T01:15:00.000Z');
+    }
+    expect((await store.readInstallsSeenSince(FROM)).sort(byId)).toEqual(installs);
+  });
+
+  test('erasing an install and re-aggregating takes it out of every count', async () => {
+    const before = await aggregate(AGGREGATED_AT);
+    expect(await store.eraseInstall(pseudonymOf('I2'))).toEqual({ events: 3, installs: 1 });
+    const after = await aggregate('2026-11-21T02:00:00Z');
+    const a = (d: Day) => after.get(d) as DayAggregate;
+    const b = (d: Day) => before.get(d) as DayAggregate;
+    // I2 was active on all three days: every window count drops by exactly one.
+    for (const d of dayRange(FROM, TO)) {
+      const { d1, d7, d28 } = b(d).activeInstalls;
+      expect(a(d).activeInstalls, d).toEqual({ d1: d1 - 1, d7: d7 - 1, d28: d28 - 1 });
+    }
+    expect(a('2026-11-18').activeInstalls).toEqual({ d1: 5, d7: 5, d28: 5 });
+    expect(a('2026-11-18').newInstalls).toBe(5);
+    expect(a('2026-11-18').events).toEqual({ install: 5, crash: 1 });
+    expect(a('2026-11-19').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
+    // Four installs moving 1.5.0 → 1.6.0 are under k now.
+    expect(a('2026-11-19').upgrades).toEqual([{ from: 'other', to: 'other', installs: 4 }]);
+    expect(a('2026-11-19').breakdowns.version).toEqual([
+      { value: '1.6.0', installs: 5 },
+      { value: 'other', installs: 1 },
+    ]);
+    expect(a('2026-11-20').activeInstalls).toEqual({ d1: 2, d7: 5, d28: 5 });
+    const ids = (await store.readInstallsSeenSince(FROM)).map((r) => r.id);
+    expect(ids).toHaveLength(5);
+    expect(ids).not.toContain(pseudonymOf('I2'));
+    expect(JSON.stringify([...after.values()])).not.toContain(pseudonymOf('I2'));
+  });
+
+  test('the scheduled run 100 days later purges the old events and install records', async () => {
+    await aggregate(AGGREGATED_AT);
+    // 2026-11-20 + 100 days = 2027-02-28; retention keeps events from 2026-11-30 on.
+    const summary = await runScheduledAggregation({
+      store,
+      clock: fakeClock('2027-02-28T00:15:00Z').now,
+      config,
+    });
+    expect(summary.purged).toEqual({ events: 17, installs: 6 });
+    expect(summary.backfilled[0]).toBe('2026-11-30');
+    expect(summary.recomputed).toEqual(['2027-02-24', '2027-02-25', '2027-02-26', '2027-02-27']);
+    for (const d of dayRange(FROM, TO)) expect(await store.readDayEvents(d)).toEqual([]);
+    expect(await store.readInstallsSeenSince('2000-01-01')).toEqual([]);
+    expect((await db.collection('events').get()).size).toBe(0);
+    expect((await db.collection('installs').get()).size).toBe(0);
+    // Aggregates are kept: the three days are still there, untouched.
+    expect((await store.readDays(FROM, TO)).map((d) => d.day)).toEqual(dayRange(FROM, TO));
+    // A second run has nothing left to purge.
+    const again = await runScheduledAggregation({
+      store,
+      clock: fakeClock('2027-02-28T01:15:00Z').now,
+      config,
+    });
+    expect(again.purged).toEqual({ events: 0, installs: 0 });
+    expect(again.backfilled).toEqual([]);
+  });
+});
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id.localeCompare(b.id);
+}
