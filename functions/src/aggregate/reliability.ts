@@ -109,23 +109,25 @@ function versionRows(
     const row = rows.get(active.get(version) >= k ? version : OTHER);
     if (row) row.fatalEvents += n;
   }
-  return [...rows]
-    // A small "other" row would publish the crash figures of one or two installs.
-    .filter(([version, r]) => version !== OTHER || r.active >= k)
-    .map(([version, r]) => ({
-      version,
-      activeInstalls: r.active,
-      crashedInstalls: r.crashed,
-      crashFreeRate: Math.round((1 - r.crashed / r.active) * 10_000) / 10_000,
-      crashEvents: r.crashEvents,
-      fatalEvents: r.fatalEvents,
-    }))
-    .sort(
-      (a, b) =>
-        (a.version === OTHER ? 1 : 0) - (b.version === OTHER ? 1 : 0) ||
-        b.activeInstalls - a.activeInstalls ||
-        a.version.localeCompare(b.version),
-    );
+  return (
+    [...rows]
+      // A small "other" row would publish the crash figures of one or two installs.
+      .filter(([version, r]) => version !== OTHER || r.active >= k)
+      .map(([version, r]) => ({
+        version,
+        activeInstalls: r.active,
+        crashedInstalls: r.crashed,
+        crashFreeRate: Math.round((1 - r.crashed / r.active) * 10_000) / 10_000,
+        crashEvents: r.crashEvents,
+        fatalEvents: r.fatalEvents,
+      }))
+      .sort(
+        (a, b) =>
+          (a.version === OTHER ? 1 : 0) - (b.version === OTHER ? 1 : 0) ||
+          b.activeInstalls - a.activeInstalls ||
+          a.version.localeCompare(b.version),
+      )
+  );
 }
 
 function foldCodes(
