@@ -7,19 +7,18 @@ import {
   METRICS,
   asOf,
   asOfText,
-  describeChart,
   formatChange,
   formatCount,
   formatShortDay,
   headline,
-  lastDays,
   overviewFigures,
   parseDaysResponse,
-  tableRows,
   toChartData,
   toSeries,
   windowTotal,
 } from '../../site/src/lib/series.ts';
+import { buildFigure, describeFigure } from '../../site/src/lib/figures.ts';
+import { daysInRange } from '../../site/src/lib/range.ts';
 
 interface DaySpec {
   d1?: number;
@@ -99,12 +98,13 @@ describe('toSeries', () => {
   });
 });
 
-describe('toChartData and tableRows', () => {
+describe('toChartData, and the figure and table built from it', () => {
   const days = [
     aggregate('2026-11-01', { d1: 1200, d7: 2300, d28: 3400 }),
     aggregate('2026-11-03', { d1: 1250, d7: 2350, d28: 3500 }),
   ];
   const data = toChartData(days, ['activeD1', 'activeD28']);
+  const spec = { kind: 'metrics', metrics: ['activeD1', 'activeD28'], chart: 'line' } as const;
 
   test('one dataset per figure over the same days', () => {
     expect(data).toEqual({
@@ -117,41 +117,41 @@ describe('toChartData and tableRows', () => {
   });
 
   test('table rows carry the same numbers, newest first, gaps said in words', () => {
-    expect(tableRows(data)).toEqual([
-      { day: '2026-11-03', cells: ['1,250', '3,500'] },
-      { day: '2026-11-02', cells: ['no data', 'no data'] },
-      { day: '2026-11-01', cells: ['1,200', '3,400'] },
+    expect(buildFigure(spec, days).table.rows).toEqual([
+      { label: '2026-11-03', cells: ['1,250', '3,500'] },
+      { label: '2026-11-02', cells: ['no data', 'no data'] },
+      { label: '2026-11-01', cells: ['1,200', '3,400'] },
     ]);
   });
 
   test('the text alternative names the range and the last values', () => {
-    expect(describeChart('Active installs per day', data)).toBe(
+    expect(describeFigure('Active installs per day', buildFigure(spec, days))).toBe(
       'Active installs per day, line chart from 2026-11-01 to 2026-11-03. On 2026-11-03: ' +
-        'Active that day 1,250, Active in 28 days 3,500. The table below lists every day.',
+        'Active that day 1,250, Active in 28 days 3,500. The table lists every day.',
     );
-    expect(describeChart('New installs', toChartData([], ['newInstalls']))).toBe(
-      'New installs: no data yet.',
+    expect(describeFigure('New installs', buildFigure(spec, []))).toBe(
+      'New installs: no data in this range.',
     );
   });
 });
 
-describe('lastDays', () => {
+describe('daysInRange', () => {
   const days = run('2026-01-01', 100);
 
   test.each([
-    [90, 90, '2026-01-11', '2026-04-10'],
-    [1, 1, '2026-04-10', '2026-04-10'],
-    [200, 100, '2026-01-01', '2026-04-10'],
-  ])('last %i days: %i aggregates from %s to %s', (count, length, first, last) => {
-    const window = lastDays(days, count);
+    ['90d', 90, '2026-01-11', '2026-04-10'],
+    ['30d', 30, '2026-03-12', '2026-04-10'],
+    ['1y', 100, '2026-01-01', '2026-04-10'],
+  ] as const)('%s: %i aggregates from %s to %s', (range, length, first, last) => {
+    const window = daysInRange(days, range);
     expect(window).toHaveLength(length);
     expect(window[0]?.day).toBe(first);
     expect(window.at(-1)?.day).toBe(last);
   });
 
   test('the window is counted in days, not in aggregates', () => {
-    const gappy = [aggregate('2026-01-01'), aggregate('2026-01-25'), aggregate('2026-01-30')];
-    expect(lastDays(gappy, 7).map((d) => d.day)).toEqual(['2026-01-25', '2026-01-30']);
+    const gappy = [aggregate('2025-12-01'), aggregate('2026-01-25'), aggregate('2026-01-30')];
+    expect(daysInRange(gappy, '30d').map((d) => d.day)).toEqual(['2026-01-25', '2026-01-30']);
   });
 });
 

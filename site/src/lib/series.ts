@@ -18,6 +18,7 @@ export const METRICS = {
   activeD7: { label: 'Active in 7 days', pick: (d) => d.activeInstalls.d7 },
   activeD28: { label: 'Active in 28 days', pick: (d) => d.activeInstalls.d28 },
   newInstalls: { label: 'New installs', pick: (d) => d.newInstalls },
+  optOuts: { label: 'Opt-outs', pick: (d) => d.optOuts },
 } as const satisfies Record<string, Metric>;
 
 /** Key of a plottable figure. */
@@ -79,15 +80,6 @@ export function toChartData(days: readonly DayAggregate[], keys: readonly Metric
     values: toSeries(days, METRICS[key].pick).values,
   }));
   return { labels, datasets };
-}
-
-/** The aggregates of the `count` days ending on the latest day present. */
-export function lastDays(days: readonly DayAggregate[], count: number): DayAggregate[] {
-  const sorted = byDay(days);
-  const last = sorted.at(-1);
-  if (!last) return [];
-  const from = addDays(last.day, -(count - 1));
-  return sorted.filter((d) => d.day >= from);
 }
 
 /** A headline figure and how it moved. */
@@ -190,28 +182,6 @@ export function formatChange(h: Headline): string {
   return `${PERCENT.format(h.changeRatio)} (${absolute}) since ${h.previousDay}`;
 }
 
-/** One row of a chart's table. */
-export interface TableRow {
-  day: Day;
-  cells: string[];
-}
-
-/** The rows of a chart's table, newest day first, with exactly the numbers the chart draws. */
-export function tableRows(data: ChartData): TableRow[] {
-  return data.labels
-    .map((day, i) => ({ day, cells: data.datasets.map((d) => formatCount(d.values[i])) }))
-    .reverse();
-}
-
-/** The text alternative of a chart: what it shows, over which days, and where it ends. */
-export function describeChart(title: string, data: ChartData): string {
-  const first = data.labels[0];
-  const last = data.labels.at(-1);
-  if (!first || !last) return `${title}: no data yet.`;
-  const latest = data.datasets.map((d) => `${d.label} ${formatCount(d.values.at(-1))}`);
-  return `${title}, line chart from ${first} to ${last}. On ${last}: ${latest.join(', ')}. The table below lists every day.`;
-}
-
 /** How current the data is. */
 export interface AsOf {
   day: Day | null;
@@ -232,9 +202,6 @@ export function asOfText(when: AsOf, source: 'snapshot' | 'live'): string {
   const updated = when.updatedAt ? `, ${source} of ${formatUtcMinute(when.updatedAt)}` : '';
   return `Data through ${when.day} (UTC)${updated}.`;
 }
-
-/** Days the Overview charts. */
-export const OVERVIEW_DAYS = 90;
 
 /** The headline figures of the Overview, as printed. */
 export interface OverviewFigures {

@@ -1,0 +1,260 @@
+/**
+ * Every chart of the site as a serialisable recipe (`FigureSpec`) and the one function that
+ * turns a recipe and days into what is drawn and tabulated (`buildFigure`). The build renders
+ * each figure from the snapshot; the browser rebuilds it from the same recipe when fresh days or
+ * another range arrive, so chart and table always show the same numbers.
+ */
+import type { DayAggregate } from '../../../shared/aggregate.ts';
+import {
+  breakdownLabel,
+  breakdownTrend,
+  distribution,
+  OTHER_VALUE,
+  referenceDay,
+  type TrendSeries,
+} from './breakdowns.ts';
+import { crashFreeTrend, installFailureTotals } from './reliability.ts';
+import { byDay, formatCount, toChartData, toSeries, type MetricKey } from './series.ts';
+
+/** What a figure shows, as data the page can hand to the browser. */
+export type FigureSpec =
+  | { kind: 'metrics'; metrics: readonly MetricKey[]; chart: 'line' | 'bar' }
+  | { kind: 'events' }
+  | { kind: 'trend'; breakdown: string; top: number }
+  | { kind: 'distribution'; breakdown: string }
+  | { kind: 'crash-free'; top: number }
+  | { kind: 'install-failures' };
+
+/** How a figure is drawn: lines, stacked areas, vertical bars over days, horizontal bars. */
+export type ChartKind = 'line' | 'area' | 'bar' | 'hbar';
+
+/** One series of a figure. */
+export interface FigureDataset {
+  key: string;
+  label: string;
+  values: (number | null)[];
+  /** Which series colour it takes; without one, series take the colours in order. */
+  colour?: number;
+}
+
+/** The table of a figure: a header row and one row per day or value. */
+export interface FigureTable {
+  head: string[];
+  rows: { label: string; cells: string[] }[];
+}
+
+/** Everything a figure draws and tabulates. */
+export interface Figure {
+  chart: ChartKind;
+  stacked: boolean;
+  unit: 'count' | 'percent';
+  /** Days (charts over time) or values (hbar). */
+  labels: string[];
+  datasets: FigureDataset[];
+  /** What the rows are: "per UTC day, newest first", "on 2026-11-21, …". */
+  caption: string;
+  table: FigureTable;
+}
+
+const PERCENT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const SHARE = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+/** A value as the figure's table prints it. */
+export function formatValue(value: number | null | undefined, unit: Figure['unit']): string {
+  if (value === null || value === undefined) return 'no data';
+  return unit === 'percent' ? `${PERCENT.format(value)}%` : formatCount(value);
+}
+
+/** The table of a chart over days: one row per day, newest first, one column per series. */
+function dayTable(
+  labels: readonly string[],
+  datasets: readonly FigureDataset[],
+  unit: Figure['unit'],
+): FigureTable {
+  return {
+    head: ['Day', ...datasets.map((d) => d.label)],
+    rows: labels
+      .map((label, i) => ({
+        label,
+        cells: datasets.map((d) => formatValue(d.values[i], unit)),
+      }))
+      .reverse(),
+  };
+}
+
+function overDays(
+  chart: ChartKind,
+  stacked: boolean,
+  unit: Figure['unit'],
+  labels: string[],
+  datasets: FigureDataset[],
+): Figure {
+  return {
+    chart,
+    stacked,
+    unit,
+    labels,
+    datasets,
+    caption: 'per UTC day, newest first',
+    table: dayTable(labels, datasets, unit),
+  };
+}
+
+/**
+ * Series of versions, oldest first. The newest takes the first colour, the one before it the
+ * second, and so on, so a version keeps its colour when the range changes which older versions
+ * are shown.
+ */
+function versionDatasets(series: readonly TrendSeries[]): FigureDataset[] {
+  const named = series.filter((s) => !isResidualKey(s.key)).length;
+  return series.map((s, i) => ({
+    key: s.key,
+    label: s.label,
+    values: s.values,
+    ...(isResidualKey(s.key) ? {} : { colour: named - 1 - i }),
+  }));
+}
+
+function trendDatasets(series: readonly TrendSeries[]): FigureDataset[] {
+  return series.map((s) => ({ key: s.key, label: s.label, values: s.values }));
+}
+
+/** Event types drawn apart; rarer ones share one series, so no two series share a colour. */
+export const EVENT_SERIES = 7;
+
+/**
+ * Events per day by type, the most frequent type first (the bottom of the stack). Beyond
+ * `EVENT_SERIES` types the rarest are summed into one series that names them.
+ */
+function eventsFigure(days: readonly DayAggregate[]): Figure {
+  const totals = new Map<string, number>();
+  for (const day of days) {
+    for (const [type, count] of Object.entries(day.events)) {
+      totals.set(type, (totals.get(type) ?? 0) + (count ?? 0));
+    }
+  }
+  const types = [...totals.keys()].sort(
+    (a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || a.localeCompare(b),
+  );
+  const split = types.length > EVENT_SERIES ? EVENT_SERIES - 1 : types.length;
+  const shown = types.slice(0, split);
+  const rest = types.slice(split);
+  const count = (d: DayAggregate, type: string) => d.events[type as keyof typeof d.events] ?? 0;
+  const { labels } = toSeries(days, () => 0);
+  const datasets = shown.map((type) => ({
+    key: type,
+    label: type,
+    values: toSeries(days, (d) => count(d, type)).values,
+  }));
+  if (rest.length > 0) {
+    datasets.push({
+      key: OTHER_VALUE,
+      label: `other: ${rest.join(', ')}`,
+      values: toSeries(days, (d) => rest.reduce((sum, type) => sum + count(d, type), 0)).values,
+    });
+  }
+  return overDays('bar', true, 'count', labels, datasets);
+}
+
+function distributionFigure(days: readonly DayAggregate[], breakdown: string): Figure {
+  const day = referenceDay(days);
+  const rows = distribution(day, breakdown);
+  return {
+    chart: 'hbar',
+    stacked: false,
+    unit: 'count',
+    labels: rows.map((r) => r.value),
+    datasets: [{ key: 'installs', label: 'Installs', values: rows.map((r) => r.installs) }],
+    caption: day
+      ? `on ${day.day}, of the ${formatCount(day.activeInstalls.d28)} installs active in the 28 days ending on it`
+      : 'no data',
+    table: {
+      head: [breakdownLabel(breakdown), 'Installs', 'Share'],
+      rows: rows.map((r) => ({
+        label: r.value,
+        cells: [formatCount(r.installs), r.share === null ? 'no data' : SHARE.format(r.share)],
+      })),
+    },
+  };
+}
+
+function installFailuresFigure(days: readonly DayAggregate[]): Figure {
+  const rows = installFailureTotals(days);
+  const sorted = byDay(days);
+  const first = sorted[0];
+  const last = sorted.at(-1);
+  return {
+    chart: 'hbar',
+    stacked: false,
+    unit: 'count',
+    labels: rows.map((r) => r.code),
+    datasets: [{ key: 'installs', label: 'Failed installs', values: rows.map((r) => r.installs) }],
+    caption:
+      first && last
+        ? `from ${first.day} to ${last.day}, daily counts summed`
+        : 'no data in this range',
+    table: {
+      head: ['Error code', 'Failed installs', 'Days seen'],
+      rows: rows.map((r) => ({ label: r.code, cells: [formatCount(r.installs), String(r.days)] })),
+    },
+  };
+}
+
+/** The figure a recipe describes, computed from the given days (already cut to the range). */
+export function buildFigure(spec: FigureSpec, days: readonly DayAggregate[]): Figure {
+  switch (spec.kind) {
+    case 'metrics': {
+      const data = toChartData(days, spec.metrics);
+      return overDays(spec.chart, false, 'count', data.labels, data.datasets);
+    }
+    case 'events':
+      return eventsFigure(days);
+    case 'trend': {
+      const trend = breakdownTrend(days, spec.breakdown, spec.top);
+      const datasets =
+        spec.breakdown === 'version' ? versionDatasets(trend.series) : trendDatasets(trend.series);
+      return overDays('area', true, 'count', trend.labels, datasets);
+    }
+    case 'distribution':
+      return distributionFigure(days, spec.breakdown);
+    case 'crash-free': {
+      const trend = crashFreeTrend(days, spec.top);
+      return overDays('line', false, 'percent', trend.labels, versionDatasets(trend.series));
+    }
+    case 'install-failures':
+      return installFailuresFigure(days);
+  }
+}
+
+/** Whether a series or bar is a residual bucket (drawn in the neutral colour). */
+export function isResidualKey(key: string): boolean {
+  return key === OTHER_VALUE || key === 'unknown';
+}
+
+const KIND_WORDS: Record<ChartKind, string> = {
+  line: 'line chart',
+  area: 'stacked area chart',
+  bar: 'bar chart',
+  hbar: 'bar chart',
+};
+
+/** The text alternative of a figure: what it shows and its latest or largest values. */
+export function describeFigure(title: string, figure: Figure): string {
+  const first = figure.labels[0];
+  const last = figure.labels.at(-1);
+  if (!first || !last || figure.datasets.length === 0) return `${title}: no data in this range.`;
+  if (figure.chart === 'hbar') {
+    const values = figure.datasets[0]?.values ?? [];
+    const shown = figure.labels
+      .slice(0, 6)
+      .map((label, i) => `${label} ${formatValue(values[i], figure.unit)}`);
+    const more = figure.labels.length > 6 ? ` and ${figure.labels.length - 6} more` : '';
+    return `${title}, bar chart ${figure.caption}: ${shown.join(', ')}${more}. The table lists every value.`;
+  }
+  const kind =
+    figure.stacked && figure.chart === 'bar' ? 'stacked bar chart' : KIND_WORDS[figure.chart];
+  const latest = figure.datasets.map(
+    (d) => `${d.label} ${formatValue(d.values.at(-1), figure.unit)}`,
+  );
+  return `${title}, ${kind} from ${first} to ${last}. On ${last}: ${latest.join(', ')}. The table lists every day.`;
+}

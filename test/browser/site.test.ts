@@ -1,0 +1,357 @@
+// The public site in a real browser (Debian's Chromium through playwright-core) against the local
+// stack with the demo fleet: every page loads without console errors, charts paint, every chart
+// has its table, the tables carry the page without JavaScript, dark mode and phone width work,
+// the range selector refetches, and the Overview stays within its transfer budget. Screenshots
+// of every page (light, dark, phone) go to .artifacts/screenshots/.
+/// <reference lib="dom" />
+// (The functions passed to page.evaluate run in the page, so they are typed against the DOM.)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { deploymentConfig } from '../../shared/config.ts';
+import { startStack, type Stack } from '../../scripts/lib/stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// TOOLCHAIN.md's flags; playwright adds headless mode and a fresh profile directory itself.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ARTIFACTS = new URL('../../.artifacts/', import.meta.url);
+const SCREENSHOTS = new URL('screenshots/', ARTIFACTS);
+
+interface SitePage {
+  name: string;
+  path: string;
+  /** Pages that refresh from /api/v1/days and have charts. */
+  live: boolean;
+}
+
+const PAGES: SitePage[] = [
+  { name: 'overview', path: '/', live: true },
+  { name: 'versions', path: '/versions', live: true },
+  { name: 'platforms', path: '/platforms', live: true },
+  { name: 'reliability', path: '/reliability', live: true },
+  { name: 'data', path: '/data', live: false },
+  { name: 'privacy', path: '/privacy', live: false },
+];
+const LIVE_PAGES = PAGES.filter((p) => p.live);
+const OVERVIEW_BUDGET_BYTES = 150 * 1024;
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
+  stack = await startStack({ demo: true, firestorePort: 0, log: () => {} });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** What went wrong while a page loaded: console errors, uncaught exceptions, failed requests. */
+interface Problems {
+  errors: string[];
+}
+
+async function withContext<T>(
+  options: BrowserContextOptions,
+  work: (context: BrowserContext) => Promise<T>,
+): Promise<T> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  try {
+    return await work(context);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Opens a page and waits until it is settled: loaded, and for live pages with JavaScript on,
+ * refreshed from the stats API (the footer then says "live").
+ */
+async function open(
+  context: BrowserContext,
+  site: SitePage,
+  { query = '', javaScript = true }: { query?: string; javaScript?: boolean } = {},
+): Promise<{ page: Page; status: number; problems: Problems }> {
+  const page = await context.newPage();
+  const problems: Problems = { errors: [] };
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.errors.push(`exception: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.errors.push(`${response.status()} ${response.url()}`);
+  });
+  const response = await page.goto(`${stack.hostingUrl}${site.path}${query}`, {
+    waitUntil: 'networkidle',
+  });
+  if (site.live && javaScript) {
+    await page.waitForFunction(() =>
+      document.querySelector('[data-as-of]')?.textContent?.includes('live'),
+    );
+  }
+  return { page, status: response?.status() ?? 0, problems };
+}
+
+/**
+ * Per chart on the page: its title, how many canvas pixels have one of the page's series colours
+ * (so axes and labels alone do not count), whether it has a table with rows, and its text
+ * alternative.
+ */
+async function chartReport(page: Page) {
+  return page.evaluate(() => {
+    const style = getComputedStyle(document.documentElement);
+    const hex = (value: string) => {
+      const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(value.trim());
+      return m ? [m[1], m[2], m[3]].map((h) => parseInt(h ?? '0', 16)) : null;
+    };
+    const names = ['--series-other', ...Array.from({ length: 7 }, (_, i) => `--series-${i + 1}`)];
+    const colours = names
+      .map((name) => hex(style.getPropertyValue(name)))
+      .filter((c): c is number[] => c !== null);
+    return [...document.querySelectorAll<HTMLElement>('figure[data-chart]')].map((figure) => {
+      const canvas = figure.querySelector('canvas');
+      let painted = 0;
+      const ctx = canvas?.getContext('2d');
+      if (canvas && ctx && canvas.width > 0 && canvas.height > 0) {
+        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+        for (let i = 0; i < data.length; i += 4) {
+          if ((data[i + 3] ?? 0) < 128) continue;
+          const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
+          if (
+            colours.some(
+              ([cr = 0, cg = 0, cb = 0]) =>
+                Math.abs(r - cr) + Math.abs(g - cg) + Math.abs(b - cb) < 24,
+            )
+          ) {
+            painted += 1;
+          }
+        }
+      }
+      return {
+        title: figure.querySelector('figcaption')?.textContent?.trim() ?? '',
+        painted,
+        tableRows: figure.querySelectorAll('table tbody tr th[scope="row"]').length,
+        label: canvas?.getAttribute('aria-label') ?? '',
+      };
+    });
+  });
+}
+
+describe('every page in a browser', () => {
+  test.each(PAGES)(
+    '$name loads with 200, a title, the full navigation and no console errors',
+    async (site) => {
+      await withContext({}, async (context) => {
+        const { page, status, problems } = await open(context, site);
+        expect(status).toBe(200);
+        expect(await page.title()).toContain(deploymentConfig.siteName);
+        const nav = await page
+          .locator('nav[aria-label="Site"] a')
+          .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+        expect(nav).toEqual(PAGES.map((p) => p.path));
+        expect(problems.errors).toEqual([]);
+      });
+    },
+  );
+
+  test.each(LIVE_PAGES)(
+    '$name: every chart paints its data and has a table and a text alternative',
+    async (site) => {
+      await withContext({}, async (context) => {
+        const { page } = await open(context, site);
+        const charts = await chartReport(page);
+        expect(charts.length).toBeGreaterThan(0);
+        for (const chart of charts) {
+          expect(chart.painted, `${chart.title} paints series pixels`).toBeGreaterThan(50);
+          expect(chart.tableRows, `${chart.title} has table rows`).toBeGreaterThan(0);
+          expect(chart.label, `${chart.title} has a text alternative`).toMatch(/chart/);
+        }
+      });
+    },
+  );
+
+  test.each(LIVE_PAGES)(
+    '$name without JavaScript shows every table and hides the canvases',
+    async (site) => {
+      await withContext({ javaScriptEnabled: false }, async (context) => {
+        const { page, status } = await open(context, site, { javaScript: false });
+        expect(status).toBe(200);
+        const figures = page.locator('figure[data-chart]');
+        const count = await figures.count();
+        expect(count).toBeGreaterThan(0);
+        for (let i = 0; i < count; i += 1) {
+          const figure = figures.nth(i);
+          await expect.poll(() => figure.locator('table').isVisible()).toBe(true);
+          expect(await figure.locator('tbody tr').count()).toBeGreaterThan(0);
+          expect(await figure.locator('canvas').isVisible()).toBe(false);
+        }
+        // The selector needs the API: without JavaScript it stays hidden, the range is stated.
+        expect(await page.locator('[data-range-buttons]').isVisible()).toBe(false);
+        expect(await page.locator('[data-range-status]').textContent()).toMatch(/Showing \d{4}-/);
+      });
+    },
+  );
+
+  test('dark mode has another background, and charts still paint', async () => {
+    const background = async (colorScheme: 'light' | 'dark') =>
+      withContext({ colorScheme }, async (context) => {
+        const { page } = await open(context, PAGES[0] as SitePage);
+        const charts = await chartReport(page);
+        for (const chart of charts) expect(chart.painted, chart.title).toBeGreaterThan(50);
+        return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      });
+    const light = await background('light');
+    const dark = await background('dark');
+    expect(light).not.toBe(dark);
+  });
+
+  test.each(PAGES)('$name has no horizontal scrolling at 390 px', async (site) => {
+    await withContext(
+      { viewport: { width: 390, height: 844 }, isMobile: true },
+      async (context) => {
+        const { page } = await open(context, site);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width).toBeLessThanOrEqual(390);
+      },
+    );
+  });
+
+  test('screenshots of every page: light, dark and phone', async () => {
+    const variants: { suffix: string; options: BrowserContextOptions }[] = [
+      { suffix: 'light', options: { colorScheme: 'light' } },
+      { suffix: 'dark', options: { colorScheme: 'dark' } },
+      {
+        suffix: 'phone',
+        options: { viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 },
+      },
+    ];
+    for (const variant of variants) {
+      await withContext(variant.options, async (context) => {
+        for (const site of PAGES) {
+          const { page } = await open(context, site);
+          const path = new URL(`${site.name}-${variant.suffix}.png`, SCREENSHOTS).pathname;
+          await page.screenshot({ path, fullPage: true });
+          await page.close();
+        }
+      });
+    }
+  });
+});
+
+describe('the range selector', () => {
+  test('30 d and All refetch from the API, redraw the tables and keep the range in the address', async () => {
+    await withContext({}, async (context) => {
+      const { page, problems } = await open(context, PAGES[0] as SitePage);
+      const requests: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/api/v1/days')) requests.push(request.url());
+      });
+      const rows = () => page.locator('#active-caption').locator('xpath=..').locator('tbody tr');
+
+      await page.getByRole('button', { name: '30 d' }).click();
+      await expect.poll(() => page.url()).toContain('range=30d');
+      expect(await page.getByRole('button', { name: '30 d' }).getAttribute('aria-pressed')).toBe(
+        'true',
+      );
+      expect(await rows().count()).toBeLessThanOrEqual(30);
+      expect(requests.some((url) => /from=\d{4}-\d{2}-\d{2}/.test(url))).toBe(true);
+
+      await page.getByRole('button', { name: 'All' }).click();
+      await expect.poll(() => page.url()).toContain('range=all');
+      // The demo fleet has 45 days: "all" shows more rows than the 30-day range did.
+      await expect.poll(() => rows().count()).toBeGreaterThan(30);
+      expect(problems.errors).toEqual([]);
+    });
+  });
+
+  test('a link with ?range=30d opens on that range, and the buttons work from the keyboard', async () => {
+    await withContext({}, async (context) => {
+      const { page } = await open(context, PAGES[1] as SitePage, { query: '?range=30d' });
+      const pressed = page.locator('[data-range-buttons] [aria-pressed="true"]');
+      await expect.poll(() => pressed.textContent()).toBe('30 d');
+      await page.getByRole('button', { name: '1 y' }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.url()).toContain('range=1y');
+      await expect.poll(() => pressed.textContent()).toBe('1 y');
+    });
+  });
+});
+
+describe('Data page', () => {
+  test('serves the generated JSON Schemas and OpenAPI document as they are in shared/generated', async () => {
+    for (const name of ['event.schema.json', 'day-aggregate.schema.json', 'openapi.json']) {
+      const response = await fetch(`${stack.hostingUrl}/schemas/${name}`);
+      expect(response.status, name).toBe(200);
+      const generated = readFileSync(new URL(`../../shared/generated/${name}`, import.meta.url));
+      expect(await response.json()).toEqual(JSON.parse(generated.toString()));
+    }
+  });
+
+  test('its download links answer JSON and CSV', async () => {
+    await withContext({}, async (context) => {
+      const { page } = await open(context, PAGES[4] as SitePage);
+      const links = await page
+        .locator('a[data-range-link]')
+        .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      expect(links).toHaveLength(8);
+      for (const link of links) {
+        const response = await fetch(link);
+        expect(response.status, link).toBe(200);
+        expect(response.headers.get('content-type') ?? '').toMatch(
+          link.includes('.csv') ? /text\/csv/ : /application\/json/,
+        );
+      }
+    });
+  });
+});
+
+describe('page weight', () => {
+  test('the Overview transfers at most 150 KB gzipped, the API refresh included', async () => {
+    const weights: Record<string, number> = {};
+    for (const site of PAGES) {
+      // A fresh context per page: a cold cache, as a first visit.
+      await withContext({}, async (context) => {
+        const page = await context.newPage();
+        const bodies: Promise<number>[] = [];
+        page.on('response', (response) => {
+          if (!response.url().startsWith(stack.hostingUrl)) return;
+          bodies.push(
+            response
+              .body()
+              .then((body) => gzipSync(body).length)
+              .catch(() => 0),
+          );
+        });
+        await page.goto(`${stack.hostingUrl}${site.path}`, { waitUntil: 'networkidle' });
+        weights[site.name] = (await Promise.all(bodies)).reduce((sum, n) => sum + n, 0);
+      });
+    }
+    writeFileSync(new URL('page-weights.json', ARTIFACTS), `${JSON.stringify(weights, null, 2)}\n`);
+    console.log(
+      `page weights (gzip, cold cache, API refresh included): ${Object.entries(weights)
+        .map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(1)} KB`)
+        .join(', ')}`,
+    );
+    expect(weights.overview).toBeGreaterThan(10_000);
+    expect(weights.overview).toBeLessThanOrEqual(OVERVIEW_BUDGET_BYTES);
+  });
+});
