@@ -53,31 +53,45 @@ const bucketSchema = z
   .describe('Installs sharing one value.');
 
 export const upgradeSchema = z
-  .strictObject({ from: z.string(), to: z.string(), installs: installCount })
+  .strictObject({
+    from: z.string().describe('Version on the previous active day.'),
+    to: z.string().describe('Version on the day.'),
+    installs: installCount.describe('Installs that made this move.'),
+  })
   .describe('Installs that moved from one version to another on the day.');
 
 export const versionReliabilitySchema = z
   .strictObject({
-    version: z.string(),
+    version: z.string().describe('The version, or "other" for versions under k.'),
     activeInstalls: installCount.describe('Installs of this version active on the day.'),
     crashedInstalls: installCount.describe('Of those, installs with a crash or fatal event.'),
     crashFreeRate: z.number().min(0).max(1).describe('1 - crashedInstalls / activeInstalls.'),
-    crashEvents: installCount,
-    fatalEvents: installCount,
+    crashEvents: installCount.describe('Crash events of this version on the day.'),
+    fatalEvents: installCount.describe('Fatal events of this version on the day.'),
   })
   .describe('Reliability of one version on the day.');
 
 export const failureSignatureSchema = z
-  .strictObject({ signature: z.string(), installs: installCount, events: installCount })
+  .strictObject({
+    signature: z.string().describe('Error code, else "program function file:line".'),
+    installs: installCount.describe('Installs that reported it on the day.'),
+    events: installCount.describe('Events with this signature on the day.'),
+  })
   .describe('A failure seen by at least k installs on the day.');
 
 export const counterGroupSchema = z
   .strictObject({
-    group: z.string(),
+    group: z.string().describe('Counter group, e.g. os.'),
     installs: installCount.describe('Installs that reported the group on the day.'),
     sum: z.number().min(0).describe('Sum of all their counts.'),
     values: z.array(
-      z.strictObject({ value: z.string(), installs: installCount, sum: z.number().min(0) }),
+      z
+        .strictObject({
+          value: z.string().describe('Counter value, or "other".'),
+          installs: installCount.describe('Installs that reported it.'),
+          sum: z.number().min(0).describe('Sum of their counts.'),
+        })
+        .describe('One counter value of the group.'),
     ),
   })
   .describe(
@@ -99,13 +113,22 @@ export const dayAggregateSchema = z
       .describe(
         'Installs active in the 28 days ending on the day, by version, platform, module and published attributes (attribute.<key>).',
       ),
-    upgrades: z.array(upgradeSchema),
-    reliability: z.strictObject({
-      versions: z.array(versionReliabilitySchema),
-      topFailures: z.array(failureSignatureSchema),
-      installFailures: z.array(z.strictObject({ code: z.string(), installs: installCount })),
-    }),
-    counters: z.array(counterGroupSchema),
+    upgrades: z.array(upgradeSchema).describe('Version moves seen on the day.'),
+    reliability: z
+      .strictObject({
+        versions: z.array(versionReliabilitySchema),
+        topFailures: z.array(failureSignatureSchema),
+        installFailures: z
+          .array(
+            z.strictObject({
+              code: z.string().describe('Installer error code, or "other".'),
+              installs: installCount.describe('Installs whose installation failed with it.'),
+            }),
+          )
+          .describe('Failed installations of the day by error code.'),
+      })
+      .describe('Crash-free installs per version, top failures and install failures of the day.'),
+    counters: z.array(counterGroupSchema).describe('Counter groups backed by at least k installs.'),
     run: aggregationRunSchema,
   })
   .describe('Public statistics of one UTC day.');
