@@ -192,7 +192,7 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
 export async function seedDemo(
   store: Store,
   secret: string,
-  options: DemoOptions = { installs: 150, days: 45, seed: 20261122 },
+  options: DemoOptions = { installs: 300, days: 90, seed: 20261122 },
   now = Date.now(),
 ): Promise<{ events: number; installs: number; days: number }> {
   const today = dayOf(now);

@@ -1,0 +1,108 @@
+// The deploy configuration a maintainer ships with `firebase deploy`: what Cloud Build, Hosting
+// and Firestore will be told, checked before anyone deploys it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const firebase = JSON.parse(read('firebase.json')) as {
+  functions: {
+    source: string;
+    runtime: string;
+    codebase: string;
+    predeploy: string[];
+    ignore: string[];
+  }[];
+  hosting: {
+    public: string;
+    cleanUrls: boolean;
+    rewrites: { source: string; function: { functionId: string; region: string } }[];
+    headers: { source: string; headers: { key: string; value: string }[] }[];
+  };
+  firestore: { rules: string; indexes: string };
+  emulators: Record<string, { port?: number; enabled?: boolean }>;
+};
+
+describe('firebase.json', () => {
+  test('deploys the functions folder alone, built first, on Node 22 or 24', () => {
+    const [functions] = firebase.functions;
+    expect(functions?.source).toBe('functions');
+    expect(functions?.codebase).toBe('default');
+    expect(['nodejs22', 'nodejs24']).toContain(functions?.runtime);
+    expect(functions?.predeploy.join(' ')).toContain('build:functions');
+    expect(functions?.ignore).toEqual(
+      expect.arrayContaining(['src', '.secret.local', 'node_modules']),
+    );
+    const manifest = JSON.parse(read('functions/package.json')) as {
+      main: string;
+      engines: { node: string };
+    };
+    expect(manifest.main).toBe('lib/index.js');
+    expect(functions?.runtime).toBe(`nodejs${manifest.engines.node}`);
+  });
+
+  test('hosting serves the site and sends the API paths to the functions of the default region', () => {
+    expect(firebase.hosting.public).toBe('site/dist');
+    expect(firebase.hosting.cleanUrls).toBe(true);
+    const routes = Object.fromEntries(
+      firebase.hosting.rewrites.map((r) => [
+        r.source,
+        `${r.function.functionId}@${r.function.region}`,
+      ]),
+    );
+    expect(routes).toEqual({
+      '/v1/**': 'ingest@us-central1',
+      '/compat/**': 'ingest@us-central1',
+      '/api/**': 'stats@us-central1',
+    });
+    // REGION's default in functions/src/params.ts must match the rewrites.
+    expect(read('functions/src/params.ts')).toMatch(
+      /defineString\('REGION', \{ default: 'us-central1' \}\)/,
+    );
+  });
+
+  test('every response gets the security headers; no inline scripts are allowed', () => {
+    const all = firebase.hosting.headers.find((h) => h.source === '**')?.headers ?? [];
+    const header = (key: string) => all.find((h) => h.key === key)?.value ?? '';
+    expect(header('Content-Security-Policy')).toMatch(/script-src 'self'(;|$)/);
+    expect(header('Strict-Transport-Security')).toMatch(/max-age=\d{8}/);
+    expect(header('X-Content-Type-Options')).toBe('nosniff');
+    expect(header('Referrer-Policy')).toBe('no-referrer');
+    expect(header('Permissions-Policy')).toContain('geolocation=()');
+    // Page caching must not apply to /api/** (the function sets the CDN's s-maxage there).
+    expect(all.some((h) => h.key === 'Cache-Control')).toBe(false);
+  });
+
+  test('emulators: functions 5001, hosting 5000, no UI', () => {
+    expect(firebase.emulators.functions?.port).toBe(5001);
+    expect(firebase.emulators.hosting?.port).toBe(5000);
+    expect(firebase.emulators.ui?.enabled).toBe(false);
+  });
+});
+
+describe('Firestore rules and indexes', () => {
+  test('rules deny every client read and write', () => {
+    const rules = read(firebase.firestore.rules);
+    const allows = [...rules.matchAll(/allow\s+([^:;]+):\s*if\s+([^;]+);/g)].map((m) => [
+      m[1]?.trim(),
+      m[2]?.trim(),
+    ]);
+    expect(allows).toEqual([['read, write', 'false']]);
+    expect(rules).toContain('match /{document=**}');
+  });
+
+  test('TTL on expireAt of events and installs; receive times are not indexed', () => {
+    const indexes = JSON.parse(read(firebase.firestore.indexes)) as {
+      fieldOverrides: {
+        collectionGroup: string;
+        fieldPath: string;
+        ttl: boolean;
+        indexes: unknown[];
+      }[];
+    };
+    const override = (group: string, field: string) =>
+      indexes.fieldOverrides.find((o) => o.collectionGroup === group && o.fieldPath === field);
+    expect(override('events', 'expireAt')).toMatchObject({ ttl: true, indexes: [] });
+    expect(override('installs', 'expireAt')).toMatchObject({ ttl: true, indexes: [] });
+    expect(override('events', 'receivedAt')).toMatchObject({ indexes: [] });
+  });
+});
