@@ -1,0 +1,97 @@
+// `npm run bench [-- --quick]`: ingest throughput, aggregation compute and Firestore operations.
+// Prints a table, writes bench-results/<timestamp>.json, ends with `ingest/bare ratio: <n>`.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { benchAggregate, type AggregateRun } from './aggregate.ts';
+import { benchFirestoreOps } from './firestore-ops.ts';
+import { benchIngest, type IngestRun } from './ingest.ts';
+
+const quick = process.argv.includes('--quick');
+const started = Date.now();
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+};
+const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(10);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+console.log(`machine: ${JSON.stringify(machine)}${quick ? ' (quick)' : ''}`);
+
+// 1. Ingest throughput.
+const ingest = await benchIngest({
+  seconds: quick ? 3 : 10,
+  connections: 10,
+  rounds: 2,
+});
+console.log('\n== ingest (functions-framework, 10 connections) ==');
+console.log('mode      target  round      req/s   events/s   p50 ms   p99 ms  non2xx');
+for (const r of ingest) {
+  console.log(
+    `${r.mode.padEnd(9)} ${r.target.padEnd(7)} ${String(r.round).padStart(5)}${fmt(r.requestsPerSecond)}${fmt(r.eventsPerSecond)}${fmt(r.p50Ms, 1).slice(1)}${fmt(r.p99Ms, 1).slice(1)}${String(r.non2xx + r.errors).padStart(8)}`,
+  );
+}
+const avg = (mode: IngestRun['mode'], target: IngestRun['target'], key: keyof IngestRun) =>
+  mean(ingest.filter((r) => r.mode === mode && r.target === target).map((r) => Number(r[key])));
+const singleRatio =
+  avg('single', 'ingest', 'requestsPerSecond') / avg('single', 'bare', 'requestsPerSecond');
+const batchRatio =
+  avg('batch100', 'ingest', 'requestsPerSecond') / avg('batch100', 'bare', 'requestsPerSecond');
+const batchGain =
+  avg('batch100', 'ingest', 'eventsPerSecond') / avg('single', 'ingest', 'eventsPerSecond');
+const targets = {
+  singleRatio: { value: singleRatio, target: 0.8, met: singleRatio >= 0.8 },
+  batchEventsOverSingle: { value: batchGain, target: 20, met: batchGain >= 20 },
+};
+console.log(
+  `single ingest/bare req/s: ${singleRatio.toFixed(3)} (target >= 0.8: ${targets.singleRatio.met ? 'met' : 'MISSED'})`,
+);
+console.log(`batch100 ingest/bare req/s: ${batchRatio.toFixed(3)}`);
+console.log(
+  `batch100 events/s / single events/s: ${batchGain.toFixed(1)} (target >= 20: ${targets.batchEventsOverSingle.met ? 'met' : 'MISSED'})`,
+);
+
+// 2. Aggregation compute.
+const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+const aggregation: AggregateRun[] = [];
+for (const n of sizes)
+  for (const kind of ['fold', 'job'] as const) aggregation.push(await benchAggregate(n, kind));
+console.log(
+  '\n== aggregation of one day (fold = pure buildDayAggregate+recordDay; job = aggregateDay on MemoryStore) ==',
+);
+console.log('kind    events    seconds   events/s  peak RSS MB  baseline MB');
+for (const a of aggregation) {
+  console.log(
+    `${a.kind.padEnd(4)}${fmt(a.events)}${fmt(a.seconds, 3)}${fmt(a.eventsPerSecond)}${fmt(a.peakRssMb, 0).padStart(13)}${fmt(a.baselineRssMb, 0).padStart(13)}`,
+  );
+}
+
+// 3. Firestore operations on the emulator.
+const ops = await benchFirestoreOps(quick ? 3 : 10, 100);
+console.log('\n== Firestore operations (Node emulator) ==');
+console.log(
+  `accepted events: ${ops.acceptedEvents}, commit writes: ${ops.ingestWrites}, writes/event: ${ops.writesPerEvent.toFixed(3)} (target <= 1: ${ops.writesPerEvent <= 1 ? 'met' : 'MISSED'})`,
+);
+console.log(`retry of a 100-event batch: ${ops.retryWrites} create attempts (all duplicates)`);
+console.log(
+  `aggregating the day: ${ops.aggregationReads} reads (job reports ${ops.jobReportedReads}), ${ops.aggregationWrites} writes`,
+);
+
+const results = {
+  at: new Date().toISOString(),
+  quick,
+  machine,
+  ingest,
+  targets,
+  batchRatio,
+  aggregation,
+  firestore: ops,
+  seconds: (Date.now() - started) / 1000,
+};
+await mkdir('bench-results', { recursive: true });
+const file = `bench-results/${results.at.replace(/[:.]/g, '-')}.json`;
+await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nresults: ${file} (${results.seconds.toFixed(0)} s)`);
+console.log(`ingest/bare ratio: ${singleRatio.toFixed(3)}`);
