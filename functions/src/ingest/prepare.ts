@@ -61,7 +61,7 @@ export function prepareEvent(
   const install =
     incoming.installId && !optOut ? pseudonymise(ctx.secret, incoming.installId) : null;
   const event: StoredEvent = {
-    id: documentId(incoming, install, day, stableJson({ ...body, time: incoming.time }), ctx),
+    id: documentId(incoming, install, day, () => stableJson({ ...body, time: incoming.time }), ctx),
     install,
     day,
     source: ctx.source,
@@ -87,7 +87,7 @@ function documentId(
   incoming: IncomingEvent,
   install: string | null,
   day: string,
-  content: string,
+  content: () => string,
   ctx: PrepareContext,
 ): string {
   const { installId, eventId } = incoming;
@@ -97,7 +97,7 @@ function documentId(
   if (install)
     return eventId
       ? contentId('id', install, eventId)
-      : contentId('content', install, day, content);
+      : contentId('content', install, day, content());
   // Without an install identity, equal content from two installs is two reports.
   return eventId ? contentId('anonymous', ctx.source, eventId) : contentId('random', randomUUID());
 }
