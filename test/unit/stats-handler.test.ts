@@ -152,6 +152,8 @@ describe('GET /api/v1/days', () => {
     const res = await get({}, method);
     expectErrorBody(res, 405, 'method_not_allowed');
     expect(res.header('Allow')).toMatch(/GET/);
+    // A browser reading the error needs CORS too.
+    expect(res.header('Access-Control-Allow-Origin')).toBe('*');
   });
 
   test('an unknown path → 404 and is logged as (unknown)', async () => {

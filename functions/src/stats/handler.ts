@@ -30,11 +30,11 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
     const started = deps.clock();
     let status = 200;
     try {
+      res.set('Access-Control-Allow-Origin', '*');
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         throw new HttpError(405, 'method_not_allowed', 'Use GET.', { headers: { Allow: 'GET' } });
       }
       const today = dayOf(deps.clock());
-      res.set('Access-Control-Allow-Origin', '*');
       if (req.path === '/api/v1/days' || req.path === '/api/v1/days.csv') {
         const { from, to } = parseRange(req.query, today);
         const days = await deps.store.readDays(from, to);
