@@ -162,10 +162,10 @@ export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): 
 }
 
 /** Keys that must never appear in a parsed body (prototype pollution). */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor']);
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * Rejects JSON that nests deeper than `maxDepth` or uses `__proto__`/`constructor` keys.
+ * Rejects JSON that nests deeper than `maxDepth` or uses `__proto__`/`constructor`/`prototype` keys.
  * Iterative, so hostile nesting cannot overflow the stack.
  */
 export function checkJsonShape(value: unknown, maxDepth: number): BodyIssue | undefined {
