@@ -25,6 +25,7 @@ import {
   distributionId,
   fieldName,
   IgnoredFields,
+  mapSafely,
   text,
   toAttribute,
   zodIssues,
@@ -92,15 +93,7 @@ export function mapCleanInsightsBody(
   body: unknown,
   attributes: Record<string, AttributeSpec> = deploymentConfig.attributes,
 ): AdapterResult {
-  try {
-    return mapBody(body, attributes);
-  } catch {
-    return {
-      ok: false,
-      message: 'The body could not be read.',
-      issues: [{ path: [], message: 'unreadable body' }],
-    };
-  }
+  return mapSafely(() => mapBody(body, attributes));
 }
 
 interface Draft {

@@ -8,10 +8,11 @@
  * identify an install are never truncated — an over-long id is rejected instead, because a
  * shortened id could merge two installs.
  */
+import { FORBIDDEN_KEYS } from '../http/body.ts';
 import type { z } from 'zod';
 import type { AttributeSpec } from '../../../shared/config.ts';
 import type { AttributeValue } from '../../../shared/schema/event.ts';
-import type { BodyIssue } from '../ingest/incoming.ts';
+import type { AdapterResult, BodyIssue } from '../ingest/incoming.ts';
 
 /** Values the clients send when they know nothing; treated as absent everywhere. */
 const ABSENT = new Set(['', 'null', 'undefined', 'unknown', 'n/a', '-']);
@@ -161,8 +162,21 @@ export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): 
   }));
 }
 
-/** Keys that must never appear in a parsed body (prototype pollution). */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Runs an adapter's mapping with a safety net: mapping is written not to throw, but no body may
+ * ever turn into a 500.
+ */
+export function mapSafely(map: () => AdapterResult): AdapterResult {
+  try {
+    return map();
+  } catch {
+    return {
+      ok: false,
+      message: 'The body could not be read.',
+      issues: [{ path: [], message: 'unreadable body' }],
+    };
+  }
+}
 
 /**
  * Rejects JSON that nests deeper than `maxDepth` or uses `__proto__`/`constructor`/`prototype` keys.

@@ -22,6 +22,7 @@ import {
   fieldName,
   IgnoredFields,
   isRecord,
+  mapSafely,
   text,
   toAttribute,
   toInteger,
@@ -103,15 +104,7 @@ export function mapLibreNmsLog(
   form: URLSearchParams,
   attributes: Record<string, AttributeSpec> = deploymentConfig.attributes,
 ): AdapterResult {
-  try {
-    return mapLog(form, attributes);
-  } catch {
-    return {
-      ok: false,
-      message: 'The body could not be read.',
-      issues: [{ path: [], message: 'unreadable body' }],
-    };
-  }
+  return mapSafely(() => mapLog(form, attributes));
 }
 
 /** Reads the install id of a `clear.php` form (`uuid=<uuid>`); the caller erases that install. */

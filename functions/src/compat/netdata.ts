@@ -24,6 +24,7 @@ import {
   fieldName,
   IgnoredFields,
   isAbsentText,
+  mapSafely,
   text,
   toAttribute,
   toInteger,
@@ -119,16 +120,7 @@ export function mapNetdataBody(
   body: unknown,
   attributes: Record<string, AttributeSpec> = deploymentConfig.attributes,
 ): AdapterResult {
-  try {
-    return mapBody(body, attributes);
-  } catch {
-    // Unreachable by design; a safety net so no body can turn into a 500.
-    return {
-      ok: false,
-      message: 'The body could not be read.',
-      issues: [{ path: [], message: 'unreadable body' }],
-    };
-  }
+  return mapSafely(() => mapBody(body, attributes));
 }
 
 function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): AdapterResult {

@@ -7,7 +7,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** Deepest JSON nesting accepted; real bodies nest four levels at most. */
 export const MAX_JSON_DEPTH = 12;
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys that could pollute prototypes; no body may use them, at any depth. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
 // One strict decoder for every request: creating one per request shows in profiles.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const MEDIA_TYPES = {
