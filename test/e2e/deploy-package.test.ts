@@ -53,6 +53,28 @@ describe('the deployed functions package', () => {
     expect(triggers.aggregate).toContain('scheduleTrigger');
   });
 
+  test('aggregate runs daily at 00:15 UTC with retries and a timeout for a large day', async () => {
+    const script = `
+      const m = await import(${JSON.stringify(join(dir, 'lib/index.js'))});
+      console.log(JSON.stringify(m.aggregate.__endpoint));`;
+    const { stdout } = await exec(
+      `${ROOT}node_modules/.bin/node`,
+      ['--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        env: { ...process.env, FIRESTORE_EMULATOR_HOST: '', GCLOUD_PROJECT: 'demo-homecall' },
+      },
+    );
+    const endpoint = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+      timeoutSeconds: number;
+      scheduleTrigger: { schedule: string; timeZone: string; retryConfig: { retryCount: number } };
+    };
+    expect(endpoint.scheduleTrigger.schedule).toBe('15 0 * * *');
+    expect(endpoint.scheduleTrigger.timeZone).toBe('UTC');
+    expect(endpoint.scheduleTrigger.retryConfig.retryCount).toBeGreaterThan(0);
+    expect(endpoint.timeoutSeconds).toBeGreaterThanOrEqual(540);
+  });
+
   test('the bundle reaches nothing outside the folder', () => {
     const bundle = readFileSync(join(dir, 'lib/index.js'), 'utf8');
     expect(bundle).not.toMatch(/from ["']\.\.?\//);
