@@ -25,7 +25,7 @@ const VERSIONS = ['1.4.0', '1.5.0', '1.5.1', '1.6.0'];
 const OSES = ['debian', 'ubuntu', 'alpine', 'rhel', 'macos'];
 
 /** Four events per install on average, one in fifty without identity. */
-function syntheticEvents(n: number): StoredEvent[] {
+export function syntheticEvents(n: number): StoredEvent[] {
   const receivedAt = Date.parse(`${DAY}T12:00:00Z`);
   const events: StoredEvent[] = [];
   for (let i = 0; i < n; i += 1) {

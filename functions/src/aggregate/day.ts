@@ -6,7 +6,7 @@ import { EVENT_TYPES, type EventType } from '../../../shared/schema/event.ts';
 import type { InstallRecord, InstallSnapshot, StoredEvent } from '../store/types.ts';
 import { buildBreakdowns, buildUpgrades } from './breakdowns.ts';
 import { buildCounters } from './counters.ts';
-import { snapshotAsOf, snapshotOf } from './installs.ts';
+import { snapshotOf } from './installs.ts';
 import { buildReliability } from './reliability.ts';
 
 /** Everything one day's aggregate is computed from. */
@@ -22,44 +22,60 @@ export interface DayInputs {
   config?: DeploymentConfig;
 }
 
-/** Whether a record was active on some day of the `days`-day window ending on `day`. */
-function activeWithin(record: InstallRecord, day: Day, days: number): boolean {
-  const first = addDays(day, -(days - 1));
-  return Object.keys(record.activity).some((d) => d >= first && d <= day);
-}
-
-/** Reports without install identity: each counts as one install on its day. */
-function anonymousReports(events: StoredEvent[]): number {
-  return events.filter((e) => e.install === null && e.type !== 'opt_out').length;
+/** The latest day on or before `day` the record was active, if any. */
+function lastActiveBy(record: InstallRecord, day: Day): Day | undefined {
+  let latest: Day | undefined;
+  for (const d in record.activity) if (d <= day && (latest === undefined || d > latest)) latest = d;
+  return latest;
 }
 
 /** The public aggregate of `inputs.day`; pure and deterministic. */
 export function buildDayAggregate(inputs: DayInputs): DayAggregate {
   const { day, events, installs } = inputs;
-  const anonymous = anonymousReports(events);
-  const count = (days: number) =>
-    installs.filter((r) => activeWithin(r, day, days)).length + anonymous;
-  const byType: Partial<Record<EventType, number>> = {};
-  for (const type of EVENT_TYPES) {
-    const n = events.filter((e) => e.type === type).length;
-    if (n > 0) byType[type] = n;
-  }
-  const newIdentified = installs.filter(
-    (r) => r.firstSeen === day && r.activity[day] !== undefined,
-  ).length;
-  const newAnonymous = events.filter((e) => e.install === null && e.type === 'install').length;
   const config = inputs.config ?? deploymentConfig;
   const k = config.kAnonymity;
-  const snapshots: InstallSnapshot[] = installs
-    .filter((r) => activeWithin(r, day, 28))
-    .map((r) => snapshotAsOf(r, day) ?? {});
+  // One pass over the events: counts by type, and the reports without install identity, each of
+  // which counts as one install on its day.
+  const typeCounts = new Map<EventType, number>();
+  const anonymousSnapshots: InstallSnapshot[] = [];
+  let anonymous = 0;
+  let newAnonymous = 0;
   for (const event of events) {
-    if (event.install === null && event.type !== 'opt_out') snapshots.push(snapshotOf([event]));
+    typeCounts.set(event.type, (typeCounts.get(event.type) ?? 0) + 1);
+    if (event.install !== null || event.type === 'opt_out') continue;
+    anonymous += 1;
+    if (event.type === 'install') newAnonymous += 1;
+    anonymousSnapshots.push(snapshotOf([event]));
   }
+  const byType: Partial<Record<EventType, number>> = {};
+  for (const type of EVENT_TYPES) {
+    const n = typeCounts.get(type);
+    if (n !== undefined) byType[type] = n;
+  }
+  // One pass over the install records: activity windows, new installs, 28-day snapshots.
+  const since7 = addDays(day, -6);
+  const since28 = addDays(day, -27);
+  let d1 = 0;
+  let d7 = 0;
+  let d28 = 0;
+  let newIdentified = 0;
+  const snapshots: InstallSnapshot[] = [];
+  for (const record of installs) {
+    const latest = lastActiveBy(record, day);
+    if (latest === undefined || latest < since28) continue;
+    d28 += 1;
+    if (latest >= since7) d7 += 1;
+    if (latest === day) {
+      d1 += 1;
+      if (record.firstSeen === day) newIdentified += 1;
+    }
+    snapshots.push(record.snapshots[record.activity[latest] ?? ''] ?? {});
+  }
+  for (const snapshot of anonymousSnapshots) snapshots.push(snapshot);
   return {
     day,
     final: inputs.final,
-    activeInstalls: { d1: count(1), d7: count(7), d28: count(28) },
+    activeInstalls: { d1: d1 + anonymous, d7: d7 + anonymous, d28: d28 + anonymous },
     newInstalls: newIdentified + newAnonymous,
     optOuts: byType.opt_out ?? 0,
     events: byType,

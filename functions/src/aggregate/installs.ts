@@ -2,9 +2,11 @@
  * Folds one day's events into install records. Each record keeps, per active day, a key to a
  * snapshot of how the install looked, so any past day can be recomputed exactly and in any order.
  */
-import { addDays, type Day } from '../../../shared/dates.ts';
+import { addDays, startOfDay, type Day } from '../../../shared/dates.ts';
 import { contentId, stableJson } from '../ingest/pseudonym.ts';
 import type { InstallRecord, InstallSnapshot, StoredEvent } from '../store/types.ts';
+
+const DAY_MS = 86_400_000;
 
 /** Days of activity a record keeps: the 90-day event retention plus a 28-day window. */
 export const ACTIVITY_DAYS = 118;
@@ -14,33 +16,50 @@ export function eventsByInstall(events: StoredEvent[]): Map<string, StoredEvent[
   const grouped = new Map<string, StoredEvent[]>();
   for (const event of events) {
     if (event.install === null || event.type === 'opt_out') continue;
-    const list = grouped.get(event.install) ?? [];
-    list.push(event);
-    grouped.set(event.install, list);
+    const list = grouped.get(event.install);
+    if (list) list.push(event);
+    else grouped.set(event.install, [event]);
   }
-  for (const list of grouped.values())
-    list.sort((a, b) => a.receivedAt - b.receivedAt || a.id.localeCompare(b.id));
+  for (const list of grouped.values()) if (list.length > 1) list.sort(byReceipt);
   return grouped;
 }
 
+/** Receipt order; ids (hex digests) break ties so the order never depends on the read order. */
+function byReceipt(a: StoredEvent, b: StoredEvent): number {
+  return a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const PRODUCT_FIELDS = ['version', 'channel', 'installMethod'] as const;
+const PLATFORM_FIELDS = [
+  'os',
+  'osVersion',
+  'kernel',
+  'kernelVersion',
+  'arch',
+  'virtualization',
+  'container',
+] as const;
+
 /** How an install looked on a day: each field as the latest event of the day reported it. */
 export function snapshotOf(events: StoredEvent[]): InstallSnapshot {
+  return JSON.parse(snapshotJson(events)) as InstallSnapshot;
+}
+
+/** The snapshot of `events` as stable JSON (sorted keys): its canonical, hashable form. */
+function snapshotJson(events: StoredEvent[]): string {
   const snapshot: InstallSnapshot = {};
   for (const event of events) {
-    const p = event.product ?? {};
-    const o = event.platform ?? {};
-    assignDefined(snapshot, {
-      version: p.version,
-      channel: p.channel,
-      installMethod: p.installMethod,
-      os: o.os,
-      osVersion: o.osVersion,
-      kernel: o.kernel,
-      kernelVersion: o.kernelVersion,
-      arch: o.arch,
-      virtualization: o.virtualization,
-      container: o.container,
-    });
+    const { product, platform } = event;
+    if (product)
+      for (const field of PRODUCT_FIELDS) {
+        const value = product[field];
+        if (value !== undefined) snapshot[field] = value;
+      }
+    if (platform)
+      for (const field of PLATFORM_FIELDS) {
+        const value = platform[field];
+        if (value !== undefined) snapshot[field] = value;
+      }
     if (event.modules && event.modules.length > 0) {
       snapshot.modules = [
         ...new Set(event.modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`)),
@@ -48,7 +67,7 @@ export function snapshotOf(events: StoredEvent[]): InstallSnapshot {
     }
     if (event.attributes) snapshot.attributes = { ...snapshot.attributes, ...event.attributes };
   }
-  return JSON.parse(stableJson(snapshot)) as InstallSnapshot;
+  return stableJson(snapshot);
 }
 
 /** The record of one install after adding its activity on `day`. */
@@ -59,25 +78,37 @@ export function recordDay(
   events: StoredEvent[],
   retentionDays: number,
 ): InstallRecord {
-  const snapshot = snapshotOf(events);
-  const key = contentId(stableJson(snapshot)).slice(0, 12);
-  const merged: Record<Day, string> = { ...existing?.activity, [day]: key };
+  const json = snapshotJson(events);
+  const snapshot = JSON.parse(json) as InstallSnapshot;
+  const key = contentId(json).slice(0, 12);
+  if (existing === undefined) {
+    // A new install: nothing to merge or trim.
+    return {
+      id,
+      firstSeen: day,
+      lastSeen: day,
+      activity: { [day]: key },
+      snapshots: { [key]: snapshot },
+      expireAt: startOfDay(day) + retentionDays * DAY_MS,
+    };
+  }
+  const merged: Record<Day, string> = { ...existing.activity, [day]: key };
   const lastSeen = maxDay(Object.keys(merged));
   const oldest = addDays(lastSeen, -ACTIVITY_DAYS);
   const activity = Object.fromEntries(Object.entries(merged).filter(([d]) => d >= oldest));
   const snapshots: Record<string, InstallSnapshot> = {};
   const kept = new Set(Object.values(activity));
-  for (const [k, s] of Object.entries({ ...existing?.snapshots, [key]: snapshot })) {
+  for (const [k, s] of Object.entries({ ...existing.snapshots, [key]: snapshot })) {
     if (kept.has(k)) snapshots[k] = s;
   }
-  const firstSeen = existing && existing.firstSeen < day ? existing.firstSeen : day;
+  const firstSeen = existing.firstSeen < day ? existing.firstSeen : day;
   return {
     id,
     firstSeen,
     lastSeen,
     activity: sortKeys(activity),
     snapshots: sortKeys(snapshots),
-    expireAt: Date.parse(`${addDays(lastSeen, retentionDays)}T00:00:00Z`),
+    expireAt: startOfDay(lastSeen) + retentionDays * DAY_MS,
   };
 }
 
@@ -96,13 +127,4 @@ function maxDay(days: Day[]): Day {
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function assignDefined(
-  target: InstallSnapshot,
-  values: Partial<Record<keyof InstallSnapshot, string | undefined>>,
-): void {
-  for (const [key, value] of Object.entries(values)) {
-    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
-  }
 }

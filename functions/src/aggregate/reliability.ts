@@ -51,9 +51,11 @@ export function buildReliability(
   const signatures = new Map<string, { installs: Set<string>; events: number }>();
   const installFailures = new Map<string, Set<string>>();
   for (const event of events) {
+    const crash = CRASHES.has(event.type);
+    if (!crash && event.type !== 'install_failed') continue;
     const key = reporterKey(event);
-    const version = versionOf.get(key) ?? event.product?.version ?? UNKNOWN;
-    if (CRASHES.has(event.type)) {
+    if (crash) {
+      const version = versionOf.get(key) ?? event.product?.version ?? UNKNOWN;
       crashed.add(key);
       (event.type === 'crash' ? crashEvents : fatalEvents).add(version);
       const signature = failureSignature(event.failure);
@@ -61,8 +63,7 @@ export function buildReliability(
       entry.installs.add(key);
       entry.events += 1;
       signatures.set(signature, entry);
-    }
-    if (event.type === 'install_failed') {
+    } else {
       const code = event.failure?.code ?? UNKNOWN;
       installFailures.set(code, (installFailures.get(code) ?? new Set<string>()).add(key));
     }
