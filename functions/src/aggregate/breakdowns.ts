@@ -74,10 +74,9 @@ export function buildUpgrades(records: InstallRecord[], day: Day, k: number): Up
   const moves = new Tally();
   for (const record of records) {
     if (record.activity[day] === undefined) continue;
-    const previousDay = Object.keys(record.activity)
-      .filter((d) => d < day)
-      .sort()
-      .pop();
+    let previousDay: Day | undefined;
+    for (const d in record.activity)
+      if (d < day && (previousDay === undefined || d > previousDay)) previousDay = d;
     if (previousDay === undefined) continue;
     const from = snapshotAsOf(record, previousDay)?.version;
     const to = snapshotAsOf(record, day)?.version;

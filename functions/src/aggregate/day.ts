@@ -6,7 +6,7 @@ import { EVENT_TYPES, type EventType } from '../../../shared/schema/event.ts';
 import type { InstallRecord, InstallSnapshot, StoredEvent } from '../store/types.ts';
 import { buildBreakdowns, buildUpgrades } from './breakdowns.ts';
 import { buildCounters } from './counters.ts';
-import { snapshotOf } from './installs.ts';
+import { lastActiveOnOrBefore, snapshotOf } from './installs.ts';
 import { buildReliability } from './reliability.ts';
 
 /** Everything one day's aggregate is computed from. */
@@ -20,13 +20,6 @@ export interface DayInputs {
   run: DayAggregate['run'];
   /** k and the published attributes; the repository's config when omitted. */
   config?: DeploymentConfig;
-}
-
-/** The latest day on or before `day` the record was active, if any. */
-function lastActiveBy(record: InstallRecord, day: Day): Day | undefined {
-  let latest: Day | undefined;
-  for (const d in record.activity) if (d <= day && (latest === undefined || d > latest)) latest = d;
-  return latest;
 }
 
 /** The public aggregate of `inputs.day`; pure and deterministic. */
@@ -61,7 +54,7 @@ export function buildDayAggregate(inputs: DayInputs): DayAggregate {
   let newIdentified = 0;
   const snapshots: InstallSnapshot[] = [];
   for (const record of installs) {
-    const latest = lastActiveBy(record, day);
+    const latest = lastActiveOnOrBefore(record, day);
     if (latest === undefined || latest < since28) continue;
     d28 += 1;
     if (latest >= since7) d7 += 1;

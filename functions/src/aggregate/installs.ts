@@ -92,39 +92,61 @@ export function recordDay(
       expireAt: startOfDay(day) + retentionDays * DAY_MS,
     };
   }
-  const merged: Record<Day, string> = { ...existing.activity, [day]: key };
-  const lastSeen = maxDay(Object.keys(merged));
+  const days = Object.keys(existing.activity);
+  if (existing.activity[day] === undefined) days.push(day);
+  let lastSeen = day;
+  for (const d of days) if (d > lastSeen) lastSeen = d;
   const oldest = addDays(lastSeen, -ACTIVITY_DAYS);
-  const activity = Object.fromEntries(Object.entries(merged).filter(([d]) => d >= oldest));
-  const snapshots: Record<string, InstallSnapshot> = {};
-  const kept = new Set(Object.values(activity));
-  for (const [k, s] of Object.entries({ ...existing.snapshots, [key]: snapshot })) {
-    if (kept.has(k)) snapshots[k] = s;
+  const activity: Record<Day, string> = {};
+  const kept = new Set<string>();
+  for (const d of days.filter((d) => d >= oldest).sort()) {
+    const k = d === day ? key : (existing.activity[d] ?? key);
+    activity[d] = k;
+    kept.add(k);
   }
-  const firstSeen = existing.firstSeen < day ? existing.firstSeen : day;
+  const snapshots: Record<string, InstallSnapshot> = {};
+  for (const k of [...kept].sort()) {
+    const s = k === key ? snapshot : existing.snapshots[k];
+    if (s !== undefined) snapshots[k] = s;
+  }
   return {
     id,
-    firstSeen,
+    firstSeen: existing.firstSeen < day ? existing.firstSeen : day,
     lastSeen,
-    activity: sortKeys(activity),
-    snapshots: sortKeys(snapshots),
+    activity,
+    snapshots,
     expireAt: startOfDay(lastSeen) + retentionDays * DAY_MS,
   };
 }
 
+/** Whether `updated` (from recordDay) holds exactly what `existing` held: nothing to write. */
+export function sameRecord(existing: InstallRecord, updated: InstallRecord): boolean {
+  if (
+    existing.firstSeen !== updated.firstSeen ||
+    existing.lastSeen !== updated.lastSeen ||
+    existing.expireAt !== updated.expireAt
+  )
+    return false;
+  const days = Object.keys(updated.activity);
+  if (days.length !== Object.keys(existing.activity).length) return false;
+  if (days.some((d) => existing.activity[d] !== updated.activity[d])) return false;
+  // Snapshot keys are digests of their content: the same key is the same snapshot.
+  const keys = Object.keys(updated.snapshots);
+  return (
+    keys.length === Object.keys(existing.snapshots).length &&
+    keys.every((k) => Object.hasOwn(existing.snapshots, k))
+  );
+}
+
 /** The snapshot an install had on the latest day it was active on or before `day`. */
 export function snapshotAsOf(record: InstallRecord, day: Day): InstallSnapshot | undefined {
-  let best: [Day, string] | undefined;
-  for (const entry of Object.entries(record.activity)) {
-    if (entry[0] <= day && (best === undefined || entry[0] > best[0])) best = entry;
-  }
-  return best === undefined ? undefined : record.snapshots[best[1]];
+  const latest = lastActiveOnOrBefore(record, day);
+  return latest === undefined ? undefined : record.snapshots[record.activity[latest] ?? ''];
 }
 
-function maxDay(days: Day[]): Day {
-  return days.reduce((a, b) => (b > a ? b : a));
-}
-
-function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+/** The latest day on or before `day` the install was active, if any. */
+export function lastActiveOnOrBefore(record: InstallRecord, day: Day): Day | undefined {
+  let latest: Day | undefined;
+  for (const d in record.activity) if (d <= day && (latest === undefined || d > latest)) latest = d;
+  return latest;
 }

@@ -6,10 +6,9 @@
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { addDays, dayOf, dayRange, type Day } from '../../../shared/dates.ts';
-import { stableJson } from '../ingest/pseudonym.ts';
 import type { DeleteResult, InstallRecord, Store } from '../store/types.ts';
 import { buildDayAggregate } from './day.ts';
-import { eventsByInstall, recordDay } from './installs.ts';
+import { eventsByInstall, recordDay, sameRecord } from './installs.ts';
 
 /** Days before today that every scheduled run recomputes: late events may still arrive for them. */
 export function lateDays(config: DeploymentConfig): number {
@@ -46,7 +45,7 @@ export async function aggregateDay(deps: AggregationDependencies, day: Day): Pro
     const existing = window.get(id) ?? returning.get(id);
     const updated = recordDay(existing, id, day, list, config.installRetentionDays);
     // A rerun of a day changes nothing: skip identical writes.
-    if (!existing || stableJson(existing) !== stableJson(updated)) changed.push(updated);
+    if (!existing || !sameRecord(existing, updated)) changed.push(updated);
     window.set(id, updated);
   }
   if (changed.length > 0) await store.writeInstalls(changed);

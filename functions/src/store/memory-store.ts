@@ -3,6 +3,19 @@ import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
 import type { DeleteResult, InstallRecord, SaveResult, Store, StoredEvent } from './types.ts';
 
+/**
+ * The store owns what it is given: written objects are deep-frozen, not copied, and reads hand
+ * out those frozen objects. Nobody can change stored data behind the store's back (a caller that
+ * tries gets a TypeError), and neither writes nor reads pay for a deep copy.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /** Builds a Store that keeps everything in maps; `failing` makes every call reject. */
 export class MemoryStore implements Store {
   readonly events = new Map<string, StoredEvent>();
@@ -20,7 +33,7 @@ export class MemoryStore implements Store {
     let created = 0;
     for (const event of events) {
       if (this.events.has(event.id)) continue;
-      this.events.set(event.id, structuredClone(event));
+      this.events.set(event.id, deepFreeze(event));
       created += 1;
     }
     return { created, duplicates: events.length - created };
@@ -28,7 +41,7 @@ export class MemoryStore implements Store {
 
   async readDayEvents(day: Day): Promise<StoredEvent[]> {
     this.check();
-    return [...this.events.values()].filter((e) => e.day === day).map((e) => structuredClone(e));
+    return [...this.events.values()].filter((e) => e.day === day);
   }
 
   async readInstalls(ids: string[]): Promise<Map<string, InstallRecord>> {
@@ -36,34 +49,31 @@ export class MemoryStore implements Store {
     const found = new Map<string, InstallRecord>();
     for (const id of ids) {
       const record = this.installs.get(id);
-      if (record) found.set(id, structuredClone(record));
+      if (record) found.set(id, record);
     }
     return found;
   }
 
   async readInstallsSeenSince(day: Day): Promise<InstallRecord[]> {
     this.check();
-    return [...this.installs.values()]
-      .filter((r) => r.lastSeen >= day)
-      .map((r) => structuredClone(r));
+    return [...this.installs.values()].filter((r) => r.lastSeen >= day);
   }
 
   async writeInstalls(installs: InstallRecord[]): Promise<void> {
     this.check();
-    for (const record of installs) this.installs.set(record.id, structuredClone(record));
+    for (const record of installs) this.installs.set(record.id, deepFreeze(record));
   }
 
   async writeDays(days: DayAggregate[]): Promise<void> {
     this.check();
-    for (const day of days) this.days.set(day.day, structuredClone(day));
+    for (const day of days) this.days.set(day.day, deepFreeze(day));
   }
 
   async readDays(from: Day, to: Day): Promise<DayAggregate[]> {
     this.check();
     return [...this.days.values()]
       .filter((d) => d.day >= from && d.day <= to)
-      .sort((a, b) => a.day.localeCompare(b.day))
-      .map((d) => structuredClone(d));
+      .sort((a, b) => a.day.localeCompare(b.day));
   }
 
   async eraseInstall(install: string): Promise<DeleteResult> {
