@@ -89,7 +89,8 @@ const errors = {
   '415': { description: 'Wrong content type.', content: json(errorSchema) },
   '429': { description: 'Rate limited; see Retry-After.', content: json(errorSchema) },
   '503': {
-    description: 'Storage unavailable; nothing was stored, retry after Retry-After.',
+    description:
+      'Storage unavailable; retry after Retry-After. Resending is safe: events that were stored count as duplicates.',
     content: json(errorSchema),
   },
 };
@@ -194,7 +195,10 @@ export function buildOpenApi(): unknown {
             '200': { description: 'The days.', content: json(daysSchema) },
             '400': errors['400'],
             '405': errors['405'],
-            '503': errors['503'],
+            '503': {
+              description: 'Storage unavailable; retry after Retry-After.',
+              content: json(errorSchema),
+            },
           },
         },
       },

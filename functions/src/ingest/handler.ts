@@ -12,6 +12,7 @@ import { allowlistFields, type Logger } from '../http/log.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
 import { readBody, type Body, type BodyKind } from '../http/body.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/types.ts';
+import { STORE_DEADLINE_MS, withDeadline } from '../store/deadline.ts';
 import type { Store, StoredEvent } from '../store/types.ts';
 import { parseCanonicalBody } from './canonical.ts';
 import type { AdapterResult, BodyIssue } from './incoming.ts';
@@ -29,6 +30,8 @@ export interface IngestDependencies {
   rateLimiter: RateLimiter;
   /** The OpenAPI document served at `/v1/openapi.json`. */
   openApi?: unknown;
+  /** Milliseconds to wait for the store before answering 503; STORE_DEADLINE_MS by default. */
+  storeDeadlineMs?: number;
 }
 
 /** Seconds a client should wait after a store outage before retrying. */
@@ -178,7 +181,7 @@ async function storeEvents(
   if (issues.length > 0) {
     throw new HttpError(400, 'invalid_time', issues[0]?.message ?? 'invalid time', { issues });
   }
-  const saved = await deps.store.saveEvents(events);
+  const saved = await withDeadline(deps.store.saveEvents(events), storeDeadline(deps));
   const ignored = [...new Set(ignoredFields)].sort();
   return {
     status,
@@ -193,8 +196,15 @@ async function storeEvents(
 }
 
 async function erase(installId: string, deps: IngestDependencies): Promise<Outcome> {
-  const deleted = await deps.store.eraseInstall(pseudonymise(deps.secret(), installId));
+  const deleted = await withDeadline(
+    deps.store.eraseInstall(pseudonymise(deps.secret(), installId)),
+    storeDeadline(deps),
+  );
   return { status: 200, body: { erased: deleted } };
+}
+
+function storeDeadline(deps: IngestDependencies): number {
+  return deps.storeDeadlineMs ?? STORE_DEADLINE_MS;
 }
 
 function asForm(body: Body): URLSearchParams {
@@ -218,7 +228,10 @@ function zodIssues(error: z.ZodError): BodyIssue[] {
   }));
 }
 
-/** Anything that is not a client error is a store fault: retryable, and nothing was acked. */
+/**
+ * Anything that is not a client error is a store fault (or the store deadline passed): retryable,
+ * and nothing was acked. Writes that land after the answer make the retry a duplicate.
+ */
 function toHttpError(error: unknown, deps: IngestDependencies, path: string): HttpError {
   if (error instanceof HttpError) return error;
   deps.log(

@@ -3,6 +3,7 @@ import { addDays, dayOf, daysBetween, isDay, type Day } from '../../../shared/da
 import { HttpError, sendError } from '../http/errors.ts';
 import { allowlistFields, type Logger } from '../http/log.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/types.ts';
+import { STORE_DEADLINE_MS, withDeadline } from '../store/deadline.ts';
 import type { Store } from '../store/types.ts';
 import { daysToCsv } from './csv.ts';
 
@@ -11,6 +12,8 @@ export interface StatsDependencies {
   store: Store;
   clock: () => number;
   log: Logger;
+  /** Milliseconds to wait for the store before answering 503; STORE_DEADLINE_MS by default. */
+  storeDeadlineMs?: number;
 }
 
 /** Days answered when no range is given. */
@@ -26,6 +29,8 @@ const KNOWN_PATHS = new Set(['/api/v1/days', '/api/v1/days.csv', '/api/v1/latest
 
 /** Builds the `stats` request handler. */
 export function createStatsHandler(deps: StatsDependencies): HttpHandler {
+  const readDays = (from: Day, to: Day) =>
+    withDeadline(deps.store.readDays(from, to), deps.storeDeadlineMs ?? STORE_DEADLINE_MS);
   return async (req: HttpRequest, res: HttpResponse) => {
     const started = deps.clock();
     let status = 200;
@@ -37,7 +42,7 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
       const today = dayOf(deps.clock());
       if (req.path === '/api/v1/days' || req.path === '/api/v1/days.csv') {
         const { from, to } = parseRange(req.query, today);
-        const days = await deps.store.readDays(from, to);
+        const days = await readDays(from, to);
         res.set('Cache-Control', CACHE_CONTROL);
         if (req.path === '/api/v1/days') res.status(200).json({ days });
         else {
@@ -46,7 +51,7 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
           res.status(200).send(daysToCsv(days));
         }
       } else if (req.path === '/api/v1/latest') {
-        const days = await deps.store.readDays(addDays(today, -LATEST_LOOKBACK_DAYS), today);
+        const days = await readDays(addDays(today, -LATEST_LOOKBACK_DAYS), today);
         const latest = days.filter((d) => d.final).pop();
         if (!latest) throw new HttpError(404, 'not_found', 'No final day has been aggregated yet.');
         res.set('Cache-Control', CACHE_CONTROL);

@@ -1,0 +1,120 @@
+/**
+ * What the fault tests share: the ingest and stats handlers on a given store with a short store
+ * deadline, timed calls that fail the test when no answer comes in time, and a watch on
+ * unhandled promise rejections.
+ */
+import { expect } from 'vitest';
+import { deploymentConfig } from '../../shared/config.ts';
+import { createRateLimiter } from '../../functions/src/http/rate-limit.ts';
+import type { HttpHandler, HttpRequest } from '../../functions/src/http/types.ts';
+import { createIngestHandler } from '../../functions/src/ingest/handler.ts';
+import { RETRY_AFTER_SECONDS } from '../../functions/src/ingest/handler.ts';
+import { createStatsHandler } from '../../functions/src/stats/handler.ts';
+import type { Store } from '../../functions/src/store/types.ts';
+import {
+  expectErrorBody,
+  fakeClock,
+  fakeRequest,
+  FakeResponse,
+  jsonRequest,
+  recordingLogger,
+} from './http-fakes.ts';
+
+/** A response and how long the handler took to give it. */
+export interface TimedResponse {
+  res: FakeResponse;
+  ms: number;
+}
+
+/** The handlers of one fault test, built on `store` with a store deadline of `deadlineMs`. */
+export function faultHarness(store: Store, options: { deadlineMs: number; now: string }) {
+  const clock = fakeClock(options.now);
+  const logger = recordingLogger();
+  const ingest = createIngestHandler({
+    store,
+    secret: () => 'fault-test-secret',
+    clock: clock.now,
+    config: deploymentConfig,
+    log: logger.log,
+    rateLimiter: createRateLimiter({ perSecond: 1e6, burst: 1e6 }),
+    storeDeadlineMs: options.deadlineMs,
+  });
+  const stats = createStatsHandler({
+    store,
+    clock: clock.now,
+    log: logger.log,
+    storeDeadlineMs: options.deadlineMs,
+  });
+  // The handler must answer by itself well before a platform timeout would.
+  const answerWithin = options.deadlineMs + 3_000;
+  return {
+    logger,
+    post: (path: string, body: unknown) => timed(ingest, jsonRequest(path, body), answerWithin),
+    getDays: (from: string, to: string) =>
+      timed(
+        stats,
+        fakeRequest({ method: 'GET', path: '/api/v1/days', query: { from, to } }),
+        answerWithin,
+      ),
+  };
+}
+
+/** Calls `handler` and fails when it has not finished the response within `limitMs`. */
+export async function timed(
+  handler: HttpHandler,
+  req: HttpRequest,
+  limitMs: number,
+): Promise<TimedResponse> {
+  const res = new FakeResponse();
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${req.method} ${req.path}: no answer within ${limitMs} ms`)),
+      limitMs,
+    );
+  });
+  try {
+    await Promise.race([handler(req, res), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  expect(res.ending, 'the handler must finish the response').toBeDefined();
+  return { res, ms: performance.now() - started };
+}
+
+/** Asserts a storage-outage answer: 503, the error shape, Retry-After, and given in time. */
+export function expectUnavailable(answer: TimedResponse, deadlineMs: number): void {
+  expectErrorBody(answer.res, 503, 'unavailable');
+  expect(answer.res.header('Retry-After')).toBe(String(RETRY_AFTER_SECONDS));
+  expect(answer.ms).toBeLessThan(deadlineMs + 2_000);
+}
+
+/** Collects unhandled rejections from now until `stop()`. */
+export function watchUnhandledRejections(): { reasons: unknown[]; stop: () => void } {
+  const reasons: unknown[] = [];
+  const listener = (reason: unknown) => reasons.push(reason);
+  process.on('unhandledRejection', listener);
+  return { reasons, stop: () => process.off('unhandledRejection', listener) };
+}
+
+/** A canonical heartbeat with a deterministic event id. */
+export function heartbeat(installId: string, eventId: string): Record<string, unknown> {
+  return {
+    schema: 1,
+    installId,
+    eventId,
+    type: 'heartbeat',
+    product: { version: '1.6.0', channel: 'stable' },
+    platform: { os: 'debian', osVersion: '12', arch: 'x86_64' },
+  };
+}
+
+/** `{"events": [...]}` of `count` heartbeats named `<prefix>-<i>`. */
+export function batchOf(prefix: string, count: number): { events: Record<string, unknown>[] } {
+  return {
+    events: Array.from({ length: count }, (_, i) =>
+      heartbeat(`${prefix}-install-${i}`, `${prefix}-${i}`),
+    ),
+  };
+}
