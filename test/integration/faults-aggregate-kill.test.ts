@@ -1,0 +1,125 @@
+// An aggregation killed mid-run (SIGKILL, so nothing is cleaned up) and rerun must leave exactly
+// what an uninterrupted run leaves: two emulator projects are seeded identically, one gets an
+// interrupted `npm run aggregate` followed by a complete one, the other a single complete run;
+// their `days` (all but the `run` bookkeeping) and `installs` collections must be equal.
+import { randomUUID } from 'node:crypto';
+import { Firestore } from '@google-cloud/firestore';
+import { afterAll, expect, inject, test } from 'vitest';
+import { deploymentConfig } from '../../shared/config.ts';
+import { addDays, dayOf, dayRange } from '../../shared/dates.ts';
+import { aggregateRange } from '../../functions/src/aggregate/job.ts';
+import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import { MemoryStore } from '../../functions/src/store/memory-store.ts';
+import { simulateFleet } from '../../scripts/lib/demo.ts';
+import { runAggregateCli } from '../support/aggregate-cli.ts';
+
+process.env.METADATA_SERVER_DETECTION ??= 'none';
+const emulatorHost = inject('firestoreEmulatorHost');
+const SECRET = 'aggregate-kill-secret';
+const WARM_UP_DAYS = 14;
+// Old enough to be final whenever the test runs (so both runs agree across midnight), young
+// enough that their raw events are inside retention.
+const TODAY = dayOf(Date.now());
+const FROM = addDays(TODAY, -14);
+const TO = addDays(TODAY, -5);
+const clients: Firestore[] = [];
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.terminate()));
+});
+
+function firestoreFor(projectId: string): Firestore {
+  const [host, port] = emulatorHost.split(':');
+  const client = new Firestore({
+    projectId,
+    host,
+    port: Number(port),
+    ssl: false,
+    ignoreUndefinedProperties: true,
+  });
+  clients.push(client);
+  return client;
+}
+
+/**
+ * A small fleet whose first WARM_UP_DAYS were aggregated earlier (install records exist) and
+ * whose raw events of FROM..TO wait for the run.
+ */
+async function seed(firestore: Firestore): Promise<void> {
+  const events = simulateFleet(
+    { installs: 40, days: WARM_UP_DAYS + dayRange(FROM, TO).length, seed: 7 },
+    SECRET,
+    TO,
+  );
+  const memory = new MemoryStore();
+  await memory.saveEvents(events.filter((e) => e.day < FROM));
+  await aggregateRange(
+    { store: memory, clock: () => Date.now(), config: deploymentConfig },
+    addDays(FROM, -WARM_UP_DAYS),
+    addDays(FROM, -1),
+  );
+  const store = new FirestoreStore(firestore);
+  await store.writeInstalls([...memory.installs.values()]);
+  await store.saveEvents(events.filter((e) => e.day >= FROM));
+}
+
+/** Every document of a collection by id; `run` left out of day aggregates. */
+async function documents(firestore: Firestore, collection: string) {
+  const snapshot = await firestore.collection(collection).get();
+  return Object.fromEntries(
+    snapshot.docs.map((doc) => {
+      const { run: _run, ...data } = doc.data();
+      return [doc.id, data];
+    }),
+  );
+}
+
+test('an aggregation killed mid-run and rerun leaves what an uninterrupted run leaves', async () => {
+  const interruptedProject = `faults-agg-killed-${randomUUID()}`;
+  const cleanProject = `faults-agg-clean-${randomUUID()}`;
+  const interrupted = firestoreFor(interruptedProject);
+  const clean = firestoreFor(cleanProject);
+  await Promise.all([seed(interrupted), seed(clean)]);
+  const installsBefore = await documents(interrupted, 'installs');
+  expect(installsBefore).toEqual(await documents(clean, 'installs'));
+  const days = dayRange(FROM, TO).length;
+
+  // Killed after the first day, then again further on: the second run recomputes days whose
+  // install records already hold later activity, as any rerun after a kill does.
+  for (const killAfterDays of [1, 6]) {
+    const killed = await runAggregateCli({
+      emulatorHost,
+      projectId: interruptedProject,
+      from: FROM,
+      to: TO,
+      killAfterDays,
+    });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect(killed.daysDone).toBeLessThan(days);
+  }
+  const leftBehind = Object.keys(await documents(interrupted, 'days'));
+  expect(leftBehind.length).toBeGreaterThanOrEqual(6);
+  expect(leftBehind.length).toBeLessThan(days);
+  expect(await documents(interrupted, 'installs')).not.toEqual(installsBefore);
+
+  const rerun = await runAggregateCli({
+    emulatorHost,
+    projectId: interruptedProject,
+    from: FROM,
+    to: TO,
+  });
+  expect(rerun.code, rerun.stderr).toBe(0);
+  expect(rerun.daysDone).toBe(days);
+  const complete = await runAggregateCli({
+    emulatorHost,
+    projectId: cleanProject,
+    from: FROM,
+    to: TO,
+  });
+  expect(complete.code, complete.stderr).toBe(0);
+
+  const cleanDays = await documents(clean, 'days');
+  expect(Object.keys(cleanDays)).toEqual(dayRange(FROM, TO));
+  expect(await documents(interrupted, 'days')).toEqual(cleanDays);
+  expect(await documents(interrupted, 'installs')).toEqual(await documents(clean, 'installs'));
+});
