@@ -7,8 +7,7 @@ import { expect } from 'vitest';
 import { deploymentConfig } from '../../shared/config.ts';
 import { createRateLimiter } from '../../functions/src/http/rate-limit.ts';
 import type { HttpHandler, HttpRequest } from '../../functions/src/http/types.ts';
-import { createIngestHandler } from '../../functions/src/ingest/handler.ts';
-import { RETRY_AFTER_SECONDS } from '../../functions/src/ingest/handler.ts';
+import { createIngestHandler, RETRY_AFTER_SECONDS } from '../../functions/src/ingest/handler.ts';
 import { createStatsHandler } from '../../functions/src/stats/handler.ts';
 import type { Store } from '../../functions/src/store/types.ts';
 import {
