@@ -1,0 +1,77 @@
+// The load ledger of the e2e load suite (test/support/ingest-load.ts) against the ingest handler
+// on Firestore with a small token bucket, so 429s happen: the functions emulator never answers
+// 429 (each of its workers has a bucket of its own and serves one request at a time), and this
+// proves the ledger counts them, retries refused bodies, and would see a refused event stored.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Firestore } from '@google-cloud/firestore';
+import { http } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { deploymentConfig } from '../../shared/config.ts';
+import { createRateLimiter } from '../../functions/src/http/rate-limit.ts';
+import type { HttpRequest, HttpResponse } from '../../functions/src/http/types.ts';
+import { createIngestHandler } from '../../functions/src/ingest/handler.ts';
+import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import {
+  CLEAN_VERDICT,
+  formatLoadReport,
+  loadVerdict,
+  runIngestLoad,
+} from '../support/ingest-load.ts';
+
+const SECRET = 'load-ledger-secret';
+let firestore: Firestore;
+let server: ReturnType<typeof getTestServer>;
+let baseUrl: string;
+
+beforeAll(async () => {
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
+  const [host, port] = inject('firestoreEmulatorHost').split(':');
+  firestore = new Firestore({
+    projectId: `test-${randomUUID()}`,
+    host,
+    port: Number(port),
+    ssl: false,
+    ignoreUndefinedProperties: true,
+  });
+  const ingest = createIngestHandler({
+    store: new FirestoreStore(firestore),
+    secret: () => SECRET,
+    clock: () => Date.now(),
+    config: deploymentConfig,
+    log: () => {},
+    rateLimiter: createRateLimiter({ perSecond: 40, burst: 20 }),
+  });
+  http('ingest', (req, res) =>
+    ingest(req as unknown as HttpRequest, res as unknown as HttpResponse),
+  );
+  server = getTestServer('ingest');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await firestore?.terminate();
+});
+
+test('429s are counted, refused bodies retried, and every acknowledged event is stored once', async () => {
+  const ledger = await runIngestLoad({
+    baseUrl,
+    connections: 10,
+    seconds: 3,
+    overallRate: 150,
+    runId: `ledger-${randomUUID().slice(0, 8)}`,
+    retryEvery: 3,
+    warmUpBudgetSeconds: 0,
+  });
+  const store = await ledger.checkStore(firestore, SECRET);
+  const { report } = ledger;
+  console.log(formatLoadReport(report, store));
+  expect(report.rateLimited).toBeGreaterThan(0);
+  expect(report.retries.refused).toBeGreaterThan(0);
+  expect(report.refusedEvents).toBeGreaterThan(0);
+  expect(store.stored).toBeGreaterThan(0);
+  expect(loadVerdict(report, store)).toEqual(CLEAN_VERDICT);
+});
