@@ -12,12 +12,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
           globalSetup: ['test/support/firestore-emulator-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -27,6 +29,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // After unit and integration have finished: the load suite measures the local stack
+          // and must not share the machine's two cores with the other suites.
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/support/firestore-emulator-setup.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
@@ -38,6 +43,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
           globalSetup: ['test/support/firestore-emulator-setup.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
