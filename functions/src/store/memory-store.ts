@@ -16,9 +16,42 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The events by id, with an index by day kept in step by every set and delete. */
+class EventMap extends Map<string, StoredEvent> {
+  private readonly byDay = new Map<Day, Map<string, StoredEvent>>();
+
+  override set(id: string, event: StoredEvent): this {
+    const previous = this.get(id);
+    if (previous !== undefined && previous.day !== event.day)
+      this.byDay.get(previous.day)?.delete(id);
+    super.set(id, event);
+    const day = this.byDay.get(event.day);
+    if (day) day.set(id, event);
+    else this.byDay.set(event.day, new Map([[id, event]]));
+    return this;
+  }
+
+  override delete(id: string): boolean {
+    const event = this.get(id);
+    if (event === undefined) return false;
+    this.byDay.get(event.day)?.delete(id);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.byDay.clear();
+    super.clear();
+  }
+
+  /** The events of one day, in the order they were stored. */
+  onDay(day: Day): StoredEvent[] {
+    return [...(this.byDay.get(day)?.values() ?? [])];
+  }
+}
+
 /** Builds a Store that keeps everything in maps; `failing` makes every call reject. */
 export class MemoryStore implements Store {
-  readonly events = new Map<string, StoredEvent>();
+  readonly events = new EventMap();
   readonly installs = new Map<string, InstallRecord>();
   readonly days = new Map<Day, DayAggregate>();
   /** When set, every operation rejects with this error (a store outage). */
@@ -41,7 +74,7 @@ export class MemoryStore implements Store {
 
   async readDayEvents(day: Day): Promise<StoredEvent[]> {
     this.check();
-    return [...this.events.values()].filter((e) => e.day === day);
+    return this.events.onDay(day);
   }
 
   async readInstalls(ids: string[]): Promise<Map<string, InstallRecord>> {
