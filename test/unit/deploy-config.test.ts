@@ -105,4 +105,41 @@ describe('Firestore rules and indexes', () => {
     expect(override('installs', 'expireAt')).toMatchObject({ ttl: true, indexes: [] });
     expect(override('events', 'receivedAt')).toMatchObject({ indexes: [] });
   });
+
+  test('event fields no query filters on are not indexed; the ones queries use are', () => {
+    const indexes = JSON.parse(read(firebase.firestore.indexes)) as {
+      fieldOverrides: { collectionGroup: string; fieldPath: string; indexes: unknown[] }[];
+    };
+    const exempt = indexes.fieldOverrides
+      .filter((o) => o.collectionGroup === 'events' && o.indexes.length === 0)
+      .map((o) => o.fieldPath);
+    // The fields the store's queries on the events collection filter or order by.
+    const store = read('functions/src/store/firestore-store.ts');
+    const queried = [...store.matchAll(/this\.events\.where\('([^']+)'/g)].map((m) => m[1]);
+    expect(new Set(queried)).toEqual(new Set(['day', 'install']));
+    for (const field of queried) expect(exempt).not.toContain(field);
+    // Every other field of a stored event is exempt: its index entries would cost storage and
+    // write time and serve no query.
+    const storedEventFields = [
+      'install',
+      'day',
+      'type',
+      'source',
+      'receivedAt',
+      'expireAt',
+      'product',
+      'platform',
+      'modules',
+      'failure',
+      'counters',
+      'attributes',
+      'action',
+      'devices',
+    ];
+    const types = read('functions/src/store/types.ts');
+    const declared = /export interface StoredEvent \{([\s\S]*?)\n\}/.exec(types)?.[1] ?? '';
+    const declaredFields = [...declared.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]);
+    expect(new Set(declaredFields)).toEqual(new Set(['id', ...storedEventFields]));
+    expect(new Set(exempt)).toEqual(new Set(storedEventFields.filter((f) => !queried.includes(f))));
+  });
 });
