@@ -1,6 +1,8 @@
 // Firestore operations: the ingest handler on FirestoreStore against the Node emulator, counting
 // the documents each commit writes (writes per accepted event), then reads and writes of
-// aggregating that day.
+// aggregating that day against the cost bound, and the stored size of what was written. Two
+// events per install, as a fleet that sends a heartbeat twice a day would.
+import { readFileSync } from 'node:fs';
 import type { Firestore } from '@google-cloud/firestore';
 import { deploymentConfig } from '../../shared/config.ts';
 import { dayOf } from '../../shared/dates.ts';
@@ -11,6 +13,18 @@ import { createIngestHandler } from '../../functions/src/ingest/handler.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { startFirestoreEmulator } from '../../scripts/lib/firestore-emulator.ts';
+import { documentSize, indexEntriesSize } from './firestore-size.ts';
+
+/** Fields of the `events` collection that firestore.indexes.json exempts from indexing. */
+const UNINDEXED_EVENT_FIELDS = new Set(
+  (
+    JSON.parse(readFileSync(new URL('../../firestore.indexes.json', import.meta.url), 'utf8')) as {
+      fieldOverrides: { collectionGroup: string; fieldPath: string; indexes: unknown[] }[];
+    }
+  ).fieldOverrides
+    .filter((o) => o.collectionGroup === 'events' && o.indexes.length === 0)
+    .map((o) => o.fieldPath),
+);
 
 /** What was counted. */
 export interface FirestoreOps {
@@ -22,6 +36,22 @@ export interface FirestoreOps {
   jobReportedReads: number;
   aggregationReads: number;
   aggregationWrites: number;
+  /**
+   * The bound: reads <= events of the day + installs of its 28-day window (none before it) + a
+   * constant for the queries that come back empty, which Firestore bills as one read each.
+   */
+  installs: number;
+  readBound: number;
+  /** Writes <= installs active on the day + the day document. */
+  writeBound: number;
+  /** A rerun of the same day: reads, and writes (only the day document). */
+  rerunReads: number;
+  rerunWrites: number;
+  /** Mean stored bytes per event document, and of its automatic index entries (approximate). */
+  eventDocumentBytes: number;
+  eventIndexBytes: number;
+  /** The same, were every field indexed (no exemptions). */
+  eventIndexBytesAllIndexed: number;
 }
 
 type Request = (method: string, request: { writes?: unknown[] }, ...rest: unknown[]) => unknown;
@@ -38,6 +68,9 @@ function countWrites(db: Firestore): { writes: number } {
   };
   return counter;
 }
+
+/** The constant of the read bound, as in the aggregation cost test. */
+const EMPTY_QUERY_ALLOWANCE = 5;
 
 /** Counts documents read: one per returned document, one per looked-up id, one per empty query. */
 function countReads(store: FirestoreStore): { reads: number } {
@@ -96,10 +129,26 @@ export async function benchFirestoreOps(requests: number, size: number): Promise
     const bodies = Array.from({ length: requests }, (_, r) => ({
       events: Array.from({ length: size }, (_, i) => ({
         schema: 1,
-        installId: `install-${(r * size + i) % 50}`,
+        installId: `install-${Math.floor((r * size + i) / 2)}`,
         eventId: `ops-${r}-${i}`,
         type: 'heartbeat',
-        product: { version: '1.6.0' },
+        // A typical heartbeat of a monitoring agent.
+        product: { version: '1.6.0', channel: 'stable', installMethod: 'kickstart' },
+        platform: {
+          os: 'debian',
+          osVersion: '12',
+          kernel: 'Linux',
+          kernelVersion: '6.1.0-18-amd64',
+          arch: 'x86_64',
+          virtualization: 'kvm',
+          container: 'none',
+        },
+        modules: [
+          { name: 'go.d', version: '0.58.0' },
+          { name: 'python.d', version: '1.6.0' },
+          { name: 'ebpf', version: '1.6.0' },
+        ],
+        attributes: { cpu_cores: 8 },
       })),
     }));
     let ingestWrites = 0;
@@ -121,18 +170,39 @@ export async function benchFirestoreOps(requests: number, size: number): Promise
     const reads = countReads(store);
     writes.writes = 0;
     const now = Date.now();
-    const aggregate = await aggregateDay(
-      { store, clock: () => now, config: deploymentConfig },
-      dayOf(now),
-    );
+    const deps = { store, clock: () => now, config: deploymentConfig };
+    const aggregate = await aggregateDay(deps, dayOf(now));
+    const aggregationReads = reads.reads;
+    const aggregationWrites = writes.writes;
+    reads.reads = 0;
+    writes.writes = 0;
+    await aggregateDay(deps, dayOf(now));
+    const installs = accepted / 2;
+    const stored = await db.collection('events').get();
+    let documentBytes = 0;
+    let indexBytes = 0;
+    let allIndexedBytes = 0;
+    for (const doc of stored.docs) {
+      documentBytes += documentSize('events', doc.id, doc.data());
+      indexBytes += indexEntriesSize('events', doc.id, doc.data(), UNINDEXED_EVENT_FIELDS);
+      allIndexedBytes += indexEntriesSize('events', doc.id, doc.data(), new Set());
+    }
     return {
       acceptedEvents: accepted,
       ingestWrites,
       writesPerEvent: ingestWrites / accepted,
       retryWrites,
       jobReportedReads: aggregate.run.documentsRead,
-      aggregationReads: reads.reads,
-      aggregationWrites: writes.writes,
+      aggregationReads,
+      aggregationWrites,
+      installs,
+      readBound: accepted + installs + EMPTY_QUERY_ALLOWANCE,
+      writeBound: installs + 1,
+      rerunReads: reads.reads,
+      rerunWrites: writes.writes,
+      eventDocumentBytes: documentBytes / stored.size,
+      eventIndexBytes: indexBytes / stored.size,
+      eventIndexBytesAllIndexed: allIndexedBytes / stored.size,
     };
   } finally {
     await db.terminate();

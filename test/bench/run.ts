@@ -1,10 +1,13 @@
-// `npm run bench [-- --quick]`: ingest throughput, aggregation compute and Firestore operations.
+// `npm run bench [-- --quick]`: ingest throughput, aggregation compute, Firestore operations and
+// what they cost, and the site's build time and page weights.
 // Prints a table, writes bench-results/<timestamp>.json, ends with `ingest/bare ratio: <n>`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { benchAggregate, type AggregateRun } from './aggregate.ts';
 import { benchFirestoreOps } from './firestore-ops.ts';
+import { dailyCost, PRICES, ASSUMPTIONS } from './cost.ts';
 import { benchIngest, type IngestRun } from './ingest.ts';
+import { benchSite } from './site.ts';
 
 const quick = process.argv.includes('--quick');
 const started = Date.now();
@@ -75,9 +78,47 @@ console.log(
   `accepted events: ${ops.acceptedEvents}, commit writes: ${ops.ingestWrites}, writes/event: ${ops.writesPerEvent.toFixed(3)} (target <= 1: ${ops.writesPerEvent <= 1 ? 'met' : 'MISSED'})`,
 );
 console.log(`retry of a 100-event batch: ${ops.retryWrites} create attempts (all duplicates)`);
+const readsOk = ops.aggregationReads <= ops.readBound;
+const writesOk = ops.aggregationWrites <= ops.writeBound;
 console.log(
-  `aggregating the day: ${ops.aggregationReads} reads (job reports ${ops.jobReportedReads}), ${ops.aggregationWrites} writes`,
+  `aggregating the day (${ops.acceptedEvents} events, ${ops.installs} installs): ${ops.aggregationReads} reads (bound events + installs + 5 = ${ops.readBound}: ${readsOk ? 'met' : 'EXCEEDED'}), ${ops.aggregationWrites} writes (bound installs + 1 = ${ops.writeBound}: ${writesOk ? 'met' : 'EXCEEDED'})`,
 );
+console.log(`rerun of the same day: ${ops.rerunReads} reads, ${ops.rerunWrites} writes`);
+console.log(
+  `stored per event: ${ops.eventDocumentBytes.toFixed(0)} B document + ${ops.eventIndexBytes.toFixed(0)} B index entries (approximate; ${ops.eventIndexBytesAllIndexed.toFixed(0)} B were every field indexed)`,
+);
+
+// 4. What 1 M events a day cost at list prices.
+const cost = dailyCost(ops, 1_000_000);
+const costPerDay = cost.reduce((sum, line) => sum + line.usdPerDay, 0);
+console.log(`\n== cost of 1,000,000 events/day (${PRICES.source}) ==`);
+for (const line of cost) {
+  console.log(
+    `${line.item.padEnd(52)}${fmt(line.quantityPerDay, line.unit === 'GiB' ? 1 : 0).padStart(12)} ${line.unit.padEnd(9)} $${line.usdPerDay.toFixed(2).padStart(7)}/day`,
+  );
+}
+console.log(
+  `total: $${costPerDay.toFixed(2)}/day, $${(costPerDay * 30).toFixed(0)}/month (assuming ${ASSUMPTIONS.eventsPerRequest} event per request, ${ASSUMPTIONS.secondsPerRequest * 1000} ms instance time per request; the window here is one day, so a real 28-day window adds reads)`,
+);
+
+// 5. The site: build time with 90 days and 3 years of aggregates, bytes per page.
+const site = await benchSite({ years: 3, installs: quick ? 100 : 300 });
+console.log(`\n== site (astro build, ${quick ? 100 : 300} simulated installs) ==`);
+console.log('days   snapshot KB   simulate s   build s');
+for (const b of site.builds) {
+  console.log(
+    `${String(b.days).padEnd(5)}${fmt(b.snapshotBytes / 1024).padStart(13)}${fmt(b.simulateSeconds, 1).padStart(13)}${fmt(b.buildSeconds, 1)}`,
+  );
+}
+const [shortBuild, longBuild] = site.builds;
+const buildRatio = (longBuild?.buildSeconds ?? 0) / (shortBuild?.buildSeconds ?? 1);
+console.log(`build time 3 years / 90 days: ${buildRatio.toFixed(2)}`);
+console.log('page (3-year build)   HTML gz KB   assets gz KB   total gz KB');
+for (const p of site.pages) {
+  console.log(
+    `${p.page.padEnd(20)}${fmt(p.htmlGzipBytes / 1024, 1).padStart(13)}${fmt(p.assetsGzipBytes / 1024, 1).padStart(15)}${fmt(p.totalGzipBytes / 1024, 1).padStart(14)}`,
+  );
+}
 
 const results = {
   at: new Date().toISOString(),
@@ -88,6 +129,14 @@ const results = {
   batchRatio,
   aggregation,
   firestore: ops,
+  cost: {
+    eventsPerDay: 1_000_000,
+    prices: PRICES,
+    assumptions: ASSUMPTIONS,
+    lines: cost,
+    usdPerDay: costPerDay,
+  },
+  site: { ...site, buildRatio },
   seconds: (Date.now() - started) / 1000,
 };
 await mkdir('bench-results', { recursive: true });
