@@ -6,9 +6,19 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 /** A UTC day as `YYYY-MM-DD`. */
 export type Day = string;
 
+// The last day dayOf computed and where it starts: ingest and aggregation ask for the same day
+// over and over, and formatting a date is the costly part.
+let lastStart = Number.NaN;
+let lastDay: Day = '';
+
 /** The UTC day a moment falls on. */
 export function dayOf(time: Date | number): Day {
-  return new Date(time).toISOString().slice(0, 10);
+  const ms = typeof time === 'number' ? time : time.getTime();
+  if (ms >= lastStart && ms < lastStart + DAY_MS) return lastDay;
+  const day = new Date(ms).toISOString().slice(0, 10);
+  lastStart = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+  lastDay = day;
+  return day;
 }
 
 /** Whether `value` is a real calendar day in `YYYY-MM-DD` form (2026-02-30 is not). */

@@ -42,21 +42,29 @@ type Outcome = {
   body?: unknown;
   fields?: { source?: string; accepted?: number; duplicates?: number; ignored?: number };
 };
+/**
+ * An outcome, or the promise of one when the store is involved. Everything before the store call
+ * runs synchronously: functions-framework tracks every promise of a request through node:domain,
+ * and each one costs time on the hot path.
+ */
+type Pending = Outcome | Promise<Outcome>;
 type Route = {
   accepts: readonly BodyKind[];
-  run: (body: Body, deps: IngestDependencies) => Promise<Outcome>;
+  run: (body: Body, deps: IngestDependencies) => Pending;
 };
+
+const DONE: Promise<void> = Promise.resolve();
 
 const eraseSchema = z.strictObject({ installId: z.string().trim().min(1).max(128) });
 
 const ROUTES: Record<string, Route> = {
   '/v1/events': {
     accepts: ['json'],
-    run: async (body, deps) => storeEvents(parseCanonicalBody(body.value), 202, deps),
+    run: (body, deps) => storeEvents(parseCanonicalBody(body.value), 202, deps),
   },
   '/v1/erase': {
     accepts: ['json'],
-    run: async (body, deps) => {
+    run: (body, deps) => {
       const parsed = eraseSchema.safeParse(body.value);
       if (!parsed.success)
         throw invalidBody('Body must be {"installId": "<id>"}.', zodIssues(parsed.error));
@@ -65,17 +73,17 @@ const ROUTES: Record<string, Route> = {
   },
   '/compat/netdata': {
     accepts: ['json'],
-    run: async (body, deps) =>
+    run: (body, deps) =>
       storeEvents(mapNetdataBody(body.value, deps.config.attributes), 200, deps),
   },
   '/compat/librenms/log.php': {
     accepts: ['form'],
-    run: async (body, deps) =>
+    run: (body, deps) =>
       storeEvents(mapLibreNmsLog(asForm(body), deps.config.attributes), 200, deps),
   },
   '/compat/librenms/clear.php': {
     accepts: ['form'],
-    run: async (body, deps) => {
+    run: (body, deps) => {
       const parsed = mapLibreNmsClear(asForm(body));
       if (!parsed.ok) throw invalidBody(parsed.message, parsed.issues);
       return erase(parsed.installId, deps);
@@ -83,30 +91,36 @@ const ROUTES: Record<string, Route> = {
   },
   '/compat/cleaninsights.php': {
     accepts: ['json'],
-    run: async (body, deps) => {
-      const outcome = await storeEvents(
-        mapCleanInsightsBody(body.value, deps.config.attributes),
-        204,
-        deps,
-      );
-      return { ...outcome, body: undefined };
-    },
+    run: (body, deps) =>
+      storeEvents(mapCleanInsightsBody(body.value, deps.config.attributes), 204, deps).then(
+        (outcome) => ({ ...outcome, body: undefined }),
+      ),
   },
 };
 
 /** Builds the `ingest` request handler. */
 export function createIngestHandler(deps: IngestDependencies): HttpHandler {
-  return async (req: HttpRequest, res: HttpResponse) => {
+  return (req: HttpRequest, res: HttpResponse) => {
     const started = deps.clock();
     const route = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path] : undefined;
     const logPath = route || req.path === '/v1/openapi.json' ? req.path : '(unknown)';
-    let outcome: Outcome;
-    try {
-      outcome = await handle(req, route, deps);
+    const answer = (outcome: Outcome) => {
       res.status(outcome.status);
       if (outcome.body === undefined) res.end();
       else res.json(outcome.body);
-    } catch (error) {
+      deps.log(
+        'INFO',
+        'ingest request',
+        allowlistFields({
+          method: req.method,
+          path: logPath,
+          status: outcome.status,
+          durationMs: deps.clock() - started,
+          ...outcome.fields,
+        }),
+      );
+    };
+    const fail = (error: unknown) => {
       const httpError = toHttpError(error, deps, logPath);
       sendError(res, httpError);
       deps.log(
@@ -120,27 +134,21 @@ export function createIngestHandler(deps: IngestDependencies): HttpHandler {
           errorCode: httpError.code,
         }),
       );
-      return;
+    };
+    let pending: Pending;
+    try {
+      pending = handle(req, route, deps);
+    } catch (error) {
+      fail(error);
+      return DONE;
     }
-    deps.log(
-      'INFO',
-      'ingest request',
-      allowlistFields({
-        method: req.method,
-        path: logPath,
-        status: outcome.status,
-        durationMs: deps.clock() - started,
-        ...outcome.fields,
-      }),
-    );
+    if (pending instanceof Promise) return pending.then(answer, fail);
+    answer(pending);
+    return DONE;
   };
 }
 
-async function handle(
-  req: HttpRequest,
-  route: Route | undefined,
-  deps: IngestDependencies,
-): Promise<Outcome> {
+function handle(req: HttpRequest, route: Route | undefined, deps: IngestDependencies): Pending {
   if (req.path === '/v1/openapi.json' && deps.openApi !== undefined) {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET');
     return { status: 200, body: deps.openApi };
@@ -153,10 +161,11 @@ async function handle(
       headers: { 'Retry-After': String(wait) },
     });
   }
-  return await route.run(readBody(req, route.accepts), deps);
+  return route.run(readBody(req, route.accepts), deps);
 }
 
-async function storeEvents(
+/** Validates and prepares every event synchronously (a client error throws), then saves them. */
+function storeEvents(
   result: AdapterResult,
   status: number,
   deps: IngestDependencies,
@@ -181,9 +190,8 @@ async function storeEvents(
   if (issues.length > 0) {
     throw new HttpError(400, 'invalid_time', issues[0]?.message ?? 'invalid time', { issues });
   }
-  const saved = await withDeadline(deps.store.saveEvents(events), storeDeadline(deps));
   const ignored = [...new Set(ignoredFields)].sort();
-  return {
+  return withDeadline(deps.store.saveEvents(events), storeDeadline(deps)).then((saved) => ({
     status,
     body: { accepted: saved.created, duplicates: saved.duplicates, ignoredFields: ignored },
     fields: {
@@ -192,15 +200,14 @@ async function storeEvents(
       duplicates: saved.duplicates,
       ignored: ignored.length,
     },
-  };
+  }));
 }
 
-async function erase(installId: string, deps: IngestDependencies): Promise<Outcome> {
-  const deleted = await withDeadline(
+function erase(installId: string, deps: IngestDependencies): Promise<Outcome> {
+  return withDeadline(
     deps.store.eraseInstall(pseudonymise(deps.secret(), installId)),
     storeDeadline(deps),
-  );
-  return { status: 200, body: { erased: deleted } };
+  ).then((deleted) => ({ status: 200, body: { erased: deleted } }));
 }
 
 function storeDeadline(deps: IngestDependencies): number {

@@ -128,5 +128,7 @@ function scrubDevice(device: DeviceInfo): DeviceInfo {
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const defined: Record<string, unknown> = {};
+  for (const key in value) if (value[key] !== undefined) defined[key] = value[key];
+  return defined as T;
 }
