@@ -73,8 +73,7 @@ const ROUTES: Record<string, Route> = {
   },
   '/compat/netdata': {
     accepts: ['json'],
-    run: (body, deps) =>
-      storeEvents(mapNetdataBody(body.value, deps.config.attributes), 200, deps),
+    run: (body, deps) => storeEvents(mapNetdataBody(body.value, deps.config.attributes), 200, deps),
   },
   '/compat/librenms/log.php': {
     accepts: ['form'],
