@@ -12,12 +12,15 @@ import type { InstallRecord, InstallSnapshot } from '../store/types.ts';
 import { foldSmallBuckets, Tally } from './anonymity.ts';
 import { snapshotAsOf } from './installs.ts';
 
+const KERNEL_VERSION = /^(\d+)\.(\d+)/;
+
 /** `Linux 6.1` from kernel name `Linux` and version `6.1.0-18-amd64`. */
 export function kernelBucket(snapshot: InstallSnapshot): string | undefined {
-  const majorMinor = /^(\d+)\.(\d+)/.exec(snapshot.kernelVersion ?? '');
+  const majorMinor = snapshot.kernelVersion ? KERNEL_VERSION.exec(snapshot.kernelVersion) : null;
   const version = majorMinor ? `${majorMinor[1]}.${majorMinor[2]}` : undefined;
-  const parts = [snapshot.kernel, version].filter((p): p is string => p !== undefined);
-  return parts.length > 0 ? parts.join(' ') : undefined;
+  if (snapshot.kernel !== undefined && version !== undefined)
+    return `${snapshot.kernel} ${version}`;
+  return snapshot.kernel ?? version;
 }
 
 /** The values one install contributes to each breakdown (modules: several). */
@@ -25,27 +28,48 @@ export function breakdownValues(
   snapshot: InstallSnapshot,
   config: DeploymentConfig,
 ): Record<string, string[]> {
-  const one = (value: string | undefined) => [value ?? UNKNOWN];
-  const values: Record<string, string[]> = {
-    version: one(snapshot.version),
-    channel: one(snapshot.channel),
-    installMethod: one(snapshot.installMethod),
-    os: one(snapshot.os),
-    osVersion: one(
-      snapshot.os && snapshot.osVersion ? `${snapshot.os} ${snapshot.osVersion}` : undefined,
-    ),
-    kernel: one(kernelBucket(snapshot)),
-    arch: one(snapshot.arch),
-    virtualization: one(snapshot.virtualization),
-    container: one(snapshot.container),
-    module: snapshot.modules && snapshot.modules.length > 0 ? snapshot.modules : [UNKNOWN],
-  };
-  for (const [key, spec] of Object.entries(config.attributes)) {
-    if (!spec.published) continue;
-    const value = snapshot.attributes?.[key];
-    values[`attribute.${key}`] = [value === undefined ? UNKNOWN : String(value)];
-  }
+  const values: Record<string, string[]> = {};
+  forEachBreakdownValue(snapshot, publishedAttributes(config), (name, value) => {
+    (values[name] ??= []).push(value);
+  });
   return values;
+}
+
+/** The published attributes: each key with the name of its breakdown. */
+function publishedAttributes(config: DeploymentConfig): [key: string, name: string][] {
+  return Object.entries(config.attributes)
+    .filter(([, spec]) => spec.published)
+    .map(([key]) => [key, `attribute.${key}`]);
+}
+
+/**
+ * Calls `visit` with each breakdown name and value one install contributes, in breakdown order.
+ * It allocates nothing per install: the daily fold calls it once per active install.
+ */
+function forEachBreakdownValue(
+  snapshot: InstallSnapshot,
+  attributes: [key: string, name: string][],
+  visit: (name: string, value: string) => void,
+): void {
+  visit('version', snapshot.version ?? UNKNOWN);
+  visit('channel', snapshot.channel ?? UNKNOWN);
+  visit('installMethod', snapshot.installMethod ?? UNKNOWN);
+  visit('os', snapshot.os ?? UNKNOWN);
+  visit(
+    'osVersion',
+    snapshot.os && snapshot.osVersion ? `${snapshot.os} ${snapshot.osVersion}` : UNKNOWN,
+  );
+  visit('kernel', kernelBucket(snapshot) ?? UNKNOWN);
+  visit('arch', snapshot.arch ?? UNKNOWN);
+  visit('virtualization', snapshot.virtualization ?? UNKNOWN);
+  visit('container', snapshot.container ?? UNKNOWN);
+  if (snapshot.modules && snapshot.modules.length > 0)
+    for (const module of snapshot.modules) visit('module', module);
+  else visit('module', UNKNOWN);
+  for (const [key, name] of attributes) {
+    const value = snapshot.attributes?.[key];
+    visit(name, value === undefined ? UNKNOWN : String(value));
+  }
 }
 
 /** Every breakdown of `snapshots` (one per active install or anonymous report), k-folded. */
@@ -55,13 +79,13 @@ export function buildBreakdowns(
 ): Record<string, Bucket[]> {
   const tallies = new Map<string, Tally>();
   for (const name of BREAKDOWNS) tallies.set(name, new Tally());
-  for (const snapshot of snapshots) {
-    for (const [name, values] of Object.entries(breakdownValues(snapshot, config))) {
-      const tally = tallies.get(name) ?? new Tally();
-      tallies.set(name, tally);
-      for (const value of values) tally.add(value);
-    }
-  }
+  const attributes = publishedAttributes(config);
+  const tally = (name: string, value: string) => {
+    let found = tallies.get(name);
+    if (!found) tallies.set(name, (found = new Tally()));
+    found.add(value);
+  };
+  for (const snapshot of snapshots) forEachBreakdownValue(snapshot, attributes, tally);
   const result: Record<string, Bucket[]> = {};
   for (const name of [...tallies.keys()].sort()) {
     result[name] = foldSmallBuckets(tallies.get(name) ?? new Tally(), config.kAnonymity);

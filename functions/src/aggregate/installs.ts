@@ -40,34 +40,59 @@ const PLATFORM_FIELDS = [
   'container',
 ] as const;
 
+/** Every snapshot field, in the order of their names: JSON.stringify then writes sorted keys. */
+const SNAPSHOT_KEYS = [...PRODUCT_FIELDS, ...PLATFORM_FIELDS, 'modules', 'attributes'].sort() as (
+  (typeof PRODUCT_FIELDS)[number] | (typeof PLATFORM_FIELDS)[number] | 'modules' | 'attributes'
+)[];
+
 /** How an install looked on a day: each field as the latest event of the day reported it. */
 export function snapshotOf(events: StoredEvent[]): InstallSnapshot {
-  return JSON.parse(snapshotJson(events)) as InstallSnapshot;
-}
-
-/** The snapshot of `events` as stable JSON (sorted keys): its canonical, hashable form. */
-function snapshotJson(events: StoredEvent[]): string {
-  const snapshot: InstallSnapshot = {};
+  const latest: InstallSnapshot = {};
   for (const event of events) {
     const { product, platform } = event;
     if (product)
       for (const field of PRODUCT_FIELDS) {
         const value = product[field];
-        if (value !== undefined) snapshot[field] = value;
+        if (value !== undefined) latest[field] = value;
       }
     if (platform)
       for (const field of PLATFORM_FIELDS) {
         const value = platform[field];
-        if (value !== undefined) snapshot[field] = value;
+        if (value !== undefined) latest[field] = value;
       }
     if (event.modules && event.modules.length > 0) {
-      snapshot.modules = [
+      latest.modules = [
         ...new Set(event.modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`)),
       ].sort();
     }
-    if (event.attributes) snapshot.attributes = { ...snapshot.attributes, ...event.attributes };
+    if (event.attributes) latest.attributes = { ...latest.attributes, ...event.attributes };
   }
-  return stableJson(snapshot);
+  // The same fields again, with keys (and attribute names) in sorted order.
+  const snapshot: Record<string, unknown> = {};
+  for (const key of SNAPSHOT_KEYS) {
+    const value = latest[key];
+    if (value === undefined) continue;
+    if (key !== 'attributes') snapshot[key] = value;
+    else {
+      const attributes = value as Record<string, unknown>;
+      const sorted: Record<string, unknown> = {};
+      for (const name of Object.keys(attributes).sort()) sorted[name] = attributes[name];
+      snapshot[key] = sorted;
+    }
+  }
+  return snapshot as InstallSnapshot;
+}
+
+/**
+ * The canonical, hashable JSON of a snapshot from snapshotOf: what stableJson would write, without
+ * its per-object sorting, since snapshotOf already sorted every key. Attribute values are
+ * primitives by the event schema; anything else goes through stableJson.
+ */
+function snapshotJson(snapshot: InstallSnapshot): string {
+  const attributes = snapshot.attributes ? Object.values(snapshot.attributes) : [];
+  return attributes.every((v) => v === null || typeof v !== 'object')
+    ? JSON.stringify(snapshot)
+    : stableJson(snapshot);
 }
 
 /** The record of one install after adding its activity on `day`. */
@@ -78,9 +103,8 @@ export function recordDay(
   events: StoredEvent[],
   retentionDays: number,
 ): InstallRecord {
-  const json = snapshotJson(events);
-  const snapshot = JSON.parse(json) as InstallSnapshot;
-  const key = contentId(json).slice(0, 12);
+  const snapshot = snapshotOf(events);
+  const key = contentId(snapshotJson(snapshot)).slice(0, 12);
   if (existing === undefined) {
     // A new install: nothing to merge or trim.
     return {
