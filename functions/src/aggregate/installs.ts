@@ -48,6 +48,8 @@ const SNAPSHOT_KEYS = [...PRODUCT_FIELDS, ...PLATFORM_FIELDS, 'modules', 'attrib
 /** How an install looked on a day: each field as the latest event of the day reported it. */
 export function snapshotOf(events: StoredEvent[]): InstallSnapshot {
   const latest: InstallSnapshot = {};
+  // Modules are replaced as a whole by each event that lists any: only the last list counts.
+  let modules: StoredEvent['modules'];
   for (const event of events) {
     const { product, platform } = event;
     if (product)
@@ -60,13 +62,11 @@ export function snapshotOf(events: StoredEvent[]): InstallSnapshot {
         const value = platform[field];
         if (value !== undefined) latest[field] = value;
       }
-    if (event.modules && event.modules.length > 0) {
-      latest.modules = [
-        ...new Set(event.modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`)),
-      ].sort();
-    }
+    if (event.modules && event.modules.length > 0) modules = event.modules;
     if (event.attributes) latest.attributes = { ...latest.attributes, ...event.attributes };
   }
+  if (modules)
+    latest.modules = [...new Set(modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`))].sort();
   // The same fields again, with keys (and attribute names) in sorted order.
   const snapshot: Record<string, unknown> = {};
   for (const key of SNAPSHOT_KEYS) {

@@ -35,19 +35,10 @@ export function buildReliability(
   day: Day,
   k: number,
 ): DayAggregate['reliability'] {
-  // Version of every install active on the day, and of every anonymous report.
-  const versionOf = new Map<string, string>();
-  for (const record of records) {
-    if (record.activity[day] !== undefined)
-      versionOf.set(record.id, snapshotAsOf(record, day)?.version ?? UNKNOWN);
-  }
-  for (const event of events) {
-    if (event.install === null && event.type !== 'opt_out')
-      versionOf.set(reporterKey(event), event.product?.version ?? UNKNOWN);
-  }
+  // Crashes and install failures first: they are few, and say which reporters crashed, so the
+  // version of every other reporter is only counted, never kept.
+  const crashes: StoredEvent[] = [];
   const crashed = new Set<string>();
-  const crashEvents = new Tally();
-  const fatalEvents = new Tally();
   const signatures = new Map<string, { installs: Set<string>; events: number }>();
   const installFailures = new Map<string, Set<string>>();
   for (const event of events) {
@@ -55,9 +46,8 @@ export function buildReliability(
     if (!crash && event.type !== 'install_failed') continue;
     const key = reporterKey(event);
     if (crash) {
-      const version = versionOf.get(key) ?? event.product?.version ?? UNKNOWN;
+      crashes.push(event);
       crashed.add(key);
-      (event.type === 'crash' ? crashEvents : fatalEvents).add(version);
       const signature = failureSignature(event.failure);
       const entry = signatures.get(signature) ?? { installs: new Set<string>(), events: 0 };
       entry.installs.add(key);
@@ -68,8 +58,33 @@ export function buildReliability(
       installFailures.set(code, (installFailures.get(code) ?? new Set<string>()).add(key));
     }
   }
+  // Every install active on the day and every anonymous report, by version; crashed reporters'
+  // versions are kept for their crash events.
+  const active = new Tally();
+  const crashedActive = new Tally();
+  const versionOfCrashed = new Map<string, string>();
+  const count = (key: string, version: string) => {
+    active.add(version);
+    if (!crashed.has(key)) return;
+    crashedActive.add(version);
+    versionOfCrashed.set(key, version);
+  };
+  for (const record of records) {
+    if (record.activity[day] !== undefined)
+      count(record.id, snapshotAsOf(record, day)?.version ?? UNKNOWN);
+  }
+  for (const event of events) {
+    if (event.install === null && event.type !== 'opt_out')
+      count(reporterKey(event), event.product?.version ?? UNKNOWN);
+  }
+  const crashEvents = new Tally();
+  const fatalEvents = new Tally();
+  for (const event of crashes) {
+    const version = versionOfCrashed.get(reporterKey(event)) ?? event.product?.version ?? UNKNOWN;
+    (event.type === 'crash' ? crashEvents : fatalEvents).add(version);
+  }
   return {
-    versions: versionRows(versionOf, crashed, crashEvents, fatalEvents, k),
+    versions: versionRows(active, crashedActive, crashEvents, fatalEvents, k),
     topFailures: [...signatures]
       .filter(([, e]) => e.installs.size >= k)
       .map(([signature, e]) => ({ signature, installs: e.installs.size, events: e.events }))
@@ -82,9 +97,10 @@ export function buildReliability(
   };
 }
 
+/** Reporters per version (`active`), crashed ones among them, and crash events, k-folded. */
 function versionRows(
-  versionOf: Map<string, string>,
-  crashed: Set<string>,
+  active: Tally,
+  crashedActive: Tally,
   crashEvents: Tally,
   fatalEvents: Tally,
   k: number,
@@ -93,13 +109,11 @@ function versionRows(
     string,
     { active: number; crashed: number; crashEvents: number; fatalEvents: number }
   >();
-  const active = new Tally();
-  for (const version of versionOf.values()) active.add(version);
-  for (const [key, version] of versionOf) {
-    const bucket = active.get(version) >= k ? version : OTHER;
+  for (const [version, n] of active.counts) {
+    const bucket = n >= k ? version : OTHER;
     const row = rows.get(bucket) ?? { active: 0, crashed: 0, crashEvents: 0, fatalEvents: 0 };
-    row.active += 1;
-    if (crashed.has(key)) row.crashed += 1;
+    row.active += n;
+    row.crashed += crashedActive.get(version);
     rows.set(bucket, row);
   }
   for (const [version, n] of crashEvents.counts) {
