@@ -114,6 +114,8 @@ class Res {
 export async function benchFirestoreOps(requests: number, size: number): Promise<FirestoreOps> {
   const emulator = await startFirestoreEmulator({ port: 0 });
   process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+  // No metadata server to look for on an emulator run (the lookup only prints a warning).
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
   const db = createFirestore({ projectId: 'demo-homecall-bench' });
   try {
     const writes = countWrites(db);
