@@ -3,7 +3,7 @@
 // interrupted `npm run aggregate` followed by a complete one, the other a single complete run;
 // their `days` (all but the `run` bookkeeping) and `installs` collections must be equal.
 import { randomUUID } from 'node:crypto';
-import { Firestore } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, expect, inject, test } from 'vitest';
 import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, dayOf, dayRange } from '../../shared/dates.ts';
@@ -12,7 +12,9 @@ import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import { simulateFleet } from '../../scripts/lib/demo.ts';
 import { runAggregateCli } from '../support/aggregate-cli.ts';
+import { emulatorFirestore } from '../support/emulator-firestore.ts';
 
+// The aggregate CLI runs in child processes that inherit this.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 const emulatorHost = inject('firestoreEmulatorHost');
 const SECRET = 'aggregate-kill-secret';
@@ -29,14 +31,7 @@ afterAll(async () => {
 });
 
 function firestoreFor(projectId: string): Firestore {
-  const [host, port] = emulatorHost.split(':');
-  const client = new Firestore({
-    projectId,
-    host,
-    port: Number(port),
-    ssl: false,
-    ignoreUndefinedProperties: true,
-  });
+  const client = emulatorFirestore(emulatorHost, projectId);
   clients.push(client);
   return client;
 }

@@ -8,6 +8,7 @@ import { createRateLimiter } from '../../functions/src/http/rate-limit.ts';
 import { createIngestHandler } from '../../functions/src/ingest/handler.ts';
 import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import { emulatorFirestore } from '../support/emulator-firestore.ts';
 import { FakeResponse, fakeClock, jsonRequest, recordingLogger } from '../support/http-fakes.ts';
 
 const SECRET = 'integration-secret';
@@ -15,15 +16,7 @@ const NOW = '2026-11-20T10:00:00.000Z';
 let firestore: Firestore;
 
 beforeEach(() => {
-  process.env.METADATA_SERVER_DETECTION ??= 'none';
-  const [host, port] = inject('firestoreEmulatorHost').split(':');
-  firestore = new Firestore({
-    projectId: `test-${randomUUID()}`,
-    host,
-    port: Number(port),
-    ssl: false,
-    ignoreUndefinedProperties: true,
-  });
+  firestore = emulatorFirestore(inject('firestoreEmulatorHost'));
 });
 
 afterEach(async () => {

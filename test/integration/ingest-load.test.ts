@@ -4,7 +4,7 @@
 // proves the ledger counts them, retries refused bodies, and would see a refused event stored.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Firestore } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
@@ -19,6 +19,7 @@ import {
   loadVerdict,
   runIngestLoad,
 } from '../support/ingest-load.ts';
+import { emulatorFirestore } from '../support/emulator-firestore.ts';
 
 const SECRET = 'load-ledger-secret';
 let firestore: Firestore;
@@ -26,15 +27,7 @@ let server: ReturnType<typeof getTestServer>;
 let baseUrl: string;
 
 beforeAll(async () => {
-  process.env.METADATA_SERVER_DETECTION ??= 'none';
-  const [host, port] = inject('firestoreEmulatorHost').split(':');
-  firestore = new Firestore({
-    projectId: `test-${randomUUID()}`,
-    host,
-    port: Number(port),
-    ssl: false,
-    ignoreUndefinedProperties: true,
-  });
+  firestore = emulatorFirestore(inject('firestoreEmulatorHost'));
   const ingest = createIngestHandler({
     store: new FirestoreStore(firestore),
     secret: () => SECRET,
