@@ -1,6 +1,7 @@
 /** UTC day helpers. Every day in homecall is a UTC calendar day written `YYYY-MM-DD`. */
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a day (UTC days have no leap seconds in epoch time). */
+export const DAY_MS = 86_400_000;
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A UTC day as `YYYY-MM-DD`. */

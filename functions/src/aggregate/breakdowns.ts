@@ -23,18 +23,6 @@ export function kernelBucket(snapshot: InstallSnapshot): string | undefined {
   return snapshot.kernel ?? version;
 }
 
-/** The values one install contributes to each breakdown (modules: several). */
-export function breakdownValues(
-  snapshot: InstallSnapshot,
-  config: DeploymentConfig,
-): Record<string, string[]> {
-  const values: Record<string, string[]> = {};
-  forEachBreakdownValue(snapshot, publishedAttributes(config), (name, value) => {
-    (values[name] ??= []).push(value);
-  });
-  return values;
-}
-
 /** The published attributes: each key with the name of its breakdown. */
 function publishedAttributes(config: DeploymentConfig): [key: string, name: string][] {
   return Object.entries(config.attributes)

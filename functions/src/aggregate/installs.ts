@@ -2,11 +2,9 @@
  * Folds one day's events into install records. Each record keeps, per active day, a key to a
  * snapshot of how the install looked, so any past day can be recomputed exactly and in any order.
  */
-import { addDays, startOfDay, type Day } from '../../../shared/dates.ts';
+import { addDays, DAY_MS, startOfDay, type Day } from '../../../shared/dates.ts';
 import { contentId, stableJson } from '../ingest/pseudonym.ts';
 import type { InstallRecord, InstallSnapshot, StoredEvent } from '../store/types.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Days of activity a record keeps: the 90-day event retention plus a 28-day window. */
 export const ACTIVITY_DAYS = 118;

@@ -9,7 +9,6 @@ import type { Day } from '../../../shared/dates.ts';
 import type { Failure } from '../../../shared/schema/event.ts';
 import type { InstallRecord, StoredEvent } from '../store/types.ts';
 import { Tally } from './anonymity.ts';
-import { snapshotAsOf } from './installs.ts';
 
 /** What identifies a failure across installs: its code, or where it happened. */
 export function failureSignature(failure: Failure | undefined): string {
@@ -70,8 +69,8 @@ export function buildReliability(
     versionOfCrashed.set(key, version);
   };
   for (const record of records) {
-    if (record.activity[day] !== undefined)
-      count(record.id, snapshotAsOf(record, day)?.version ?? UNKNOWN);
+    const key = record.activity[day];
+    if (key !== undefined) count(record.id, record.snapshots[key]?.version ?? UNKNOWN);
   }
   for (const event of events) {
     if (event.install === null && event.type !== 'opt_out')
