@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick]`: ingest throughput, aggregation compute, Firestore operations and
-// what they cost, and the site's build time and page weights.
+// what they cost, the site's build time and page weights, and the scrubber's time against size.
 // Prints a table, writes bench-results/<timestamp>.json, ends with `ingest/bare ratio: <n>`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -7,6 +7,7 @@ import { benchAggregate, type AggregateRun } from './aggregate.ts';
 import { benchFirestoreOps } from './firestore-ops.ts';
 import { dailyCost, PRICES, ASSUMPTIONS } from './cost.ts';
 import { benchIngest, type IngestRun } from './ingest.ts';
+import { benchScrub } from './scrub.ts';
 import { benchSite } from './site.ts';
 
 const quick = process.argv.includes('--quick');
@@ -120,6 +121,20 @@ for (const p of site.pages) {
   );
 }
 
+// 6. The scrubber: 64 KiB against 6.4 KiB of the same shape.
+const scrub = benchScrub({ quick });
+console.log('\n== scrubber (scrubFreeText, 6.4 KiB x10 vs 64 KiB x1) ==');
+console.log('shape                6.4 KiB ms   64 KiB ms   ratio   ns/byte');
+for (const r of scrub) {
+  console.log(
+    `${r.shape.padEnd(20)}${r.smallMs.toFixed(2).padStart(11)}${r.largeMs.toFixed(2).padStart(12)}${r.ratio.toFixed(1).padStart(8)}${r.nsPerByte.toFixed(0).padStart(10)}`,
+  );
+}
+const worstScrubRatio = Math.max(...scrub.map((r) => r.ratio));
+console.log(
+  `worst 64 KiB / 6.4 KiB ratio: ${worstScrubRatio.toFixed(1)} (linear is about 10; target <= 20: ${worstScrubRatio <= 20 ? 'met' : 'MISSED'})`,
+);
+
 const results = {
   at: new Date().toISOString(),
   quick,
@@ -137,6 +152,7 @@ const results = {
     usdPerDay: costPerDay,
   },
   site: { ...site, buildRatio },
+  scrub: { runs: scrub, worstRatio: worstScrubRatio },
   seconds: (Date.now() - started) / 1000,
 };
 await mkdir('bench-results', { recursive: true });
