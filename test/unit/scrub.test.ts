@@ -78,11 +78,13 @@ const anyText = fc.oneof(
 );
 const maxLength = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(DEFAULT_MAX));
 
-// SCRUB_RUNS=50000 for a longer soak when changing the patterns.
+// SCRUB_RUNS=50000 for a longer soak when changing the patterns; the time allowed grows with it
+// (a budget for slow shared machines, not a speed claim).
 const NUM_RUNS = Number(process.env.SCRUB_RUNS ?? 500);
+const PROPERTY_TIMEOUT = Math.max(60_000, NUM_RUNS * 50);
 
 describe('scrubFreeText properties', () => {
-  test('never throws and respects maxLength', () => {
+  test('never throws and respects maxLength', { timeout: PROPERTY_TIMEOUT }, () => {
     fc.assert(
       fc.property(anyText, maxLength, (text, max) => {
         const out = scrubFreeText(text, max);
@@ -95,7 +97,7 @@ describe('scrubFreeText properties', () => {
     );
   });
 
-  test('is idempotent', () => {
+  test('is idempotent', { timeout: PROPERTY_TIMEOUT }, () => {
     fc.assert(
       fc.property(anyText, maxLength, (text, max) => {
         const once = scrubFreeText(text, max);
@@ -150,14 +152,18 @@ describe('scrubFreeText properties', () => {
     ['IPv6', fc.ipV6().filter((value) => value !== '::')],
     ['MAC', mac],
     ['e-mail', fc.emailAddress()],
-  ] as const)('a generated %s address never survives', (_kind, address) => {
-    fc.assert(
-      fc.property(separated(address), ({ text, value }) => {
-        expect(scrubFreeText(text, 100_000)).not.toContain(value);
-      }),
-      { numRuns: NUM_RUNS },
-    );
-  });
+  ] as const)(
+    'a generated %s address never survives',
+    { timeout: PROPERTY_TIMEOUT },
+    (_kind, address) => {
+      fc.assert(
+        fc.property(separated(address), ({ text, value }) => {
+          expect(scrubFreeText(text, 100_000)).not.toContain(value);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+    },
+  );
 
   const hex = (length: number) =>
     fc
@@ -167,7 +173,7 @@ describe('scrubFreeText properties', () => {
     ['UUID', fc.uuid()],
     ['32-hex machine-id', hex(32)],
     ['64-hex container id', hex(64)],
-  ] as const)('a generated %s never survives', (_kind, id) => {
+  ] as const)('a generated %s never survives', { timeout: PROPERTY_TIMEOUT }, (_kind, id) => {
     fc.assert(
       fc.property(separated(id), ({ text, value }) => {
         expect(scrubFreeText(text, 100_000)).not.toContain(value);

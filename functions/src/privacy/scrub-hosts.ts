@@ -24,9 +24,10 @@ const HOST_RE = new RegExp(
 );
 // TLDs common enough that a name under them is a host even with an underscore in a label.
 const COMMON_TLDS = new Set(
-  'com net org io de uk fr nl eu us ca au jp cn ru br in it es ch se pl be at dk no fi cz info biz local lan internal home arpa corp localdomain'.split(
-    ' ',
-  ),
+  (
+    'com net org io de uk fr nl eu us ca au jp cn ru br in it es ch se pl be at dk no fi cz ' +
+    'info biz local lan internal home arpa corp localdomain'
+  ).split(' '),
 );
 // First labels of module and logger names in the products' stacks: code, not hosts.
 const CODE_NAMESPACES = new Set(
@@ -84,9 +85,10 @@ const NAME_STOP = String.raw`(?![\w-]|\.[A-Za-z0-9]|:\/\/)`;
 
 // Names after words that say "this is a machine": quoted (`host 'db01'`, `server on 'db01'`,
 // `connected to 'parent01'`), assigned (`host=db01`, `Hostname: fw01`), after strong phrases
-// (`Could not resolve host: db01`, `connect to host db01`), or with a port after "connecting to"
-// (`Error 111 connecting to redis:6379`, not "connecting to Cloud"), Netdata's `[to parent01:19999]`, SNMP's `udp:sw01:161`,
-// LibreNMS's per-device RRD folder (`rrd/core-sw01/`) and Celery's node names (`celery@worker1`).
+// (`Could not resolve host: db01`, `connect to host db01`), with a port after "connecting to"
+// (`Error 111 connecting to redis:6379`, not "connecting to Cloud"), Netdata's
+// `[to parent01:19999]`, SNMP's `udp:sw01:161`, LibreNMS's per-device RRD folder
+// (`rrd/core-sw01/`) and Celery's node names (`celery@worker1`).
 const CONTEXT_HOST_RE = new RegExp(
   String.raw`(?<![\w-])(` +
     String.raw`(?:host(?:\s?name|\s+address)?|server(?:\s+(?:on|at))?|peer|parent|destination|upstream|proxy|remote|broker|backend|node|connect(?:ed|ing)?\s+to|received\s+from|data\s+from|resolve|resolving|DBENGINE\s+on|instance\s+with\s+name)\s*(?:[:=]\s*)?["'\u2018]` +
@@ -152,7 +154,8 @@ const POD_SUFFIX_RE = /^[bcdfghjklmnpqrstvwxz2456789]{5}$/;
 const HAS_DIGIT_RE = /\d/;
 const HAS_LETTER_RE = /[a-z]/;
 
-// Managed Kubernetes node names: GKE `gke-<cluster>-<pool>-<hash>-<id>`, AKS `aks-<pool>-<n>-vmss<id>`.
+// Managed Kubernetes node names: GKE `gke-<cluster>-<pool>-<hash>-<id>`,
+// AKS `aks-<pool>-<n>-vmss<id>`.
 const K8S_NODE_RE =
   /^(?:gke-[a-z0-9-]+-[0-9a-f]{8}-[a-z0-9]{4}|aks-[a-z0-9-]+-\d{8}-vmss[0-9a-z]{6})$/;
 
