@@ -39,6 +39,16 @@ export default defineConfig({
         },
       },
       {
+        // Not part of `npm test` (minutes of CPU, seeded fuzzing of every scrubber pattern):
+        // `npm run test:redos`, after changing a pattern.
+        test: {
+          name: 'redos',
+          include: ['test/redos/**/*.test.ts'],
+          sequence: { groupOrder: 3 },
+          testTimeout: 600_000,
+        },
+      },
+      {
         // Not part of `npm test` (it needs Chromium): `npm run test:browser`.
         test: {
           name: 'browser',

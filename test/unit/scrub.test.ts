@@ -183,7 +183,8 @@ describe('scrubFreeText properties', () => {
   });
 });
 
-// Linear time is proven by the ReDoS test (scrub-redos.test.ts) and measured by `npm run bench`;
+// Linear time is checked by the ReDoS test (test/redos, `npm run test:redos`) and measured by
+// `npm run bench`;
 // here 64 KiB of the shapes that stress the patterns must come back exactly right: replaced
 // everywhere (the patterns are global) or left alone.
 describe('scrubFreeText on adversarial 64 KiB inputs', () => {
