@@ -193,7 +193,7 @@ const NEXT_PAIR_RE = /^\w+=/;
 const COMMUNITY_NAME_RE = /community$/i;
 
 /** True for a value that reads as random: long, or holding a digit (`password: YES` stays). */
-export function looksRandom(value: string): boolean {
+function looksRandom(value: string): boolean {
   return value.length >= 6 && (HAS_DIGIT_RE.test(value) || value.length >= 16);
 }
 
