@@ -82,9 +82,11 @@ function scrubAuthority(authority: string): string {
 // dotted quad or a bracketed literal. The local part may be empty or made of characters outside
 // the usual set (`/@a.key`): the domain alone identifies a mailbox. No file-extension exemption:
 // `0@a.sh` is a valid address, and Netdata's `line@file` names C sources (`.c`, `.h`).
+// Parts are bounded as RFC 5321 bounds them (local part 64, label 63): unbounded, the ReDoS
+// checker finds inputs that make the pattern super-linear.
 const EMAIL_RE = new RegExp(
-  String.raw`(?<![\p{L}\p{M}\p{N}!#$%&*+^_~.-])[\p{L}\p{M}\p{N}!#$%&*+^_~.-]*@` +
-    String.raw`(?:(?:[${WORD}-]+\.)+(?:xn--[a-z0-9-]{1,59}|[A-Za-z]{2,63})${NAME_END}` +
+  String.raw`(?<![\p{L}\p{M}\p{N}!#$%&*+^_~.-])[\p{L}\p{M}\p{N}!#$%&*+^_~.-]{0,64}@` +
+    String.raw`(?:(?:[${WORD}-]{1,63}\.){1,30}(?:xn--[a-z0-9-]{1,59}|[A-Za-z]{2,63})${NAME_END}` +
     String.raw`|\[[^\]\s]{1,64}\]|${QUAD}(?!\d|\.\d))`,
   'gu',
 );
