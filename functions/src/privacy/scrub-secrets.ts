@@ -255,7 +255,10 @@ export const SECRET_RULES = {
   snmpCommunity: {
     name: 'SNMP community or passphrase on a command line',
     pattern: SNMP_COMMAND_RE,
-    replace: (command: string) => command.replace(SNMP_SECRET_OPTION_RE, '$1<secret>'),
+    replace: (command: string) =>
+      command.replace(SNMP_SECRET_OPTION_RE, (option: string, flag: string, value: string) =>
+        DEFAULT_COMMUNITY_RE.test(value) ? option : `${flag}<secret>`,
+      ),
   },
   randomToken: {
     name: 'long random token',
