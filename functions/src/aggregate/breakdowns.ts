@@ -7,10 +7,9 @@ import {
   type Upgrade,
 } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
-import type { Day } from '../../../shared/dates.ts';
-import type { InstallRecord, InstallSnapshot } from '../store/types.ts';
+import type { InstallSnapshot } from '../store/types.ts';
 import { foldSmallBuckets, Tally } from './anonymity.ts';
-import { snapshotAsOf } from './installs.ts';
+import type { ExactDay } from './exact.ts';
 
 const KERNEL_VERSION = /^(\d+)\.(\d+)/;
 
@@ -24,7 +23,7 @@ export function kernelBucket(snapshot: InstallSnapshot): string | undefined {
 }
 
 /** The published attributes: each key with the name of its breakdown. */
-function publishedAttributes(config: DeploymentConfig): [key: string, name: string][] {
+export function publishedAttributes(config: DeploymentConfig): [key: string, name: string][] {
   return Object.entries(config.attributes)
     .filter(([, spec]) => spec.published)
     .map(([key]) => [key, `attribute.${key}`]);
@@ -32,9 +31,9 @@ function publishedAttributes(config: DeploymentConfig): [key: string, name: stri
 
 /**
  * Calls `visit` with each breakdown name and value one install contributes, in breakdown order.
- * It allocates nothing per install: the daily fold calls it once per active install.
+ * It allocates nothing per install.
  */
-function forEachBreakdownValue(
+export function forEachBreakdownValue(
   snapshot: InstallSnapshot,
   attributes: [key: string, name: string][],
   visit: (name: string, value: string) => void,
@@ -60,46 +59,29 @@ function forEachBreakdownValue(
   }
 }
 
-/** Every breakdown of `snapshots` (one per active install or anonymous report), k-folded. */
-export function buildBreakdowns(
-  snapshots: InstallSnapshot[],
+/** Every breakdown of the day's exact tallies, k-folded. */
+export function publishBreakdowns(
+  exact: ExactDay,
   config: DeploymentConfig,
 ): Record<string, Bucket[]> {
-  const tallies = new Map<string, Tally>();
-  for (const name of BREAKDOWNS) tallies.set(name, new Tally());
-  const attributes = publishedAttributes(config);
-  const tally = (name: string, value: string) => {
-    let found = tallies.get(name);
-    if (!found) tallies.set(name, (found = new Tally()));
-    found.add(value);
-  };
-  for (const snapshot of snapshots) forEachBreakdownValue(snapshot, attributes, tally);
+  const names = new Set<string>([...BREAKDOWNS, ...exact.breakdowns.keys()]);
   const result: Record<string, Bucket[]> = {};
-  for (const name of [...tallies.keys()].sort()) {
-    result[name] = foldSmallBuckets(tallies.get(name) ?? new Tally(), config.kAnonymity);
+  for (const name of [...names].sort()) {
+    const counts = new Tally();
+    for (const [value, t] of exact.breakdowns.get(name) ?? []) counts.add(value, t.n);
+    result[name] = foldSmallBuckets(counts, config.kAnonymity);
   }
   return result;
 }
 
-/** Version moves of installs active on `day` against their previous active day, k-folded. */
-export function buildUpgrades(records: InstallRecord[], day: Day, k: number): Upgrade[] {
-  const moves = new Tally();
-  for (const record of records) {
-    if (record.activity[day] === undefined) continue;
-    let previousDay: Day | undefined;
-    for (const d in record.activity)
-      if (d < day && (previousDay === undefined || d > previousDay)) previousDay = d;
-    if (previousDay === undefined) continue;
-    const from = snapshotAsOf(record, previousDay)?.version;
-    const to = snapshotAsOf(record, day)?.version;
-    if (from && to && from !== to) moves.add(`${from}\u0000${to}`);
-  }
+/** Version moves of the day, k-folded. */
+export function publishUpgrades(exact: ExactDay, k: number): Upgrade[] {
   const upgrades: Upgrade[] = [];
   let other = 0;
-  for (const [key, installs] of moves.counts) {
+  for (const [key, t] of exact.upgrades) {
     const [from = '', to = ''] = key.split('\u0000');
-    if (installs >= k) upgrades.push({ from, to, installs });
-    else other += installs;
+    if (t.n >= k) upgrades.push({ from, to, installs: t.n });
+    else other += t.n;
   }
   upgrades.sort(
     (a, b) => b.installs - a.installs || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),

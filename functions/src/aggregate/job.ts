@@ -1,116 +1,93 @@
 /**
- * The aggregation job: the same code runs in the scheduled function and in `npm run aggregate`.
- * Reads one day's events and the installs of its 28-day window, updates the install records of
- * the day, and writes `days/{day}`.
+ * The aggregation run in one process: the same plan, shards and merges the deployed functions run
+ * as separate tasks (index.ts), here called in turn. Used by `npm run aggregate`, `npm start`'s
+ * demo data and the tests.
  */
 import type { DayAggregate } from '../../../shared/aggregate.ts';
-import type { DeploymentConfig } from '../../../shared/config.ts';
-import { addDays, dayOf, dayRange, type Day } from '../../../shared/dates.ts';
-import type { DeleteResult, InstallRecord, Store } from '../store/types.ts';
-import { buildDayAggregate } from './day.ts';
-import { eventsByInstall, recordDay, sameRecord } from './installs.ts';
+import { dayRange, type Day } from '../../../shared/dates.ts';
+import type { PurgeResult, RunPlan } from '../store/types.ts';
+import { mergeDay } from './merge.ts';
+import { planDays, planScheduled, type AggregationDependencies } from './plan.ts';
+import { runShard } from './shard.ts';
 
-/** Days before today that every scheduled run recomputes: late events may still arrive for them. */
-export function lateDays(config: DeploymentConfig): number {
-  return Math.ceil(config.lateArrivalHours / 24) + 1;
+export {
+  EVENTS_PER_SHARD,
+  isFinal,
+  lateDays,
+  type AggregationDependencies,
+} from './plan.ts';
+
+/** Progress of a run, reported after each shard and each merge. */
+export type ProgressListener = (done: number, total: number, label: string) => void;
+
+/** How a run executes in this process. */
+export interface RunOptions {
+  /** Shards computed at the same time (default 2). */
+  parallelism?: number;
+  onProgress?: ProgressListener;
 }
 
-/** Whether no more events can arrive for `day` once a run on `today` has computed it. */
-export function isFinal(day: Day, today: Day, config: DeploymentConfig): boolean {
-  return day <= addDays(today, -lateDays(config));
-}
-
-/** What the job needs. */
-export interface AggregationDependencies {
-  store: Store;
-  clock: () => number;
-  config: DeploymentConfig;
-}
-
-/** Computes and stores the aggregate of one day. */
-export async function aggregateDay(deps: AggregationDependencies, day: Day): Promise<DayAggregate> {
-  const { store, config } = deps;
-  const now = deps.clock();
-  const events = await store.readDayEvents(day);
-  const windowStart = addDays(day, -27);
-  const window = new Map((await store.readInstallsSeenSince(windowStart)).map((r) => [r.id, r]));
-  const windowRead = window.size;
-  const grouped = eventsByInstall(events);
-  // Installs returning after more than 28 days are not in the window query: fetch them by id.
-  const missing = [...grouped.keys()].filter((id) => !window.has(id));
-  const returning =
-    missing.length > 0 ? await store.readInstalls(missing) : new Map<string, InstallRecord>();
-  const changed: InstallRecord[] = [];
-  for (const [id, list] of grouped) {
-    const existing = window.get(id) ?? returning.get(id);
-    const updated = recordDay(existing, id, day, list, config.installRetentionDays);
-    // A rerun of a day changes nothing: skip identical writes.
-    if (!existing || !sameRecord(existing, updated)) changed.push(updated);
-    window.set(id, updated);
+/** Computes every shard of `plan`, then merges each of its days in order. */
+export async function executePlan(
+  deps: AggregationDependencies,
+  plan: RunPlan,
+  options: RunOptions = {},
+): Promise<DayAggregate[]> {
+  if (plan.days.length === 0) return [];
+  const total = plan.shards + plan.days.length;
+  let done = 0;
+  const report = (label: string) => options.onProgress?.((done += 1), total, label);
+  let next = 0;
+  const worker = async () => {
+    for (let shard = next++; shard < plan.shards; shard = next++) {
+      await runShard(deps, plan, shard);
+      report(`shard ${shard + 1}/${plan.shards}`);
+    }
+  };
+  const parallelism = Math.max(1, Math.min(options.parallelism ?? 2, plan.shards));
+  await Promise.all(Array.from({ length: parallelism }, worker));
+  const results: DayAggregate[] = [];
+  for (const day of plan.days) {
+    results.push(await mergeDay(deps, plan, day));
+    report(day);
   }
-  if (changed.length > 0) await store.writeInstalls(changed);
-  const aggregate = buildDayAggregate({
-    day,
-    events,
-    installs: [...window.values()],
-    final: isFinal(day, dayOf(now), config),
-    config,
-    run: {
-      computedAt: new Date(now).toISOString(),
-      // Every id looked up counts, found or not: Firestore charges a read for each.
-      documentsRead: events.length + windowRead + missing.length,
-      documentsWritten: changed.length + 1,
-    },
-  });
-  await store.writeDays([aggregate]);
-  return aggregate;
+  return results;
 }
 
-/** Progress of a multi-day run, reported after each day. */
-export type ProgressListener = (done: number, total: number, day: Day) => void;
-
-/** Recomputes every day from `from` to `to`, in order. */
+/** Recomputes every day from `from` to `to` from its events. */
 export async function aggregateRange(
   deps: AggregationDependencies,
   from: Day,
   to: Day,
-  onProgress: ProgressListener = () => {},
+  options: RunOptions = {},
 ): Promise<DayAggregate[]> {
-  const days = dayRange(from, to);
-  const results: DayAggregate[] = [];
-  for (const [i, day] of days.entries()) {
-    results.push(await aggregateDay(deps, day));
-    onProgress(i + 1, days.length, day);
-  }
-  return results;
+  const plan = await planDays(deps, dayRange(from, to));
+  return executePlan(deps, plan, options);
+}
+
+/** Recomputes one day from its events. */
+export async function aggregateDay(deps: AggregationDependencies, day: Day): Promise<DayAggregate> {
+  const [aggregate] = await aggregateRange(deps, day, day);
+  return aggregate as DayAggregate;
 }
 
 /** What a scheduled run did. */
 export interface ScheduledRunSummary {
   recomputed: Day[];
   backfilled: Day[];
-  purged: DeleteResult;
+  purged: PurgeResult;
+  shards: number;
 }
 
 /**
- * The daily run: backfills days inside retention that were never aggregated, recomputes the
- * late-arrival window, then purges what is past retention.
+ * The daily run in one process: purges what is past retention, backfills days never published,
+ * and publishes again the days of the late window that changed (see planScheduled).
  */
 export async function runScheduledAggregation(
   deps: AggregationDependencies,
+  options: RunOptions = {},
 ): Promise<ScheduledRunSummary> {
-  const today = dayOf(deps.clock());
-  const yesterday = addDays(today, -1);
-  const recentStart = addDays(today, -lateDays(deps.config));
-  const retentionStart = addDays(today, -deps.config.eventRetentionDays);
-  const olderEnd = addDays(recentStart, -1);
-  const done = new Set((await deps.store.readDays(retentionStart, olderEnd)).map((d) => d.day));
-  const backfilled = dayRange(retentionStart, olderEnd).filter((d) => !done.has(d));
-  const recomputed = dayRange(recentStart, yesterday);
-  for (const day of [...backfilled, ...recomputed]) await aggregateDay(deps, day);
-  const purged = await deps.store.purgeExpired(
-    retentionStart,
-    addDays(today, -deps.config.installRetentionDays),
-  );
-  return { recomputed, backfilled, purged };
+  const { plan, backfilled, recomputed, purged } = await planScheduled(deps);
+  await executePlan(deps, plan, options);
+  return { recomputed, backfilled, purged, shards: plan.shards };
 }

@@ -5,10 +5,9 @@ import {
   type DayAggregate,
   type VersionReliability,
 } from '../../../shared/aggregate.ts';
-import type { Day } from '../../../shared/dates.ts';
 import type { Failure } from '../../../shared/schema/event.ts';
-import type { InstallRecord, StoredEvent } from '../store/types.ts';
 import { Tally } from './anonymity.ts';
+import type { ExactDay } from './exact.ts';
 
 /** What identifies a failure across installs: its code, or where it happened. */
 export function failureSignature(failure: Failure | undefined): string {
@@ -20,73 +19,25 @@ export function failureSignature(failure: Failure | undefined): string {
   return parts.length > 0 ? parts.join(' ') : UNKNOWN;
 }
 
-/** A key that counts an identified install once and each anonymous report once. */
-function reporterKey(event: StoredEvent): string {
-  return event.install ?? `anonymous:${event.id}`;
-}
-
-const CRASHES = new Set(['crash', 'fatal']);
-
-/** The reliability section of the aggregate of `day`. */
-export function buildReliability(
-  events: StoredEvent[],
-  records: InstallRecord[],
-  day: Day,
-  k: number,
-): DayAggregate['reliability'] {
-  // Crashes and install failures first: they are few, and say which reporters crashed, so the
-  // version of every other reporter is only counted, never kept.
-  const crashes: StoredEvent[] = [];
-  const crashed = new Set<string>();
-  const signatures = new Map<string, { installs: Set<string>; events: number }>();
-  const installFailures = new Map<string, Set<string>>();
-  for (const event of events) {
-    const crash = CRASHES.has(event.type);
-    if (!crash && event.type !== 'install_failed') continue;
-    const key = reporterKey(event);
-    if (crash) {
-      crashes.push(event);
-      crashed.add(key);
-      const signature = failureSignature(event.failure);
-      const entry = signatures.get(signature) ?? { installs: new Set<string>(), events: 0 };
-      entry.installs.add(key);
-      entry.events += 1;
-      signatures.set(signature, entry);
-    } else {
-      const code = event.failure?.code ?? UNKNOWN;
-      installFailures.set(code, (installFailures.get(code) ?? new Set<string>()).add(key));
-    }
-  }
-  // Every install active on the day and every anonymous report, by version; crashed reporters'
-  // versions are kept for their crash events.
+/** The reliability section of the day, k-folded, from its exact tallies. */
+export function publishReliability(exact: ExactDay, k: number): DayAggregate['reliability'] {
   const active = new Tally();
   const crashedActive = new Tally();
-  const versionOfCrashed = new Map<string, string>();
-  const count = (key: string, version: string) => {
-    active.add(version);
-    if (!crashed.has(key)) return;
-    crashedActive.add(version);
-    versionOfCrashed.set(key, version);
-  };
-  for (const record of records) {
-    const key = record.activity[day];
-    if (key !== undefined) count(record.id, record.snapshots[key]?.version ?? UNKNOWN);
-  }
-  for (const event of events) {
-    if (event.install === null && event.type !== 'opt_out')
-      count(reporterKey(event), event.product?.version ?? UNKNOWN);
-  }
   const crashEvents = new Tally();
   const fatalEvents = new Tally();
-  for (const event of crashes) {
-    const version = versionOfCrashed.get(reporterKey(event)) ?? event.product?.version ?? UNKNOWN;
-    (event.type === 'crash' ? crashEvents : fatalEvents).add(version);
+  for (const [version, v] of exact.versions) {
+    if (v.active.n > 0) active.add(version, v.active.n);
+    if (v.crashed.n > 0) crashedActive.add(version, v.crashed.n);
+    if (v.crashEvents > 0) crashEvents.add(version, v.crashEvents);
+    if (v.fatalEvents > 0) fatalEvents.add(version, v.fatalEvents);
   }
+  const installFailures = new Map<string, number>();
+  for (const [code, t] of exact.installFailures) installFailures.set(code, t.n);
   return {
     versions: versionRows(active, crashedActive, crashEvents, fatalEvents, k),
-    topFailures: [...signatures]
-      .filter(([, e]) => e.installs.size >= k)
-      .map(([signature, e]) => ({ signature, installs: e.installs.size, events: e.events }))
+    topFailures: [...exact.signatures]
+      .filter(([, e]) => e.installs.n >= k)
+      .map(([signature, e]) => ({ signature, installs: e.installs.n, events: e.events }))
       .sort(
         (a, b) =>
           b.installs - a.installs || b.events - a.events || a.signature.localeCompare(b.signature),
@@ -144,15 +95,12 @@ function versionRows(
   );
 }
 
-function foldCodes(
-  byCode: Map<string, Set<string>>,
-  k: number,
-): { code: string; installs: number }[] {
+function foldCodes(byCode: Map<string, number>, k: number): { code: string; installs: number }[] {
   const rows: { code: string; installs: number }[] = [];
   let other = 0;
   for (const [code, installs] of byCode) {
-    if (installs.size >= k) rows.push({ code, installs: installs.size });
-    else other += installs.size;
+    if (installs >= k) rows.push({ code, installs });
+    else other += installs;
   }
   rows.sort((a, b) => b.installs - a.installs || a.code.localeCompare(b.code));
   if (other > 0) rows.push({ code: OTHER, installs: other });

@@ -1,4 +1,8 @@
-/** The Firestore Store: `events/{id}`, `installs/{pseudonym}` and `days/{YYYY-MM-DD}`. */
+/**
+ * The Firestore Store: `events/{id}`, `days/{YYYY-MM-DD}`, and the aggregation's own collections:
+ * `pages/{day}_{bucket}_{part}` (activity pages), `erasures/{pseudonym}`, `runs/{id}` (plans)
+ * and `partials/{run}_{day}_{shard}`.
+ */
 import { Timestamp } from '@google-cloud/firestore';
 import type {
   CollectionReference,
@@ -10,15 +14,35 @@ import type {
 } from '@google-cloud/firestore';
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
-import type { DeleteResult, InstallRecord, SaveResult, Store, StoredEvent } from './types.ts';
+import { bucketId, bucketOf, installKey } from '../aggregate/buckets.ts';
+import { pageId, stripInstall } from './pages.ts';
+import {
+  partialId,
+  type DeleteResult,
+  type Erasure,
+  type EventRange,
+  type PurgeResult,
+  type RunPlan,
+  type SaveResult,
+  type Store,
+  type StoredEvent,
+  type StoredPage,
+  type StoredPartial,
+} from './types.ts';
 
 /** Documents deleted per WriteBatch by eraseInstall and purgeExpired (Firestore allows 500). */
 export const DELETE_BATCH_SIZE = 400;
 
-/** Documents written per WriteBatch by writeInstalls and writeDays. */
+/** Documents written per WriteBatch by writeDays and the aggregation's writes. */
 export const WRITE_BATCH_SIZE = 400;
 
-/** Document references per getAll call in readInstalls. */
+/**
+ * Page parts written per WriteBatch: a part can be close to 1 MiB and a commit is limited to
+ * 10 MiB, so page writes go in small batches.
+ */
+export const PAGE_BATCH_SIZE = 8;
+
+/** Document references per getAll call. */
 export const READ_BATCH_SIZE = 300;
 
 // gRPC status codes the client library reports in `error.code`.
@@ -29,14 +53,20 @@ const ALREADY_EXISTS = 6;
 export class FirestoreStore implements Store {
   private readonly db: Firestore;
   private readonly events: CollectionReference;
-  private readonly installs: CollectionReference;
   private readonly days: CollectionReference;
+  private readonly pages: CollectionReference;
+  private readonly erasures: CollectionReference;
+  private readonly runs: CollectionReference;
+  private readonly partials: CollectionReference;
 
   constructor(db: Firestore) {
     this.db = db;
     this.events = db.collection('events');
-    this.installs = db.collection('installs');
     this.days = db.collection('days');
+    this.pages = db.collection('pages');
+    this.erasures = db.collection('erasures');
+    this.runs = db.collection('runs');
+    this.partials = db.collection('partials');
   }
 
   async saveEvents(events: StoredEvent[]): Promise<SaveResult> {
@@ -64,29 +94,87 @@ export class FirestoreStore implements Store {
     return snapshot.docs.map(fromEventData);
   }
 
-  async readInstalls(ids: string[]): Promise<Map<string, InstallRecord>> {
-    const refs = [...new Set(ids)].map((id) => this.installs.doc(id));
-    const chunks: (typeof refs)[] = [];
-    for (let i = 0; i < refs.length; i += READ_BATCH_SIZE) {
-      chunks.push(refs.slice(i, i + READ_BATCH_SIZE));
+  async countEvents(day: Day, range?: EventRange): Promise<number> {
+    const query = range === undefined ? this.events.where('day', '==', day) : this.rangeQuery(day, range);
+    const snapshot = await query.count().get();
+    return snapshot.data().count;
+  }
+
+  async readRangeEvents(day: Day, range: EventRange): Promise<StoredEvent[]> {
+    const snapshot = await this.rangeQuery(day, range).get();
+    return snapshot.docs.map(fromEventData);
+  }
+
+  /** Events of a day in a range: `install` top-level, so the Node emulator can run it too. */
+  private rangeQuery(day: Day, range: EventRange): Query {
+    const onDay = this.events.where('day', '==', day);
+    if (range === 'anonymous') return onDay.where('install', '==', null);
+    // The composite index (day, install) in firestore.indexes.json serves this on Firestore.
+    const from = range.lo === '' ? onDay : onDay.where('install', '>=', range.lo);
+    return from.where('install', '<', range.hi);
+  }
+
+  async readPages(bucket: string, from: Day, to: Day): Promise<StoredPage[]> {
+    const snapshot = await this.pages
+      .where('bucket', '==', bucket)
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .get();
+    return snapshot.docs.map((doc) => doc.data() as StoredPage);
+  }
+
+  async writePages(pages: StoredPage[]): Promise<void> {
+    await this.writeAll(
+      pages.map((page) => [this.pages.doc(pageId(page)), page]),
+      PAGE_BATCH_SIZE,
+    );
+  }
+
+  async readErasures(): Promise<Erasure[]> {
+    const snapshot = await this.erasures.get();
+    return snapshot.docs.map((doc) => doc.data() as Erasure);
+  }
+
+  async deleteErasures(installs: string[]): Promise<void> {
+    for (let i = 0; i < installs.length; i += DELETE_BATCH_SIZE) {
+      const batch = this.db.batch();
+      for (const install of installs.slice(i, i + DELETE_BATCH_SIZE))
+        batch.delete(this.erasures.doc(install));
+      await batch.commit();
     }
-    // getAll needs at least one reference, so an empty request never reaches Firestore.
-    const snapshots = await Promise.all(chunks.map((chunk) => this.db.getAll(...chunk)));
-    const found = new Map<string, InstallRecord>();
-    for (const snapshot of snapshots.flat()) {
-      if (snapshot.exists) found.set(snapshot.id, fromInstallData(snapshot));
+  }
+
+  async writeRun(run: RunPlan): Promise<void> {
+    await this.runs.doc(run.id).set(run);
+  }
+
+  async readRun(id: string): Promise<RunPlan | undefined> {
+    const snapshot = await this.runs.doc(id).get();
+    return snapshot.exists ? (snapshot.data() as RunPlan) : undefined;
+  }
+
+  async writePartials(partials: StoredPartial[]): Promise<void> {
+    await this.writeAll(
+      partials.map((p) => [this.partials.doc(partialId(p.run, p.day, p.shard)), { ...p }]),
+      PAGE_BATCH_SIZE,
+    );
+  }
+
+  async readPartials(ids: string[]): Promise<StoredPartial[]> {
+    const found: StoredPartial[] = [];
+    for (let i = 0; i < ids.length; i += READ_BATCH_SIZE) {
+      const refs = ids.slice(i, i + READ_BATCH_SIZE).map((id) => this.partials.doc(id));
+      if (refs.length === 0) continue;
+      for (const snapshot of await this.db.getAll(...refs))
+        if (snapshot.exists) found.push(snapshot.data() as StoredPartial);
     }
     return found;
   }
 
-  async readInstallsSeenSince(day: Day): Promise<InstallRecord[]> {
-    const snapshot = await this.installs.where('lastSeen', '>=', day).get();
-    return snapshot.docs.map(fromInstallData);
-  }
-
-  async writeInstalls(installs: InstallRecord[]): Promise<void> {
-    await this.writeAll(
-      installs.map((record) => [this.installs.doc(record.id), toInstallData(record)]),
+  async deleteRunsBefore(run: string): Promise<number> {
+    return (
+      (await this.deleteMatching(this.partials.where('run', '<', run))) +
+      (await this.deleteMatching(this.runs.where('id', '<', run)))
     );
   }
 
@@ -106,32 +194,49 @@ export class FirestoreStore implements Store {
 
   async eraseInstall(install: string): Promise<DeleteResult> {
     const events = await this.deleteMatching(this.events.where('install', '==', install));
-    let installs = 0;
-    try {
-      // The precondition tells whether the record existed without reading it first.
-      await this.installs.doc(install).delete({ exists: true });
-      installs = 1;
-    } catch (error) {
-      if (!hasCode(error, NOT_FOUND)) throw error;
+    // Take the install out of its bucket's pages now; the erasure makes the next run recompute
+    // the days it was in (and strip it again from a page a concurrent run may have rewritten).
+    const key = installKey(install);
+    const pages = await this.pages.where('bucket', '==', bucketId(bucketOf(install))).get();
+    const stripped: StoredPage[] = [];
+    for (const doc of pages.docs) {
+      const part = stripInstall(doc.data() as StoredPage, key);
+      if (part) stripped.push(part);
     }
-    return { events, installs };
+    await this.writePages(stripped);
+    const days = [...new Set(stripped.map((p) => p.day))].sort();
+    if (events === 0 && days.length === 0) return { events, installs: 0 };
+    const ref = this.erasures.doc(install);
+    const known = await this.db.runTransaction(async (tx) => {
+      const existing = await tx.get(ref);
+      const previous = existing.exists ? ((existing.data() as Erasure).days ?? []) : [];
+      const erasure: Erasure = {
+        install,
+        days: [...new Set([...previous, ...days])].sort(),
+        erasedAt: Date.now(),
+      };
+      tx.set(ref, erasure);
+      return !existing.exists && days.length > 0;
+    });
+    return { events, installs: known ? 1 : 0 };
   }
 
-  async purgeExpired(eventsBefore: Day, installsBefore: Day): Promise<DeleteResult> {
+  async purgeExpired(eventsBefore: Day, pagesBefore: Day): Promise<PurgeResult> {
     const events = await this.deleteMatching(this.events.where('day', '<', eventsBefore));
-    const installs = await this.deleteMatching(
-      this.installs.where('lastSeen', '<', installsBefore),
-    );
-    return { events, installs };
+    const pages = await this.deleteMatching(this.pages.where('day', '<', pagesBefore));
+    return { events, pages };
   }
 
   /** Sets (replaces) each document, a bounded WriteBatch at a time. */
-  private async writeAll(writes: [DocumentReference, DocumentData][]): Promise<void> {
+  private async writeAll(
+    writes: [DocumentReference, DocumentData][],
+    batchSize = WRITE_BATCH_SIZE,
+  ): Promise<void> {
     // Batches go one after another: a steady write rate suits Firestore's ramp-up limits better
     // than a burst, and the aggregation that calls this is not latency bound.
-    for (let i = 0; i < writes.length; i += WRITE_BATCH_SIZE) {
+    for (let i = 0; i < writes.length; i += batchSize) {
       const batch = this.db.batch();
-      for (const [ref, data] of writes.slice(i, i + WRITE_BATCH_SIZE)) batch.set(ref, data);
+      for (const [ref, data] of writes.slice(i, i + batchSize)) batch.set(ref, data);
       await batch.commit();
     }
   }
@@ -173,24 +278,6 @@ function fromEventData(doc: DocumentSnapshot): StoredEvent {
     receivedAt: toMillis(data.receivedAt, doc, 'receivedAt'),
     expireAt: toMillis(data.expireAt, doc, 'expireAt'),
   } as StoredEvent;
-}
-
-/** The `installs/{id}` document of an install record. */
-function toInstallData(record: InstallRecord): DocumentData {
-  const data: DocumentData = withoutUndefined({ ...record });
-  delete data.id;
-  data.expireAt = Timestamp.fromMillis(record.expireAt);
-  return data;
-}
-
-/** The install record an `installs/{id}` document holds. */
-function fromInstallData(doc: DocumentSnapshot): InstallRecord {
-  const data = doc.data() ?? {};
-  return {
-    ...data,
-    id: doc.id,
-    expireAt: toMillis(data.expireAt, doc, 'expireAt'),
-  } as InstallRecord;
 }
 
 /** Epoch milliseconds of a stored Timestamp; anything else is a corrupt document. */

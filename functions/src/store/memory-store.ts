@@ -1,7 +1,21 @@
 /** An in-memory Store for unit tests and benchmarks; never what `npm start` or deploy uses. */
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
-import type { DeleteResult, InstallRecord, SaveResult, Store, StoredEvent } from './types.ts';
+import { bucketId, bucketOf, installKey } from '../aggregate/buckets.ts';
+import { pageId, stripInstall } from './pages.ts';
+import {
+  partialId,
+  type DeleteResult,
+  type Erasure,
+  type EventRange,
+  type PurgeResult,
+  type RunPlan,
+  type SaveResult,
+  type Store,
+  type StoredEvent,
+  type StoredPage,
+  type StoredPartial,
+} from './types.ts';
 
 /**
  * The store owns what it is given: written objects are deep-frozen, not copied, and reads hand
@@ -52,7 +66,12 @@ class EventMap extends Map<string, StoredEvent> {
 /** Builds a Store that keeps everything in maps; `failing` makes every call reject. */
 export class MemoryStore implements Store {
   readonly events = new EventMap();
-  readonly installs = new Map<string, InstallRecord>();
+  /** Activity page parts by id. */
+  readonly pages = new Map<string, StoredPage>();
+  private readonly pagesByBucket = new Map<string, Map<string, StoredPage>>();
+  readonly erasures = new Map<string, Erasure>();
+  readonly runs = new Map<string, RunPlan>();
+  readonly partials = new Map<string, StoredPartial>();
   readonly days = new Map<Day, DayAggregate>();
   /** When set, every operation rejects with this error (a store outage). */
   failWith: Error | undefined;
@@ -77,24 +96,83 @@ export class MemoryStore implements Store {
     return this.events.onDay(day);
   }
 
-  async readInstalls(ids: string[]): Promise<Map<string, InstallRecord>> {
+  async countEvents(day: Day, range?: EventRange): Promise<number> {
     this.check();
-    const found = new Map<string, InstallRecord>();
-    for (const id of ids) {
-      const record = this.installs.get(id);
-      if (record) found.set(id, record);
-    }
-    return found;
+    const events = this.events.onDay(day);
+    return range === undefined ? events.length : events.filter((e) => inRange(e, range)).length;
   }
 
-  async readInstallsSeenSince(day: Day): Promise<InstallRecord[]> {
+  async readRangeEvents(day: Day, range: EventRange): Promise<StoredEvent[]> {
     this.check();
-    return [...this.installs.values()].filter((r) => r.lastSeen >= day);
+    return this.events.onDay(day).filter((e) => inRange(e, range));
   }
 
-  async writeInstalls(installs: InstallRecord[]): Promise<void> {
+  async readPages(bucket: string, from: Day, to: Day): Promise<StoredPage[]> {
     this.check();
-    for (const record of installs) this.installs.set(record.id, deepFreeze(record));
+    return [...(this.pagesByBucket.get(bucket)?.values() ?? [])].filter(
+      (p) => p.day >= from && p.day <= to,
+    );
+  }
+
+  async writePages(pages: StoredPage[]): Promise<void> {
+    this.check();
+    for (const page of pages) this.setPage(deepFreeze(page));
+  }
+
+  /** Stores a page part and keeps the index by bucket in step. */
+  private setPage(page: StoredPage): void {
+    const id = pageId(page);
+    this.pages.set(id, page);
+    let bucket = this.pagesByBucket.get(page.bucket);
+    if (!bucket) this.pagesByBucket.set(page.bucket, (bucket = new Map()));
+    bucket.set(id, page);
+  }
+
+  async readErasures(): Promise<Erasure[]> {
+    this.check();
+    return [...this.erasures.values()];
+  }
+
+  async deleteErasures(installs: string[]): Promise<void> {
+    this.check();
+    for (const install of installs) this.erasures.delete(install);
+  }
+
+  async writeRun(run: RunPlan): Promise<void> {
+    this.check();
+    this.runs.set(run.id, deepFreeze(run));
+  }
+
+  async readRun(id: string): Promise<RunPlan | undefined> {
+    this.check();
+    return this.runs.get(id);
+  }
+
+  async writePartials(partials: StoredPartial[]): Promise<void> {
+    this.check();
+    for (const p of partials) this.partials.set(partialId(p.run, p.day, p.shard), deepFreeze(p));
+  }
+
+  async readPartials(ids: string[]): Promise<StoredPartial[]> {
+    this.check();
+    return ids.flatMap((id) => this.partials.get(id) ?? []);
+  }
+
+  async deleteRunsBefore(run: string): Promise<number> {
+    this.check();
+    let deleted = 0;
+    for (const [id, p] of this.partials)
+      if (p.run < run) deleted += Number(this.partials.delete(id));
+    for (const id of this.runs.keys()) if (id < run) deleted += Number(this.runs.delete(id));
+    return deleted;
+  }
+
+  /** The installs (page keys) any stored page holds: what aggregation remembers of installs. */
+  knownInstalls(): Set<string> {
+    const keys = new Set<string>();
+    for (const page of this.pages.values())
+      for (let i = 0; i < page.keys.length; i += 16) keys.add(page.keys.slice(i, i + 16));
+    return keys;
   }
 
   async writeDays(days: DayAggregate[]): Promise<void> {
@@ -118,26 +196,49 @@ export class MemoryStore implements Store {
         events += 1;
       }
     }
-    const installs = this.installs.delete(install) ? 1 : 0;
-    return { events, installs };
+    const key = installKey(install);
+    const bucket = bucketId(bucketOf(install));
+    const days = new Set<Day>();
+    for (const page of this.pagesByBucket.get(bucket)?.values() ?? []) {
+      const stripped = stripInstall(page, key);
+      if (!stripped) continue;
+      this.setPage(deepFreeze(stripped));
+      days.add(page.day);
+    }
+    const known = days.size > 0 && !this.erasures.has(install);
+    if (events > 0 || days.size > 0) {
+      const previous = this.erasures.get(install)?.days ?? [];
+      this.erasures.set(
+        install,
+        deepFreeze({ install, days: [...new Set([...previous, ...days])].sort(), erasedAt: Date.now() }),
+      );
+    }
+    return { events, installs: known ? 1 : 0 };
   }
 
-  async purgeExpired(eventsBefore: Day, installsBefore: Day): Promise<DeleteResult> {
+  async purgeExpired(eventsBefore: Day, pagesBefore: Day): Promise<PurgeResult> {
     this.check();
     let events = 0;
-    let installs = 0;
+    let pages = 0;
     for (const [id, event] of this.events) {
       if (event.day < eventsBefore) {
         this.events.delete(id);
         events += 1;
       }
     }
-    for (const [id, record] of this.installs) {
-      if (record.lastSeen < installsBefore) {
-        this.installs.delete(id);
-        installs += 1;
+    for (const [id, page] of this.pages) {
+      if (page.day < pagesBefore) {
+        this.pages.delete(id);
+        this.pagesByBucket.get(page.bucket)?.delete(id);
+        pages += 1;
       }
     }
-    return { events, installs };
+    return { events, pages };
   }
+}
+
+/** Whether an event falls in a range, as Firestore's query would decide it. */
+function inRange(event: StoredEvent, range: EventRange): boolean {
+  if (range === 'anonymous') return event.install === null;
+  return event.install !== null && event.install >= range.lo && event.install < range.hi;
 }

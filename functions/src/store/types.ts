@@ -62,18 +62,75 @@ export interface InstallSnapshot {
   attributes?: Record<string, AttributeValue>;
 }
 
-/** One `installs/{pseudonym}` document, maintained by the daily aggregation. */
-export interface InstallRecord {
-  /** The HMAC pseudonym; never the raw install id. */
-  id: string;
-  firstSeen: Day;
-  lastSeen: Day;
-  /** Day → key into `snapshots` of how the install looked that day (recent days only). */
-  activity: Record<Day, string>;
-  snapshots: Record<string, InstallSnapshot>;
-  /** Epoch milliseconds after which retention deletes the record. */
-  expireAt: number;
+/**
+ * One stored part of an activity page (`pages/{day}_{bucket}_{part}`): the installs of a bucket
+ * active on a day. Large pages are split into parts; the snapshot table and the local tallies ride
+ * on part 0. Every field but `day` and `bucket` is exempt from indexing.
+ */
+export interface StoredPage {
+  day: Day;
+  /** Two hex digits of the pseudonym, or `anon` for reports without identity. */
+  bucket: string;
+  part: number;
+  parts: number;
+  /** The run that wrote the page: parts of another run are left-overs of a larger page. */
+  run: string;
+  /** Events of the (day, bucket) the page was built from. */
+  events: number;
+  /** Install keys (the first 16 hex digits of each pseudonym), concatenated, sorted. */
+  keys: string;
+  /** Per key, its snapshot index in base 36, comma-separated. */
+  snaps: string;
+  /** Distinct snapshots as canonical JSON (part 0 only). */
+  snapshots: string[];
+  /** The page's local exact tallies as JSON (part 0 only). */
+  local: string;
 }
+
+/** An erased install (`erasures/{pseudonym}`) that the next aggregation run still has to apply. */
+export interface Erasure {
+  install: string;
+  /** Days whose pages held the install when it was erased. */
+  days: Day[];
+  erasedAt: number;
+}
+
+/** The plan of one aggregation run (`runs/{id}`): what every shard and merge task reads. */
+export interface RunPlan {
+  /** Sortable: the time the run was planned, then a random suffix. */
+  id: string;
+  createdAt: number;
+  /** The day the run counts as today (finality). */
+  today: Day;
+  /** Days the run publishes, in order. */
+  days: Day[];
+  /** Days whose pages are all rebuilt from events (a forced recompute). */
+  rebuild: Day[];
+  /** Days whose event count changed since they were last published: their buckets are checked. */
+  changed: Day[];
+  shards: number;
+  /** Erasures the run applies to the pages (and then deletes). */
+  erasures: Erasure[];
+}
+
+/** One shard's exact tallies of one day (`partials/{run}_{day}_{shard}`). */
+export interface StoredPartial {
+  run: string;
+  day: Day;
+  shard: number;
+  /** ExactDay as JSON (aggregate/exact.ts). */
+  exact: string;
+  documentsRead: number;
+  documentsWritten: number;
+}
+
+/** The id of a partial. */
+export function partialId(run: string, day: Day, shard: number): string {
+  return `${run}_${day}_${shard}`;
+}
+
+/** Which events a count or read covers: a range of pseudonyms, or those without identity. */
+export type EventRange = { lo: string; hi: string } | 'anonymous';
 
 /** Outcome of saving a batch of events. */
 export interface SaveResult {
@@ -81,10 +138,16 @@ export interface SaveResult {
   duplicates: number;
 }
 
-/** What an erase or purge removed. */
+/** What an erase removed: events, and 1 when the install's activity was known (0 on a repeat). */
 export interface DeleteResult {
   events: number;
   installs: number;
+}
+
+/** What a purge removed. */
+export interface PurgeResult {
+  events: number;
+  pages: number;
 }
 
 /** The persistence homecall needs; Firestore in production, memory in unit tests. */
@@ -93,18 +156,37 @@ export interface Store {
   saveEvents(events: StoredEvent[]): Promise<SaveResult>;
   /** Every stored event whose `day` is `day`. */
   readDayEvents(day: Day): Promise<StoredEvent[]>;
-  /** The install records with these ids that exist. */
-  readInstalls(ids: string[]): Promise<Map<string, InstallRecord>>;
-  /** Every install record last seen on or after `day`. */
-  readInstallsSeenSince(day: Day): Promise<InstallRecord[]>;
-  /** Creates or replaces these install records. */
-  writeInstalls(installs: InstallRecord[]): Promise<void>;
+  /** How many events of `day` fall in `range` (an aggregation count, not a read of each). */
+  countEvents(day: Day, range?: EventRange): Promise<number>;
+  /** Every event of `day` in `range`. */
+  readRangeEvents(day: Day, range: EventRange): Promise<StoredEvent[]>;
+  /** Every stored page part of `bucket` from `from` to `to` (both included). */
+  readPages(bucket: string, from: Day, to: Day): Promise<StoredPage[]>;
+  /** Creates or replaces these page parts. */
+  writePages(pages: StoredPage[]): Promise<void>;
+  /** Erasures not yet applied by an aggregation run. */
+  readErasures(): Promise<Erasure[]>;
+  /** Deletes the erasures of these installs (applied). */
+  deleteErasures(installs: string[]): Promise<void>;
+  /** Stores a run plan. */
+  writeRun(run: RunPlan): Promise<void>;
+  /** The plan of run `id`, if stored. */
+  readRun(id: string): Promise<RunPlan | undefined>;
+  /** Creates or replaces these partials. */
+  writePartials(partials: StoredPartial[]): Promise<void>;
+  /** The partials with these ids that exist. */
+  readPartials(ids: string[]): Promise<StoredPartial[]>;
+  /** Deletes the plans and partials of runs before `run` (their days are published). */
+  deleteRunsBefore(run: string): Promise<number>;
   /** Creates or replaces these day aggregates. */
   writeDays(days: DayAggregate[]): Promise<void>;
   /** The stored aggregates from `from` to `to` (both included), ordered by day. */
   readDays(from: Day, to: Day): Promise<DayAggregate[]>;
-  /** Deletes every event and the record of one install. Idempotent. */
+  /**
+   * Deletes every event of one install, takes it out of every activity page, and records an
+   * erasure so the next aggregation run recomputes the days it was in. Idempotent.
+   */
   eraseInstall(install: string): Promise<DeleteResult>;
-  /** Deletes events of days before `eventsBefore` and installs last seen before `installsBefore`. */
-  purgeExpired(eventsBefore: Day, installsBefore: Day): Promise<DeleteResult>;
+  /** Deletes events of days before `eventsBefore` and pages of days before `pagesBefore`. */
+  purgeExpired(eventsBefore: Day, pagesBefore: Day): Promise<PurgeResult>;
 }

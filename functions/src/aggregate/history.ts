@@ -1,0 +1,139 @@
+/**
+ * What an install's history decides about a day: active in the 1/7/28 days ending on it, new,
+ * how it looked (breakdowns) and whether it changed version. Computed per bucket from its pages
+ * in day order; a bucket's history depends only on its own installs, so buckets (and shards of
+ * buckets) are independent and their tallies add up.
+ */
+import type { DeploymentConfig } from '../../../shared/config.ts';
+import { DAY_MS, startOfDay, type Day } from '../../../shared/dates.ts';
+import { forEachBreakdownValue, publishedAttributes } from './breakdowns.ts';
+import { addHalves, halvesOf, tally, type Tally } from './digest.ts';
+import { emptyExact, entry, type ExactDay } from './exact.ts';
+import { parseSnapshot, type Page } from './page.ts';
+
+/** Days since the epoch. */
+function dayIndex(day: Day): number {
+  return Math.round(startOfDay(day) / DAY_MS);
+}
+
+/**
+ * Snapshots interned across pages: each distinct snapshot is parsed once, and its breakdown
+ * values listed once, however many installs and days share it.
+ */
+class SnapshotTable {
+  private readonly ids = new Map<string, number>();
+  readonly versions: (string | undefined)[] = [];
+  private readonly json: string[] = [];
+  private readonly values: ([string, string][] | undefined)[] = [];
+
+  id(json: string): number {
+    let id = this.ids.get(json);
+    if (id === undefined) {
+      id = this.json.length;
+      this.ids.set(json, id);
+      this.json.push(json);
+      this.versions.push(parseSnapshot(json).version);
+      this.values.push(undefined);
+    }
+    return id;
+  }
+
+  breakdownValues(id: number, attributes: [string, string][]): [string, string][] {
+    let values = this.values[id];
+    if (values === undefined) {
+      values = [];
+      const list = values;
+      forEachBreakdownValue(parseSnapshot(this.json[id] as string), attributes, (name, value) =>
+        list.push([name, value]),
+      );
+      this.values[id] = values;
+    }
+    return values;
+  }
+}
+
+/**
+ * The history tallies of one bucket for each of `days`, from its pages (every stored day from
+ * `installRetentionDays` before the first of `days` up to the last; any other pages are ignored).
+ */
+export function bucketHistory(
+  pages: Map<Day, Page>,
+  days: Day[],
+  config: DeploymentConfig,
+): Map<Day, ExactDay> {
+  const result = new Map<Day, ExactDay>();
+  if (days.length === 0) return result;
+  const wanted = new Set(days);
+  const last = days.reduce((a, b) => (a > b ? a : b));
+  const ordered = [...new Set([...pages.keys(), ...days])].filter((d) => d <= last).sort();
+  const attributes = publishedAttributes(config);
+  const table = new SnapshotTable();
+  // One slot per install seen: the last day it was active, its snapshot then, its digest halves.
+  const slots = new Map<string, number>();
+  const lastDay: number[] = [];
+  const snap: number[] = [];
+  const his: number[] = [];
+  const los: number[] = [];
+  for (const day of ordered) {
+    const page = pages.get(day);
+    const today = dayIndex(day);
+    const exact = wanted.has(day) ? emptyExact(day) : undefined;
+    if (page) {
+      const ids = page.snapshots.map((json) => table.id(json));
+      for (let i = 0; i < page.keys.length; i += 1) {
+        const key = page.keys[i] as string;
+        const id = ids[page.snaps[i] as number] as number;
+        let slot = slots.get(key);
+        if (slot === undefined) {
+          slot = lastDay.length;
+          slots.set(key, slot);
+          const [hi, lo] = halvesOf(key);
+          his.push(hi);
+          los.push(lo);
+          lastDay.push(Number.NEGATIVE_INFINITY);
+          snap.push(-1);
+        }
+        if (exact) {
+          const hi = his[slot] as number;
+          const lo = los[slot] as number;
+          const previous = lastDay[slot] as number;
+          // New: not active on any of the retention days before this one (a forgotten install
+          // that returns is new again). Otherwise compare with the previous active day's version.
+          if (previous < today - config.installRetentionDays) addHalves(exact.newInstalls, hi, lo);
+          else {
+            const from = table.versions[snap[slot] as number];
+            const to = table.versions[id];
+            if (from && to && from !== to)
+              addHalves(entry(exact.upgrades, `${from}\u0000${to}`, tally), hi, lo);
+          }
+        }
+        lastDay[slot] = today;
+        snap[slot] = id;
+      }
+    }
+    if (!exact) continue;
+    // Installs active in the 28 days ending on the day, grouped by snapshot so each snapshot's
+    // breakdown values are added once with the count and digest of its installs.
+    const bySnapshot = new Map<number, Tally>();
+    for (let slot = 0; slot < lastDay.length; slot += 1) {
+      const age = today - (lastDay[slot] as number);
+      if (age > 27) continue;
+      const hi = his[slot] as number;
+      const lo = los[slot] as number;
+      addHalves(exact.d28, hi, lo);
+      if (age <= 6) addHalves(exact.d7, hi, lo);
+      if (age === 0) addHalves(exact.d1, hi, lo);
+      addHalves(entry(bySnapshot, snap[slot] as number, tally), hi, lo);
+    }
+    for (const [id, t] of bySnapshot) {
+      for (const [name, value] of table.breakdownValues(id, attributes)) {
+        const target = entry(entry(exact.breakdowns, name, () => new Map()), value, tally);
+        addHalves(target, t.hi, t.lo, t.n);
+      }
+    }
+    result.set(day, exact);
+  }
+  return result;
+}
+
+

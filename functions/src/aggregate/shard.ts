@@ -1,0 +1,136 @@
+/**
+ * One shard of a run: a contiguous range of buckets (shard 0 also takes the reports without
+ * identity). For each bucket it rebuilds the pages whose events changed, reads the bucket's pages
+ * of the window, and adds the bucket's exact tallies of every day of the run; then it writes one
+ * partial per day. One bucket is in memory at a time, so a shard's memory follows the bucket
+ * size, not the shard size.
+ */
+import { addDays, type Day } from '../../../shared/dates.ts';
+import type { EventRange, RunPlan, StoredPage, StoredPartial } from '../store/types.ts';
+import { ANONYMOUS, bucketId, bucketOf, bucketRange, installKey, shardBuckets } from './buckets.ts';
+import { addExact, emptyExact, exactToJson, type ExactDay } from './exact.ts';
+import { bucketHistory } from './history.ts';
+import { buildPage, decodePage, encodePage, withoutInstalls, type Page } from './page.ts';
+import type { AggregationDependencies } from './plan.ts';
+
+/** Documents a shard read and wrote for one day (history pages count on the run's first day). */
+interface DayCost {
+  read: number;
+  written: number;
+}
+
+/** The stored form of a page without its run: equal when nothing in it changed. */
+function sameParts(a: StoredPage[], b: StoredPage[]): boolean {
+  const strip = (parts: StoredPage[]) =>
+    JSON.stringify(
+      [...parts].sort((x, y) => x.part - y.part).map(({ run: _run, ...rest }) => rest),
+    );
+  return a.length === b.length && strip(a) === strip(b);
+}
+
+/** Computes shard `shard` of `plan` and stores its partials; returns them. */
+export async function runShard(
+  deps: AggregationDependencies,
+  plan: RunPlan,
+  shard: number,
+): Promise<StoredPartial[]> {
+  const { store, config } = deps;
+  if (plan.days.length === 0) return [];
+  const days = plan.days;
+  const first = days[0] as Day;
+  const last = days[days.length - 1] as Day;
+  const windowStart = addDays(first, -config.installRetentionDays);
+  const rebuild = new Set(plan.rebuild);
+  const changed = new Set(plan.changed);
+  const totals = new Map<Day, ExactDay>(days.map((d) => [d, emptyExact(d)]));
+  const cost = new Map<Day, DayCost>(days.map((d) => [d, { read: 0, written: 0 }]));
+  const charge = (day: Day, read: number, written = 0) => {
+    const c = cost.get(day) ?? (cost.get(first) as DayCost);
+    c.read += read;
+    c.written += written;
+  };
+  const buckets: (number | typeof ANONYMOUS)[] = shardBuckets(shard, plan.shards);
+  if (shard === 0) buckets.push(ANONYMOUS);
+  const mine = new Set(buckets.map((b) => (b === ANONYMOUS ? b : bucketId(b))));
+  const erasures = plan.erasures.filter((e) => mine.has(bucketId(bucketOf(e.install))));
+
+  for (const b of buckets) {
+    const id = b === ANONYMOUS ? ANONYMOUS : bucketId(b);
+    const range: EventRange = b === ANONYMOUS ? 'anonymous' : bucketRange(b);
+    // Reports without identity have no history: only the run's own days are read.
+    const stored = await store.readPages(id, b === ANONYMOUS ? first : windowStart, last);
+    const partsByDay = new Map<Day, StoredPage[]>();
+    for (const part of stored) {
+      const list = partsByDay.get(part.day);
+      if (list) list.push(part);
+      else partsByDay.set(part.day, [part]);
+      charge(part.day, 1);
+    }
+    const pages = new Map<Day, Page>();
+    for (const [day, parts] of partsByDay) pages.set(day, decodePage(parts));
+
+    // Erased installs leave every page of the window; a run day that held one is rebuilt from
+    // its events (the erase deleted them), other days keep their tallies, which no run publishes.
+    const erasedKeys = new Set(
+      erasures.filter((e) => bucketId(bucketOf(e.install)) === id).map((e) => installKey(e.install)),
+    );
+    const forced = new Set(
+      erasures.filter((e) => bucketId(bucketOf(e.install)) === id).flatMap((e) => e.days),
+    );
+    if (erasedKeys.size > 0) {
+      for (const [day, page] of pages) {
+        if (!page.keys.some((k) => erasedKeys.has(k))) continue;
+        forced.add(day);
+        const cleaned = withoutInstalls(page, erasedKeys);
+        pages.set(day, cleaned);
+        if (!days.includes(day)) {
+          await store.writePages(encodePage(cleaned, plan.id));
+          charge(first, 0, 1);
+        }
+      }
+    }
+
+    for (const day of days) {
+      const storedParts = partsByDay.get(day) ?? [];
+      let needed = rebuild.has(day) || forced.has(day);
+      if (!needed && changed.has(day)) {
+        const count = await store.countEvents(day, range);
+        charge(day, 1);
+        needed = count !== (pages.get(day)?.events ?? 0);
+      }
+      if (!needed) continue;
+      const events = await store.readRangeEvents(day, range);
+      charge(day, Math.max(1, events.length));
+      const page = buildPage(day, id, events, config);
+      pages.set(day, page);
+      const parts = encodePage(page, plan.id);
+      // A rerun over unchanged events rebuilds the same page: nothing to write.
+      if (!sameParts(parts, storedParts)) {
+        await store.writePages(parts);
+        charge(day, 0, parts.length);
+      }
+    }
+
+    const history = b === ANONYMOUS ? undefined : bucketHistory(pages, days, config);
+    for (const day of days) {
+      const total = totals.get(day) as ExactDay;
+      const local = pages.get(day)?.local;
+      if (local) addExact(total, local);
+      const own = history?.get(day);
+      if (own) addExact(total, own);
+    }
+  }
+
+  const partials: StoredPartial[] = days.map((day) => ({
+    run: plan.id,
+    day,
+    shard,
+    exact: exactToJson(totals.get(day) as ExactDay),
+    documentsRead: cost.get(day)?.read ?? 0,
+    documentsWritten: (cost.get(day)?.written ?? 0) + 1,
+  }));
+  await store.writePartials(partials);
+  // Applied: every page of these installs in the window is clean, and the run's days are rebuilt.
+  if (erasures.length > 0) await store.deleteErasures(erasures.map((e) => e.install));
+  return partials;
+}
