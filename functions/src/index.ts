@@ -3,14 +3,29 @@ import { onRequest } from 'firebase-functions/https';
 import * as logger from 'firebase-functions/logger';
 import { setGlobalOptions } from 'firebase-functions/options';
 import { onSchedule } from 'firebase-functions/scheduler';
+import { onTaskDispatched } from 'firebase-functions/tasks';
 import openApi from '../../shared/generated/openapi.json' with { type: 'json' };
-import { runScheduledAggregation } from './aggregate/job.ts';
+import {
+  enqueueRun,
+  mergeTask,
+  shardTask,
+  type MergeTask,
+  type ShardTask,
+} from './aggregate/tasks.ts';
+import { planScheduled } from './aggregate/plan.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import type { HttpHandler } from './http/types.ts';
 import { createIngestHandler } from './ingest/handler.ts';
-import { installIdSecret, maxInstances, region, runtimeConfig } from './params.ts';
+import {
+  eventsPerShard,
+  installIdSecret,
+  maxInstances,
+  region,
+  runtimeConfig,
+  shardParallelism,
+} from './params.ts';
 import { createStatsHandler } from './stats/handler.ts';
-import { functionsLogger, productionStore } from './wiring.ts';
+import { functionsLogger, productionStore, taskQueues } from './wiring.ts';
 
 setGlobalOptions({ region, maxInstances });
 
@@ -49,24 +64,66 @@ export const stats = onRequest(
   lazy(() => createStatsHandler({ store, clock, log: functionsLogger })),
 );
 
+/** Logs of the aggregation tasks. */
+const runLog = (message: string, fields: Record<string, string | number | boolean>) =>
+  logger.info(message, fields);
+
+/** What every aggregation step needs, with the deployment's params. */
+const aggregation = () => ({
+  store,
+  clock,
+  config: runtimeConfig(),
+  eventsPerShard: eventsPerShard.value(),
+});
+
+/**
+ * The daily run: plans (purge, backfill, changed days, shard count), stores the plan and enqueues
+ * one task per shard. Each shard task stores its partials; the last one to finish enqueues the
+ * merges, and each merge publishes one day.
+ */
 export const aggregate = onSchedule(
   {
     schedule: '15 0 * * *',
     timeZone: 'UTC',
     retryCount: 3,
-    timeoutSeconds: 1800,
-    memory: '1GiB',
+    timeoutSeconds: 540,
+    memory: '512MiB',
     maxInstances: 1,
   },
   async () => {
     const started = Date.now();
-    const summary = await runScheduledAggregation({ store, clock, config: runtimeConfig() });
-    logger.info('aggregation finished', {
-      recomputed: summary.recomputed.length,
-      backfilled: summary.backfilled.length,
-      purgedEvents: summary.purged.events,
-      purgedInstalls: summary.purged.installs,
+    const { plan, backfilled, recomputed, purged } = await planScheduled(aggregation());
+    await enqueueRun(taskQueues(), plan);
+    logger.info('aggregation planned', {
+      run: plan.id,
+      shards: plan.days.length > 0 ? plan.shards : 0,
+      recomputed: recomputed.length,
+      backfilled: backfilled.length,
+      purgedEvents: purged.events,
+      purgedPages: purged.pages,
       durationMs: Date.now() - started,
     });
   },
+);
+
+/** One shard of a run; Cloud Tasks retries it until it has stored its partials. */
+export const aggregateShard = onTaskDispatched<ShardTask>(
+  {
+    retryConfig: { maxAttempts: 10, minBackoffSeconds: 30, maxBackoffSeconds: 600 },
+    rateLimits: { maxConcurrentDispatches: shardParallelism },
+    timeoutSeconds: 1800,
+    memory: '1GiB',
+  },
+  (request) => shardTask(aggregation(), taskQueues(), request.data, runLog),
+);
+
+/** The merge of one day; throws while a shard's partial is missing, so it is retried. */
+export const aggregateMerge = onTaskDispatched<MergeTask>(
+  {
+    retryConfig: { maxAttempts: 30, minBackoffSeconds: 10, maxBackoffSeconds: 300 },
+    rateLimits: { maxConcurrentDispatches: 4 },
+    timeoutSeconds: 300,
+    memory: '512MiB',
+  },
+  (request) => mergeTask(aggregation(), request.data, runLog),
 );

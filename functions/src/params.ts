@@ -17,6 +17,10 @@ export const kAnonymity = defineInt('K_ANONYMITY', { default: deploymentConfig.k
 export const eventRetentionDays = defineInt('EVENT_RETENTION_DAYS', {
   default: deploymentConfig.eventRetentionDays,
 });
+/** Events one aggregation shard is sized for: sets how many shard tasks share a day. */
+export const eventsPerShard = defineInt('AGGREGATE_EVENTS_PER_SHARD', { default: 1_000_000 });
+/** Shard tasks running at once (the task queue's concurrent dispatches). */
+export const shardParallelism = defineInt('AGGREGATE_SHARD_PARALLELISM', { default: 8 });
 export const siteUrl = defineString('SITE_URL', { default: deploymentConfig.baseUrl });
 
 /** The repository's config with the deployment's params applied. */

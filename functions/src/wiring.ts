@@ -1,5 +1,8 @@
 /** Production dependencies of the functions, created on first use to keep cold starts short. */
+import { getApps, initializeApp } from 'firebase-admin/app';
+import { getFunctions } from 'firebase-admin/functions';
 import * as logger from 'firebase-functions/logger';
+import type { TaskQueues } from './aggregate/tasks.ts';
 import type { Logger } from './http/log.ts';
 import { createFirestore } from './store/firestore-client.ts';
 import { FirestoreStore } from './store/firestore-store.ts';
@@ -26,3 +29,24 @@ export const functionsLogger: Logger = (severity, message, fields) => {
   else if (severity === 'WARNING') logger.warn(message, entry);
   else logger.info(message, entry);
 };
+
+/** The aggregation's Cloud Tasks queues, through firebase-admin (the tasks emulator locally). */
+export function taskQueues(): TaskQueues {
+  if (getApps().length === 0) initializeApp();
+  const functions = getFunctions();
+  return {
+    shard: (task) => functions.taskQueue('aggregateShard').enqueue(task),
+    merge: (task, id) =>
+      functions
+        .taskQueue('aggregateMerge')
+        .enqueue(task, { id })
+        .catch((error: unknown) => {
+          // Two shards finishing together both enqueue the merge: the named task exists already.
+          if (!(
+            error instanceof Error &&
+            /already.exists/i.test(`${error.message}${(error as { code?: string }).code ?? ''}`)
+          ))
+            throw error;
+        }),
+  };
+}

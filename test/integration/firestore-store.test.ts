@@ -15,7 +15,7 @@ import { DELETE_BATCH_SIZE, FirestoreStore } from '../../functions/src/store/fir
 import {
   describeStoreContract,
   heartbeat,
-  installRecord,
+  pagePart,
   PURGE_EVENT_COUNT,
   pseudonym,
 } from '../support/store-contract.ts';
@@ -76,14 +76,18 @@ describe('FirestoreStore on Firestore', () => {
     expect(Object.keys(data).filter((key) => /^id$|install_?id/i.test(key))).toEqual([]);
   });
 
-  it('stores an install record with expireAt as a Timestamp and a day with its day field', async () => {
-    const record = installRecord('alice', '2026-10-02', '2026-11-20');
-    await store.writeInstalls([record]);
-    const install = await rawDocument(`installs/${record.id}`);
-    expect(install.expireAt).toBeInstanceOf(Timestamp);
-    expect((install.expireAt as Timestamp).toMillis()).toBe(record.expireAt);
-    expect(install.lastSeen).toBe('2026-11-20');
-    expect('id' in install).toBe(false);
+  it('stores a page part under {day}_{bucket}_{part}, queried fields top-level, and a day with its day field', async () => {
+    const part = pagePart(
+      '2026-11-20',
+      ['alice', 'bob'].filter((n) => pseudonym(n).slice(0, 2) === pseudonym('alice').slice(0, 2)),
+    );
+    await store.writePages([part]);
+    const page = await rawDocument(`pages/2026-11-20_${part.bucket}_0`);
+    expect(page.day).toBe('2026-11-20');
+    expect(page.bucket).toBe(pseudonym('alice').slice(0, 2));
+    expect(page.keys).toBe(pseudonym('alice').slice(0, 16));
+    // No full pseudonym anywhere in a page: 64 bits of it at most.
+    expect(JSON.stringify(page)).not.toContain(pseudonym('alice'));
 
     await store.writeDays([
       {

@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DayAggregate } from '../../shared/aggregate.ts';
 import { addDays, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
-import type { InstallRecord, Store, StoredEvent } from '../../functions/src/store/types.ts';
+import type {
+  RunPlan,
+  Store,
+  StoredEvent,
+  StoredPage,
+  StoredPartial,
+} from '../../functions/src/store/types.ts';
 
 /** Events the purge test deletes: more than one delete batch (FirestoreStore deletes 400). */
 export const PURGE_EVENT_COUNT = 450;
@@ -98,38 +104,42 @@ function optOut(day: Day, n: number): StoredEvent {
   };
 }
 
-/** An install record first seen on `firstSeen` and last seen on `lastSeen`. */
-export function installRecord(name: string, firstSeen: Day, lastSeen: Day): InstallRecord {
+/** A page part of `bucket` on `day` holding `names` (their pseudonyms' 64-bit keys, sorted). */
+export function pagePart(
+  day: Day,
+  names: string[],
+  options: { part?: number; parts?: number; run?: string; events?: number } = {},
+): StoredPage {
+  const keys = names.map((n) => pseudonym(n).slice(0, 16)).sort();
+  const bucket = keys[0]?.slice(0, 2) ?? '00';
   return {
-    id: pseudonym(name),
-    firstSeen,
-    lastSeen,
-    activity: { [firstSeen]: '3f9a1c0e', [lastSeen]: 'b7d204aa' },
-    snapshots: {
-      '3f9a1c0e': {
-        version: 'v2.3.2',
-        channel: 'stable',
-        installMethod: 'kickstart',
-        os: 'debian',
-        osVersion: '12',
-        kernel: 'Linux',
-        kernelVersion: '6.1.0-18-amd64',
-        arch: 'x86_64',
-        virtualization: 'kvm',
-        container: 'none',
-        modules: ['ebpf@v2.3.2', 'go.d@v0.60.1'],
-      },
-      b7d204aa: {
-        version: 'v2.4.0',
-        channel: 'stable',
-        os: 'debian',
-        arch: 'x86_64',
-        modules: ['go.d@v0.61.0'],
-        attributes: { cloud: true, cores: 4, region: 'us-east' },
-      },
-    },
-    expireAt: startOfDay(lastSeen) + RETENTION_MS,
+    day,
+    bucket,
+    part: options.part ?? 0,
+    parts: options.parts ?? 1,
+    run: options.run ?? '20261120T001500000Z-0a1b2c3d',
+    events: options.events ?? names.length * 2,
+    keys: keys.join(''),
+    snaps: keys.map((_, i) => (i % 2).toString(36)).join(','),
+    snapshots: [
+      '{"arch":"x86_64","os":"debian","version":"v2.4.0"}',
+      '{"modules":["go.d@v0.61.0"],"version":"v2.3.2"}',
+    ],
+    local: '{"day":"' + day + '","events":[["heartbeat",' + names.length * 2 + ']]}',
   };
+}
+
+/** Names whose pseudonyms share the first two hex digits (one bucket), found by search. */
+export function namesInOneBucket(count: number, prefix = 'member'): string[] {
+  const byBucket = new Map<string, string[]>();
+  for (let i = 0; ; i += 1) {
+    const name = `${prefix}-${i}`;
+    const bucket = pseudonym(name).slice(0, 2);
+    const list = byBucket.get(bucket) ?? [];
+    list.push(name);
+    byBucket.set(bucket, list);
+    if (list.length === count) return list;
+  }
 }
 
 /** The public aggregate of `day`; `n` varies the figures. */
@@ -224,11 +234,13 @@ export function describeStoreContract(
     it('handles empty inputs without error', async () => {
       expect(await store.saveEvents([])).toEqual({ created: 0, duplicates: 0 });
       expect(await store.readDayEvents(day)).toEqual([]);
-      expect((await store.readInstalls([])).size).toBe(0);
-      await store.writeInstalls([]);
+      await store.writePages([]);
+      await store.writePartials([]);
+      await store.deleteErasures([]);
       await store.writeDays([]);
       expect(await store.readDays('2026-01-01', '2026-12-31')).toEqual([]);
-      expect(await store.readInstallsSeenSince('2026-01-01')).toEqual([]);
+      expect(await store.readErasures()).toEqual([]);
+      expect(await store.readPages('00', '2026-01-01', '2026-12-31')).toEqual([]);
     });
 
     it('leaves out optional fields that are present as undefined', async () => {
@@ -277,44 +289,97 @@ export function describeStoreContract(
       expect(await store.readDayEvents('2026-11-22')).toEqual([]);
     });
 
-    it('reads back only the installs that exist', async () => {
-      const a = installRecord('alice', '2026-10-02', day);
-      const b = installRecord('bob', '2026-11-01', '2026-11-19');
-      await store.writeInstalls([a, b]);
-      const found = await store.readInstalls([a.id, pseudonym('nobody'), b.id, a.id]);
-      expect([...found.keys()].sort()).toEqual([a.id, b.id].sort());
-      expect(found.get(a.id)).toStrictEqual(a);
-      expect(found.get(b.id)).toStrictEqual(b);
-      expect((await store.readInstalls([pseudonym('nobody')])).size).toBe(0);
-    });
-
-    it('reads installs last seen on or after a day (the day included)', async () => {
-      const records = [
-        installRecord('a', '2026-10-01', '2026-11-18'),
-        installRecord('b', '2026-10-01', '2026-11-19'),
-        installRecord('c', '2026-10-01', '2026-11-20'),
-        installRecord('d', '2026-11-21', '2026-11-21'),
+    it('counts and reads the events of a day by pseudonym range and without identity', async () => {
+      const carol = pseudonym('carol');
+      const events = [
+        heartbeat(alice, day, 1),
+        heartbeat(alice, day, 2),
+        heartbeat(bob, day, 3),
+        heartbeat(carol, day, 4),
+        heartbeat(null, day, 5),
+        optOut(day, 6),
+        heartbeat(alice, '2026-11-21', 7),
       ];
-      await store.writeInstalls(records);
-      expect(byId(await store.readInstallsSeenSince('2026-11-19'))).toStrictEqual(
-        byId(records.slice(1)),
-      );
-      expect(await store.readInstallsSeenSince('2026-11-22')).toEqual([]);
+      await store.saveEvents(events);
+      const onDay = events.filter((e) => e.day === day);
+      expect(await store.countEvents(day)).toBe(onDay.length);
+      expect(await store.countEvents('2026-11-22')).toBe(0);
+      const anonymous = onDay.filter((e) => e.install === null);
+      expect(await store.countEvents(day, 'anonymous')).toBe(2);
+      expect(byId(await store.readRangeEvents(day, 'anonymous'))).toStrictEqual(byId(anonymous));
+      // Ranges split at each pseudonym's own first two hex digits, first and last open-ended.
+      for (const p of [alice, bob, carol]) {
+        const lo = p.slice(0, 2);
+        const hi = (parseInt(lo, 16) + 1).toString(16).padStart(2, '0');
+        const inRange = onDay.filter(
+          (e) => e.install !== null && e.install >= lo && e.install < hi,
+        );
+        expect(inRange.length).toBeGreaterThan(0);
+        expect(await store.countEvents(day, { lo, hi })).toBe(inRange.length);
+        expect(byId(await store.readRangeEvents(day, { lo, hi }))).toStrictEqual(byId(inRange));
+      }
+      const all = { lo: '', hi: '\uffff' };
+      expect(await store.countEvents(day, all)).toBe(onDay.length - anonymous.length);
     });
 
-    it('replaces an install record instead of merging into it', async () => {
-      const old = installRecord('alice', '2026-10-02', '2026-11-19');
-      await store.writeInstalls([old]);
-      const replacement: InstallRecord = {
-        id: old.id,
-        firstSeen: '2026-10-02',
-        lastSeen: day,
-        activity: { [day]: 'c0ffee42' },
-        snapshots: { c0ffee42: { version: 'v2.5.0', os: 'debian' } },
-        expireAt: startOfDay(day) + RETENTION_MS,
-      };
-      await store.writeInstalls([replacement]);
-      expect((await store.readInstalls([old.id])).get(old.id)).toStrictEqual(replacement);
+    it('writes page parts and reads a bucket over a range of days, replacing a part in place', async () => {
+      const names = namesInOneBucket(3);
+      const parts = [
+        pagePart('2026-11-18', names),
+        pagePart('2026-11-19', names.slice(0, 2), { parts: 2 }),
+        pagePart('2026-11-19', names.slice(2), { part: 1, parts: 2 }),
+        pagePart(day, names),
+        pagePart('2026-11-21', names),
+      ];
+      const other = pagePart(day, namesInOneBucket(1, 'elsewhere'));
+      expect(other.bucket).not.toBe(parts[0]?.bucket);
+      await store.writePages([...parts, other]);
+      const bucket = parts[0]?.bucket as string;
+      const read = await store.readPages(bucket, '2026-11-19', day);
+      const sortParts = (list: StoredPage[]) =>
+        [...list].sort((a, b) => a.day.localeCompare(b.day) || a.part - b.part);
+      expect(sortParts(read)).toStrictEqual(parts.slice(1, 4));
+      expect(await store.readPages(bucket, '2026-11-22', '2026-11-30')).toEqual([]);
+      const replaced = pagePart(day, names.slice(1), { events: 99 });
+      await store.writePages([replaced]);
+      expect(await store.readPages(bucket, day, day)).toStrictEqual([replaced]);
+    });
+
+    it('stores run plans and partials, and deletes those of earlier runs', async () => {
+      const run = (id: string): RunPlan => ({
+        id,
+        createdAt: Date.parse('2026-11-21T00:15:00Z'),
+        today: '2026-11-21',
+        days: ['2026-11-19', day],
+        rebuild: [],
+        changed: [day],
+        shards: 2,
+        erasures: [{ install: alice, days: [day], erasedAt: 1 }],
+      });
+      const partial = (runId: string, shard: number): StoredPartial => ({
+        run: runId,
+        day,
+        shard,
+        exact: `{"day":"${day}","shard":${shard}}`,
+        documentsRead: 10 + shard,
+        documentsWritten: 2,
+      });
+      const older = run('20261120T001500000Z-00000000');
+      const newer = run('20261121T001500000Z-ffffffff');
+      await store.writeRun(older);
+      await store.writeRun(newer);
+      expect(await store.readRun(newer.id)).toStrictEqual(newer);
+      expect(await store.readRun('20260101T000000000Z-12345678')).toBeUndefined();
+      const partials = [partial(older.id, 0), partial(newer.id, 0), partial(newer.id, 1)];
+      await store.writePartials(partials);
+      const ids = (runId: string) => [0, 1, 2].map((s) => `${runId}_${day}_${s}`);
+      expect(await store.readPartials(ids(newer.id))).toStrictEqual(partials.slice(1));
+      expect(await store.readPartials([])).toEqual([]);
+      expect(await store.deleteRunsBefore(newer.id)).toBe(2);
+      expect(await store.readRun(older.id)).toBeUndefined();
+      expect(await store.readPartials(ids(older.id))).toEqual([]);
+      expect(await store.readPartials(ids(newer.id))).toHaveLength(2);
+      expect(await store.readRun(newer.id)).toStrictEqual(newer);
     });
 
     it('writes days and reads an inclusive range in day order', async () => {
@@ -331,21 +396,27 @@ export function describeStoreContract(
       expect(await store.readDays('2026-11-20', '2026-11-20')).toStrictEqual([recomputed]);
     });
 
-    it('erases one install, its events and its record, and is idempotent', async () => {
+    it('erases one install: its events, its keys in every page, and records the erasure', async () => {
+      const [aliceName, bobName, carolName] = namesInOneBucket(3, 'erase');
+      const a = pseudonym(aliceName as string);
+      const b = pseudonym(bobName as string);
       const aliceEvents = [
         ...dayRange('2026-11-18', '2026-11-20').flatMap((d) =>
-          [1, 2, 3, 4, 5, 6, 7, 8].map((n) => heartbeat(alice, d, n)),
+          [1, 2, 3, 4, 5, 6, 7, 8].map((n) => heartbeat(a, d, n)),
         ),
-        crash(alice, day),
+        crash(a, day),
       ];
-      const bobEvents = [heartbeat(bob, '2026-11-19', 1), heartbeat(bob, day, 1), crash(bob, day)];
+      const bobEvents = [heartbeat(b, '2026-11-19', 1), heartbeat(b, day, 1), crash(b, day)];
       const anonymous = [optOut('2026-11-19', 1), optOut(day, 2)];
       await saveInRequests(store, [...aliceEvents, ...bobEvents, ...anonymous]);
-      const aliceRecord = installRecord('alice', '2026-09-30', day);
-      const bobRecord = installRecord('bob', '2026-11-19', day);
-      await store.writeInstalls([aliceRecord, bobRecord]);
+      const pages = [
+        pagePart('2026-11-18', [aliceName as string, carolName as string]),
+        pagePart('2026-11-19', [aliceName as string, bobName as string]),
+        pagePart(day, [bobName as string]),
+      ];
+      await store.writePages(pages);
 
-      expect(await store.eraseInstall(alice)).toEqual({ events: aliceEvents.length, installs: 1 });
+      expect(await store.eraseInstall(a)).toEqual({ events: aliceEvents.length, installs: 1 });
 
       const remaining = [
         ...(await store.readDayEvents('2026-11-18')),
@@ -353,25 +424,41 @@ export function describeStoreContract(
         ...(await store.readDayEvents(day)),
       ];
       expect(byId(remaining)).toStrictEqual(byId([...bobEvents, ...anonymous]));
-      const installs = await store.readInstalls([alice, bob]);
-      expect([...installs.keys()]).toEqual([bob]);
-      expect(installs.get(bob)).toStrictEqual(bobRecord);
+      const bucket = pages[0]?.bucket as string;
+      const after = await store.readPages(bucket, '2026-11-01', '2026-11-30');
+      const key = a.slice(0, 16);
+      for (const part of after) {
+        expect(part.keys).not.toContain(key);
+        expect(part.snaps.split(',').filter(Boolean)).toHaveLength(part.keys.length / 16);
+      }
+      const byDay = Object.fromEntries(after.map((p) => [p.day, p]));
+      expect(byDay['2026-11-18']?.keys).toBe(pseudonym(carolName as string).slice(0, 16));
+      expect(byDay[day]).toStrictEqual(pages[2]);
+      const erasures = await store.readErasures();
+      expect(erasures.map((e) => [e.install, e.days])).toEqual([[a, ['2026-11-18', '2026-11-19']]]);
 
-      expect(await store.eraseInstall(alice)).toEqual({ events: 0, installs: 0 });
+      // Again: nothing left to delete; the erasure stays until a run applies it.
+      expect(await store.eraseInstall(a)).toEqual({ events: 0, installs: 0 });
+      expect(await store.readErasures()).toHaveLength(1);
+      await store.deleteErasures([a]);
+      expect(await store.readErasures()).toEqual([]);
     });
 
-    it('erases an install that has only events, or only a record', async () => {
+    it('erases an install that has only events, or only pages', async () => {
       const carol = pseudonym('carol');
       await store.saveEvents([heartbeat(carol, day, 1), heartbeat(carol, day, 2)]);
       expect(await store.eraseInstall(carol)).toEqual({ events: 2, installs: 0 });
-      await store.writeInstalls([installRecord('dave', '2026-11-01', day)]);
+      await store.writePages([pagePart(day, ['dave'])]);
       expect(await store.eraseInstall(pseudonym('dave'))).toEqual({ events: 0, installs: 1 });
       expect(await store.eraseInstall(pseudonym('nobody'))).toEqual({ events: 0, installs: 0 });
+      expect((await store.readErasures()).map((e) => e.install).sort()).toEqual(
+        [carol, pseudonym('dave')].sort(),
+      );
     });
 
-    it(`purges ${PURGE_EVENT_COUNT} expired events and old installs, keeping the rest`, async () => {
+    it(`purges ${PURGE_EVENT_COUNT} expired events and old pages, keeping the rest`, async () => {
       const eventsBefore = '2026-11-15';
-      const installsBefore = '2026-08-16';
+      const pagesBefore = '2026-08-16';
       const oldDays = dayRange('2026-11-10', '2026-11-14');
       const perDay = PURGE_EVENT_COUNT / oldDays.length;
       const expired = oldDays.flatMap((d) =>
@@ -384,17 +471,17 @@ export function describeStoreContract(
       expect(expired).toHaveLength(PURGE_EVENT_COUNT);
       await saveInRequests(store, [...expired, ...kept]);
 
-      const installs = [
-        installRecord('gone-1', '2026-05-01', '2026-08-01'),
-        installRecord('gone-2', '2026-06-11', '2026-08-15'),
-        installRecord('boundary', '2026-06-11', '2026-08-16'),
-        installRecord('active', '2026-06-11', '2026-11-16'),
+      const pages = [
+        pagePart('2026-08-01', ['gone-1']),
+        pagePart('2026-08-15', ['gone-2']),
+        pagePart('2026-08-16', ['boundary']),
+        pagePart('2026-11-16', ['active']),
       ];
-      await store.writeInstalls(installs);
+      await store.writePages(pages);
 
-      expect(await store.purgeExpired(eventsBefore, installsBefore)).toEqual({
+      expect(await store.purgeExpired(eventsBefore, pagesBefore)).toEqual({
         events: PURGE_EVENT_COUNT,
-        installs: 2,
+        pages: 2,
       });
       for (const d of oldDays) expect(await store.readDayEvents(d)).toEqual([]);
       const remaining = [
@@ -402,12 +489,14 @@ export function describeStoreContract(
         ...(await store.readDayEvents('2026-11-16')),
       ];
       expect(byId(remaining)).toStrictEqual(byId(kept));
-      const left = await store.readInstalls(installs.map((r) => r.id));
-      expect(byId([...left.values()])).toStrictEqual(byId(installs.slice(2)));
+      const left = (
+        await Promise.all(pages.map((p) => store.readPages(p.bucket, '2026-01-01', '2026-12-31')))
+      ).flat();
+      expect(left.map((p) => p.day).sort()).toEqual(['2026-08-16', '2026-11-16']);
 
-      expect(await store.purgeExpired(eventsBefore, installsBefore)).toEqual({
+      expect(await store.purgeExpired(eventsBefore, pagesBefore)).toEqual({
         events: 0,
-        installs: 0,
+        pages: 0,
       });
     });
   });

@@ -102,7 +102,10 @@ export function addExact(into: ExactDay, from: ExactDay): void {
   addTally(into.d28, from.d28);
   addTally(into.newInstalls, from.newInstalls);
   for (const [name, values] of from.breakdowns)
-    addTallies(entry(into.breakdowns, name, () => new Map()), values);
+    addTallies(
+      entry(into.breakdowns, name, () => new Map()),
+      values,
+    );
   addTallies(into.upgrades, from.upgrades);
   for (const [version, v] of from.versions) {
     const target = entry(into.versions, version, versionTallies);
@@ -125,7 +128,8 @@ export function addExact(into: ExactDay, from: ExactDay): void {
       addTally(t.installs, v.installs);
       t.sum += v.sum;
     }
-    for (const [combo, n] of g.combos) target.combos.set(combo, (target.combos.get(combo) ?? 0) + n);
+    for (const [combo, n] of g.combos)
+      target.combos.set(combo, (target.combos.get(combo) ?? 0) + n);
   }
 }
 

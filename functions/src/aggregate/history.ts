@@ -127,7 +127,11 @@ export function bucketHistory(
     }
     for (const [id, t] of bySnapshot) {
       for (const [name, value] of table.breakdownValues(id, attributes)) {
-        const target = entry(entry(exact.breakdowns, name, () => new Map()), value, tally);
+        const target = entry(
+          entry(exact.breakdowns, name, () => new Map()),
+          value,
+          tally,
+        );
         addHalves(target, t.hi, t.lo, t.n);
       }
     }
@@ -135,5 +139,3 @@ export function bucketHistory(
   }
   return result;
 }
-
-

@@ -76,7 +76,12 @@ function addReporter(
     if (event.counters) counters = event.counters;
   }
   if (crashed) addHalves(v.crashed, hi, lo);
-  for (const s of signatures ?? []) addHalves(entry(local.signatures, s, () => ({ installs: tally(), events: 0 })).installs, hi, lo);
+  for (const s of signatures ?? [])
+    addHalves(
+      entry(local.signatures, s, () => ({ installs: tally(), events: 0 })).installs,
+      hi,
+      lo,
+    );
   for (const code of codes ?? []) addHalves(entry(local.installFailures, code, tally), hi, lo);
   if (counters) {
     const groups = new Map<string, string[]>();
@@ -115,11 +120,27 @@ function anonymousPage(day: Day, events: StoredEvent[], config: DeploymentConfig
     if (event.type === 'install') addHalves(local.newInstalls, hi, lo);
     const snapshot = snapshotOf([event]);
     forEachBreakdownValue(snapshot, attributes, (name, value) =>
-      addHalves(entry(entry(local.breakdowns, name, () => new Map()), value, tally), hi, lo),
+      addHalves(
+        entry(
+          entry(local.breakdowns, name, () => new Map()),
+          value,
+          tally,
+        ),
+        hi,
+        lo,
+      ),
     );
     addReporter(local, hi, lo, event.product?.version ?? UNKNOWN, [event], config);
   }
-  return { day, bucket: ANONYMOUS, events: events.length, keys: [], snaps: [], snapshots: [], local };
+  return {
+    day,
+    bucket: ANONYMOUS,
+    events: events.length,
+    keys: [],
+    snaps: [],
+    snapshots: [],
+    local,
+  };
 }
 
 /** Builds the page of `bucket` on `day` from every event of that (day, bucket). */
@@ -186,7 +207,10 @@ export function encodePage(page: Page, run: string): StoredPage[] {
       run,
       events: page.events,
       keys: page.keys.slice(from, to).join(''),
-      snaps: page.snaps.slice(from, to).map((n) => n.toString(36)).join(','),
+      snaps: page.snaps
+        .slice(from, to)
+        .map((n) => n.toString(36))
+        .join(','),
       // The snapshot table and the local tallies ride on the first part only.
       snapshots: part === 0 ? page.snapshots : [],
       local: part === 0 ? exactToJson(page.local) : '',
@@ -209,7 +233,8 @@ export function decodePage(parts: StoredPage[]): Page {
   const keys: string[] = [];
   const snaps: number[] = [];
   for (const p of own) {
-    for (let i = 0; i < p.keys.length; i += PREFIX_LENGTH) keys.push(p.keys.slice(i, i + PREFIX_LENGTH));
+    for (let i = 0; i < p.keys.length; i += PREFIX_LENGTH)
+      keys.push(p.keys.slice(i, i + PREFIX_LENGTH));
     if (p.snaps) for (const s of p.snaps.split(',')) snaps.push(Number.parseInt(s, 36));
   }
   return {

@@ -114,7 +114,9 @@ export async function planScheduled(deps: AggregationDependencies): Promise<Sche
     retentionStart,
     addDays(today, -pageRetentionDays(config)),
   );
-  const published = new Map((await store.readDays(retentionStart, yesterday)).map((d) => [d.day, d]));
+  const published = new Map(
+    (await store.readDays(retentionStart, yesterday)).map((d) => [d.day, d]),
+  );
   const backfilled = dayRange(retentionStart, addDays(lateStart, -1)).filter(
     (d) => !published.has(d),
   );

@@ -72,7 +72,9 @@ export async function runShard(
     // Erased installs leave every page of the window; a run day that held one is rebuilt from
     // its events (the erase deleted them), other days keep their tallies, which no run publishes.
     const erasedKeys = new Set(
-      erasures.filter((e) => bucketId(bucketOf(e.install)) === id).map((e) => installKey(e.install)),
+      erasures
+        .filter((e) => bucketId(bucketOf(e.install)) === id)
+        .map((e) => installKey(e.install)),
     );
     const forced = new Set(
       erasures.filter((e) => bucketId(bucketOf(e.install)) === id).flatMap((e) => e.days),

@@ -210,7 +210,11 @@ export class MemoryStore implements Store {
       const previous = this.erasures.get(install)?.days ?? [];
       this.erasures.set(
         install,
-        deepFreeze({ install, days: [...new Set([...previous, ...days])].sort(), erasedAt: Date.now() }),
+        deepFreeze({
+          install,
+          days: [...new Set([...previous, ...days])].sort(),
+          erasedAt: Date.now(),
+        }),
       );
     }
     return { events, installs: known ? 1 : 0 };
