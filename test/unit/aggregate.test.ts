@@ -16,7 +16,8 @@ import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { EventSource, InstallRecord, StoredEvent } from '../../functions/src/store/types.ts';
+import type { EventSource, StoredEvent } from '../../functions/src/store/types.ts';
+import { CountingStore } from '../support/counting-store.ts';
 import { fakeClock } from '../support/http-fakes.ts';
 
 const SECRET = 'aggregate-test-secret';
@@ -187,10 +188,12 @@ describe('one pass over the fleet, in order', () => {
     expect(series[29]).toEqual(['2026-03-02', 0, 0, 0]);
   });
 
-  test('opt-outs create no install record and never carry a pseudonym', async () => {
+  test('opt-outs leave no activity and never carry a pseudonym', async () => {
     const store = await fleetStore();
     await aggregateRange(deps(store, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO);
-    expect([...store.installs.keys()].sort()).toEqual(['A', 'B', 'C', 'D', 'E'].map(id).sort());
+    expect([...store.knownInstalls()].sort()).toEqual(
+      ['A', 'B', 'C', 'D', 'E'].map((n) => id(n).slice(0, 16)).sort(),
+    );
     const text = JSON.stringify([...store.days.values(), ...store.events.values()]);
     expect(text).not.toContain(id('F'));
     expect(
@@ -198,42 +201,36 @@ describe('one pass over the fleet, in order', () => {
     ).toEqual([null, null]);
   });
 
-  test('install records keep firstSeen, lastSeen and per-day activity, never a raw id', async () => {
+  test('activity pages keep per-day activity as 64-bit keys, never a pseudonym or raw id', async () => {
     const store = await fleetStore();
     await aggregateRange(deps(store, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO);
-    const b = store.installs.get(id('B')) as InstallRecord;
-    expect(b.firstSeen).toBe('2026-01-01');
-    expect(b.lastSeen).toBe('2026-01-30');
-    expect(Object.keys(b.activity)).toEqual(['2026-01-01', '2026-01-05', '2026-01-30']);
-    expect(b.expireAt).toBe(Date.parse('2026-04-30T00:00:00Z'));
-    expect(JSON.stringify([...store.installs.values()])).not.toContain('install-');
+    const key = id('B').slice(0, 16);
+    const daysOfB = [...store.pages.values()]
+      .filter((p) => p.keys.includes(key))
+      .map((p) => p.day)
+      .sort();
+    expect(daysOfB).toEqual(['2026-01-01', '2026-01-05', '2026-01-30']);
+    const text = JSON.stringify([...store.pages.values()]);
+    expect(text).not.toContain('install-');
+    for (const name of ['A', 'B', 'C', 'D', 'E', 'F']) expect(text).not.toContain(id(name));
   });
 
-  test('run figures: documents read and written are what the store actually served and stored', async () => {
+  test('run figures: documents read and written add up to what the store served and stored', async () => {
     const store = new CountingStore();
     await store.saveEvents(fleet());
     const d = deps(store, '2026-03-01T00:15:00Z');
-    const check = async (day: Day) => {
-      store.reset();
-      const aggregate = await aggregateDay(d, day);
-      expect(aggregate.run.documentsRead, `reads of ${day}`).toBe(store.reads);
-      expect(aggregate.run.documentsWritten, `writes of ${day}`).toBe(store.writes);
-      return aggregate;
-    };
-    for (const day of dayRange(FLEET_FROM, FLEET_TO)) {
-      const aggregate = await check(day);
-      // Cost bound of an in-order pass: the day's events + installs of its window + new ones.
-      const events = (await store.readDayEvents(day)).length;
-      expect(aggregate.run.documentsRead).toBeLessThanOrEqual(
-        events + aggregate.activeInstalls.d28,
-      );
-      expect(aggregate.run.documentsWritten).toBeLessThanOrEqual(aggregate.activeInstalls.d1 + 1);
-    }
-    // A rerun reads the same and writes only the day.
-    for (const day of ['2026-01-01', '2026-01-28', '2026-02-06']) {
-      const aggregate = await check(day);
-      expect(aggregate.run.documentsWritten).toBe(1);
-    }
+    store.reset();
+    const results = await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    const read = results.reduce((n, a) => n + a.run.documentsRead, 0);
+    const written = results.reduce((n, a) => n + a.run.documentsWritten, 0);
+    // Every event once, each page and partial the run touched, one day document per day.
+    expect(read).toBe(store.reads);
+    expect(written).toBe(store.writes);
+    expect(store.eventReads).toBe(fleet().length);
+    // A rerun reads the events again (a forced recompute) but writes no page: nothing changed.
+    store.reset();
+    await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    expect(store.pageWrites).toBe(0);
   });
 });
 
@@ -248,54 +245,26 @@ test('an install returning after more than 28 days is not new again', async () =
   await aggregateDay(d, '2026-01-02');
   store.reset();
   const aggregate = await aggregateDay(d, '2026-03-01');
-  // Both active; only `fresh` is new. 58 days after its install, `back` is outside the window
-  // query and is looked up by id (together with `fresh`, which does not exist yet).
+  // Both active; only `fresh` is new: `back` was active 58 days earlier, inside the 90 days an
+  // install is remembered.
   expect(figuresOf(aggregate)).toEqual(figures(2, 2, 2, 1, { install: 1, upgrade: 1 }));
   expect(aggregate.run.documentsRead).toBe(store.reads);
-  expect(store.reads).toBe(2 + 0 + 2);
-  const record = store.installs.get(id('back')) as InstallRecord;
-  expect(record.firstSeen).toBe('2026-01-02');
-  expect(record.lastSeen).toBe('2026-03-01');
+  expect(store.eventReads).toBe(2);
 });
 
-/** A MemoryStore that counts documents served (including ids looked up) and written. */
-class CountingStore extends MemoryStore {
-  reads = 0;
-  writes = 0;
-
-  reset(): void {
-    this.reads = 0;
-    this.writes = 0;
-  }
-
-  override async readDayEvents(day: Day): Promise<StoredEvent[]> {
-    const found = await super.readDayEvents(day);
-    this.reads += found.length;
-    return found;
-  }
-
-  override async readInstalls(ids: string[]): Promise<Map<string, InstallRecord>> {
-    // Firestore charges a read for every document looked up, found or not.
-    this.reads += new Set(ids).size;
-    return super.readInstalls(ids);
-  }
-
-  override async readInstallsSeenSince(day: Day): Promise<InstallRecord[]> {
-    const found = await super.readInstallsSeenSince(day);
-    this.reads += found.length;
-    return found;
-  }
-
-  override async writeInstalls(installs: InstallRecord[]): Promise<void> {
-    this.writes += installs.length;
-    return super.writeInstalls(installs);
-  }
-
-  override async writeDays(days: DayAggregate[]): Promise<void> {
-    this.writes += days.length;
-    return super.writeDays(days);
-  }
-}
+test('an install unseen for more than 90 days is new again when it returns', async () => {
+  const store = new MemoryStore();
+  await store.saveEvents([
+    ev('gone', 'install', '2026-01-02'),
+    ev('gone', 'heartbeat', '2026-04-02'),
+    ev('gone', 'heartbeat', '2026-07-02'),
+  ]);
+  const d = deps(store, '2026-08-01T00:00:00Z');
+  // 90 days after 01-02 is 04-02: still remembered. 07-02 is 91 days after 04-02: forgotten.
+  expect((await aggregateDay(d, '2026-01-02')).newInstalls).toBe(1);
+  expect((await aggregateDay(d, '2026-04-02')).newInstalls).toBe(0);
+  expect((await aggregateDay(d, '2026-07-02')).newInstalls).toBe(1);
+});
 
 describe('installs without identity', () => {
   test('count once per report on their own day; opt-outs are not installs', async () => {
@@ -318,7 +287,7 @@ describe('installs without identity', () => {
     );
     // Methodology: reports without identity add one each on their own day only.
     expect(figuresOf(next as DayAggregate)).toEqual(figures(0, 1, 1));
-    expect([...store.installs.keys()]).toEqual([id('X')]);
+    expect([...store.knownInstalls()]).toEqual([id('X').slice(0, 16)]);
   });
 
   test('two identical reports without identity are two reports', async () => {
@@ -340,22 +309,21 @@ describe('installs without identity', () => {
 });
 
 describe('idempotency and order', () => {
-  test('rerunning days gives identical aggregates and writes no install records', async () => {
+  test('rerunning days gives identical aggregates and rewrites no page', async () => {
     const store = await fleetStore();
     const clock = fakeClock('2026-03-01T00:15:00Z');
     const d = { store, clock: clock.now, config };
     await aggregateRange(d, FLEET_FROM, FLEET_TO);
     const firstDays = [...store.days.values()].map(dataOf);
-    const installs = structuredClone([...store.installs.entries()]);
+    const pages = structuredClone([...store.pages.entries()]);
 
     clock.advance(HOUR);
-    const writeInstalls = vi.spyOn(store, 'writeInstalls');
+    const writePages = vi.spyOn(store, 'writePages');
     await aggregateRange(d, FLEET_FROM, FLEET_TO);
-    expect(writeInstalls).not.toHaveBeenCalled();
+    expect(writePages).not.toHaveBeenCalled();
     const secondDays = [...store.days.values()];
     expect(secondDays.map(dataOf)).toEqual(firstDays);
-    expect([...store.installs.entries()]).toEqual(installs);
-    expect(secondDays.every((a) => a.run.documentsWritten === 1)).toBe(true);
+    expect([...store.pages.entries()]).toEqual(pages);
     expect(secondDays.every((a) => a.run.computedAt === '2026-03-01T01:15:00.000Z')).toBe(true);
 
     // A third run matches the second in everything but the time it was computed.
@@ -364,7 +332,7 @@ describe('idempotency and order', () => {
     expect([...store.days.values()].map(withoutComputedAt)).toEqual(
       secondDays.map(withoutComputedAt),
     );
-    expect(writeInstalls).not.toHaveBeenCalled();
+    expect(writePages).not.toHaveBeenCalled();
   });
 
   test('recomputing one past day after later days changes nothing in it', async () => {
@@ -393,7 +361,9 @@ describe('idempotency and order', () => {
     expect([...shuffled.days.values()].sort(byDay).map(dataOf)).toEqual(
       [...inOrder.days.values()].sort(byDay).map(dataOf),
     );
-    expect(new Map([...shuffled.installs].sort())).toEqual(new Map([...inOrder.installs].sort()));
+    const withoutRun = (store: MemoryStore) =>
+      [...store.pages].sort().map(([key, { run: _run, ...page }]) => [key, page]);
+    expect(withoutRun(shuffled)).toEqual(withoutRun(inOrder));
   });
 
   test('erasing an install and re-aggregating removes it from every count', async () => {
@@ -401,6 +371,7 @@ describe('idempotency and order', () => {
     const d = deps(store, '2026-03-01T00:15:00Z');
     await aggregateRange(d, FLEET_FROM, FLEET_TO);
     expect(await store.eraseInstall(id('B'))).toEqual({ events: 3, installs: 1 });
+    expect(store.knownInstalls().has(id('B').slice(0, 16))).toBe(false);
     await aggregateRange(d, FLEET_FROM, FLEET_TO);
     const after = (day: Day) => figuresOf(store.days.get(day) as DayAggregate);
     // Without B: A alone on 01-01; E on 01-05; C and D late in January; nobody on 01-30.
@@ -409,7 +380,9 @@ describe('idempotency and order', () => {
     expect(after('2026-01-28')).toEqual(figures(2, 2, 4, 1, { crash: 1, heartbeat: 2 }));
     expect(after('2026-01-30')).toEqual(figures(0, 2, 3));
     expect(after('2026-02-05')).toEqual(figures(0, 0, 2));
-    expect(store.installs.has(id('B'))).toBe(false);
+    expect(store.knownInstalls().has(id('B').slice(0, 16))).toBe(false);
+    // Applied: the run took the erasure off the list.
+    expect(store.erasures.size).toBe(0);
   });
 });
 
@@ -483,7 +456,8 @@ describe('runScheduledAggregation', () => {
     const summary = await runScheduledAggregation(deps(store, '2026-03-10T00:15:00Z'));
     expect(summary.backfilled).toEqual(['2026-02-14', '2026-03-03']);
     expect(summary.recomputed).toEqual(['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09']);
-    expect(summary.purged).toEqual({ events: 1, installs: 1 });
+    // Pages are kept 180 days (event retention + install memory): none is that old yet.
+    expect(summary.purged).toEqual({ events: 1, pages: 0 });
 
     const day = (d: Day) => store.days.get(d) as DayAggregate;
     expect(figuresOf(day('2026-02-14'))).toEqual(figures(1, 1, 1, 1, { install: 1 }));
@@ -500,13 +474,10 @@ describe('runScheduledAggregation', () => {
     // Days outside the window that existed are left as they were.
     expect(day('2026-03-05')).toEqual(before05);
     expect(store.days.has('2025-12-08')).toBe(false);
-    // Aggregates are kept forever, raw events and install records are not.
+    // Aggregates are kept forever, raw events are not.
     expect(store.days.has('2025-12-05')).toBe(true);
     expect([...store.events.values()].some((e) => e.day < '2025-12-10')).toBe(false);
     expect([...store.events.values()].some((e) => e.day === '2025-12-10')).toBe(true);
-    expect(store.installs.has(id('old'))).toBe(false);
-    // Last seen exactly 90 days ago: kept until tomorrow's run.
-    expect(store.installs.has(id('edge'))).toBe(true);
   });
 
   test('on an empty deployment it fills every day of retention and purges nothing', async () => {
@@ -515,21 +486,27 @@ describe('runScheduledAggregation', () => {
     expect(summary.backfilled[0]).toBe('2025-12-10');
     expect(summary.backfilled.at(-1)).toBe('2026-03-05');
     expect(summary.backfilled.length + summary.recomputed.length).toBe(90);
-    expect(summary.purged).toEqual({ events: 0, installs: 0 });
+    expect(summary.purged).toEqual({ events: 0, pages: 0 });
     expect(store.days.size).toBe(90);
     // A second run the same day backfills nothing.
     const again = await runScheduledAggregation(deps(store, '2026-03-10T01:15:00Z'));
     expect(again.backfilled).toEqual([]);
   });
 
-  test('installs last seen more than 90 days ago are purged on the next run', async () => {
+  test('events go after 90 days, activity pages after 180 (retention + install memory)', async () => {
     const store = new MemoryStore();
     await store.saveEvents([ev('edge', 'heartbeat', '2025-12-10')]);
     await aggregateDay(deps(store, '2025-12-11T00:15:00Z'), '2025-12-10');
-    const summary = await runScheduledAggregation(deps(store, '2026-03-11T00:15:00Z'));
-    expect(summary.purged).toEqual({ events: 1, installs: 1 });
-    expect(store.installs.size).toBe(0);
+    const after90 = await runScheduledAggregation(deps(store, '2026-03-11T00:15:00Z'));
+    expect(after90.purged).toEqual({ events: 1, pages: 0 });
     expect(store.events.size).toBe(0);
+    expect(store.knownInstalls().size).toBe(1);
+    // 2025-12-10 + 180 days is 2026-06-08: the run of 06-08 keeps the page, the next one purges it.
+    const kept = await runScheduledAggregation(deps(store, '2026-06-08T00:15:00Z'));
+    expect(kept.purged).toEqual({ events: 0, pages: 0 });
+    const purged = await runScheduledAggregation(deps(store, '2026-06-09T00:15:00Z'));
+    expect(purged.purged).toEqual({ events: 0, pages: 1 });
+    expect(store.knownInstalls().size).toBe(0);
   });
 });
 

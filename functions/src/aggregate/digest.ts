@@ -22,11 +22,12 @@ export function tally(): Tally {
   return { n: 0, hi: 0, lo: 0 };
 }
 
+const HEX16 = /^[0-9a-f]{16}/;
+
 /** The two 32-bit halves of an id's first 64 bits: hex when it is hex, else a stable hash. */
 export function halvesOf(id: string): [number, number] {
-  const hi = Number.parseInt(id.slice(0, 8), 16);
-  const lo = Number.parseInt(id.slice(8, 16), 16);
-  if (id.length >= 16 && /^[0-9a-f]{16}/.test(id)) return [hi | 0, lo | 0];
+  if (id.length >= 16 && HEX16.test(id))
+    return [Number.parseInt(id.slice(0, 8), 16) | 0, Number.parseInt(id.slice(8, 16), 16) | 0];
   // FNV-1a over the id, twice with different seeds: ids in tests and old fixtures are not hex.
   let a = 0x811c9dc5;
   let b = 0x01000193;

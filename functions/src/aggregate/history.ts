@@ -11,9 +11,13 @@ import { addHalves, halvesOf, tally, type Tally } from './digest.ts';
 import { emptyExact, entry, type ExactDay } from './exact.ts';
 import { parseSnapshot, type Page } from './page.ts';
 
-/** Days since the epoch. */
+const dayIndexes = new Map<Day, number>();
+
+/** Days since the epoch (cached: every bucket asks for the same few hundred days). */
 function dayIndex(day: Day): number {
-  return Math.round(startOfDay(day) / DAY_MS);
+  let index = dayIndexes.get(day);
+  if (index === undefined) dayIndexes.set(day, (index = Math.round(startOfDay(day) / DAY_MS)));
+  return index;
 }
 
 /**

@@ -37,8 +37,15 @@ export interface Page {
   snaps: number[];
   /** Distinct snapshots of the page, as canonical JSON. */
   snapshots: string[];
-  /** Tallies decided by the day's events alone. */
-  local: ExactDay;
+  /** Tallies decided by the day's events alone (parsed from `localJson` when first asked for). */
+  local?: ExactDay;
+  localJson?: string;
+}
+
+/** The local tallies of a page; a stored page parses them only when its day is computed. */
+export function pageLocal(page: Page): ExactDay {
+  page.local ??= exactFromJson(page.localJson as string);
+  return page.local;
 }
 
 /** Installs per stored part: keeps a part well under Firestore's 1 MiB document limit. */
@@ -213,7 +220,7 @@ export function encodePage(page: Page, run: string): StoredPage[] {
         .join(','),
       // The snapshot table and the local tallies ride on the first part only.
       snapshots: part === 0 ? page.snapshots : [],
-      local: part === 0 ? exactToJson(page.local) : '',
+      local: part === 0 ? (page.localJson ?? exactToJson(pageLocal(page))) : '',
     });
   }
   return stored;
@@ -244,7 +251,7 @@ export function decodePage(parts: StoredPage[]): Page {
     keys,
     snaps,
     snapshots: first.snapshots,
-    local: exactFromJson(first.local),
+    localJson: first.local,
   };
 }
 

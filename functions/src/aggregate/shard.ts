@@ -10,7 +10,7 @@ import type { EventRange, RunPlan, StoredPage, StoredPartial } from '../store/ty
 import { ANONYMOUS, bucketId, bucketOf, bucketRange, installKey, shardBuckets } from './buckets.ts';
 import { addExact, emptyExact, exactToJson, type ExactDay } from './exact.ts';
 import { bucketHistory } from './history.ts';
-import { buildPage, decodePage, encodePage, withoutInstalls, type Page } from './page.ts';
+import { buildPage, decodePage, encodePage, pageLocal, withoutInstalls, type Page } from './page.ts';
 import type { AggregationDependencies } from './plan.ts';
 
 /** Documents a shard read and wrote for one day (history pages count on the run's first day). */
@@ -103,6 +103,8 @@ export async function runShard(
       if (!needed) continue;
       const events = await store.readRangeEvents(day, range);
       charge(day, Math.max(1, events.length));
+      // No events and no page: nothing to keep (most buckets of a small deployment).
+      if (events.length === 0 && storedParts.length === 0) continue;
       const page = buildPage(day, id, events, config);
       pages.set(day, page);
       const parts = encodePage(page, plan.id);
@@ -113,11 +115,12 @@ export async function runShard(
       }
     }
 
+    if (pages.size === 0) continue;
     const history = b === ANONYMOUS ? undefined : bucketHistory(pages, days, config);
     for (const day of days) {
       const total = totals.get(day) as ExactDay;
-      const local = pages.get(day)?.local;
-      if (local) addExact(total, local);
+      const page = pages.get(day);
+      if (page) addExact(total, pageLocal(page));
       const own = history?.get(day);
       if (own) addExact(total, own);
     }

@@ -1,0 +1,11 @@
+import { deploymentConfig } from './shared/config.ts';
+import { aggregateDay } from './functions/src/aggregate/job.ts';
+import { MemoryStore } from './functions/src/store/memory-store.ts';
+import { simulateFleet } from './scripts/lib/demo.ts';
+import { dayRange } from './shared/dates.ts';
+const store = new MemoryStore();
+await store.saveEvents(simulateFleet({ installs: 50, days: 40, seed: 1 }, 's', '2026-02-10'));
+const t = performance.now();
+const deps = { store, clock: () => Date.parse('2026-03-01T00:00:00Z'), config: deploymentConfig };
+for (const d of dayRange('2026-01-10', '2026-02-10')) await aggregateDay(deps, d);
+console.log('ms', performance.now() - t);

@@ -1,0 +1,68 @@
+// A MemoryStore that counts what Firestore would bill: a read per document served (at least one
+// per query), one per aggregation count query, and a write per document written.
+import type { DayAggregate } from '../../shared/aggregate.ts';
+import type { Day } from '../../shared/dates.ts';
+import { MemoryStore } from '../../functions/src/store/memory-store.ts';
+import type {
+  EventRange,
+  StoredEvent,
+  StoredPage,
+  StoredPartial,
+} from '../../functions/src/store/types.ts';
+
+/** A MemoryStore that counts documents served and written, as Firestore bills them. */
+export class CountingStore extends MemoryStore {
+  reads = 0;
+  writes = 0;
+  eventReads = 0;
+  pageWrites = 0;
+
+  /** Starts counting from zero. */
+  reset(): void {
+    this.reads = 0;
+    this.writes = 0;
+    this.eventReads = 0;
+    this.pageWrites = 0;
+  }
+
+  override async countEvents(day: Day, range?: EventRange): Promise<number> {
+    // An aggregation query is billed one read per 1,000 index entries, at least one.
+    const n = await super.countEvents(day, range);
+    if (range !== undefined) this.reads += 1;
+    return n;
+  }
+
+  override async readRangeEvents(day: Day, range: EventRange): Promise<StoredEvent[]> {
+    const found = await super.readRangeEvents(day, range);
+    this.reads += Math.max(1, found.length);
+    this.eventReads += found.length;
+    return found;
+  }
+
+  override async readPages(bucket: string, from: Day, to: Day): Promise<StoredPage[]> {
+    const found = await super.readPages(bucket, from, to);
+    this.reads += found.length;
+    return found;
+  }
+
+  override async writePages(pages: StoredPage[]): Promise<void> {
+    this.writes += pages.length;
+    this.pageWrites += pages.length;
+    return super.writePages(pages);
+  }
+
+  override async writePartials(partials: StoredPartial[]): Promise<void> {
+    this.writes += partials.length;
+    return super.writePartials(partials);
+  }
+
+  override async readPartials(ids: string[]): Promise<StoredPartial[]> {
+    this.reads += ids.length;
+    return super.readPartials(ids);
+  }
+
+  override async writeDays(days: DayAggregate[]): Promise<void> {
+    this.writes += days.length;
+    return super.writeDays(days);
+  }
+}
