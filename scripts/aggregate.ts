@@ -1,6 +1,7 @@
 /**
- * `npm run aggregate -- [--from YYYY-MM-DD] [--to YYYY-MM-DD]`: runs the same aggregation job as
- * the scheduled function over a range of days (default: the late-arrival window up to today).
+ * `npm run aggregate -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--parallelism N]`: recomputes a
+ * range of days (default: the late-arrival window up to today) through the same plan, shards and
+ * merges the deployed functions run as Cloud Tasks, here in this process with a progress bar.
  * Talks to FIRESTORE_EMULATOR_HOST and GCLOUD_PROJECT like Google's libraries; with neither set
  * it uses the local stack of `npm start` (127.0.0.1:8080, project demo-homecall).
  */
@@ -16,11 +17,14 @@ const { values } = parseArgs({
   options: {
     from: { type: 'string' },
     to: { type: 'string' },
+    parallelism: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  console.log('usage: npm run aggregate -- [--from YYYY-MM-DD] [--to YYYY-MM-DD]');
+  console.log(
+    'usage: npm run aggregate -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--parallelism N]',
+  );
   process.exit(0);
 }
 for (const name of ['from', 'to'] as const) {
@@ -29,6 +33,13 @@ for (const name of ['from', 'to'] as const) {
     console.error(`error: --${name} must be a day written YYYY-MM-DD, got "${value}"`);
     process.exit(2);
   }
+}
+const parallelism = Number(values.parallelism ?? 2);
+if (!Number.isInteger(parallelism) || parallelism < 1) {
+  console.error(
+    `error: --parallelism must be a whole number of at least 1, got "${values.parallelism}"`,
+  );
+  process.exit(2);
 }
 const today = dayOf(Date.now());
 const to = values.to ?? today;
@@ -59,7 +70,7 @@ try {
     { store, clock: () => Date.now(), config: deploymentConfig },
     from,
     to,
-    createProgress('aggregate'),
+    { parallelism, onProgress: createProgress('aggregate') },
   );
   for (const day of days) {
     console.log(

@@ -3,7 +3,7 @@
  * curl example; Ctrl-C stops every process it started. `npm start -- --no-demo` starts empty.
  */
 import { parseArgs } from 'node:util';
-import { startStack } from './lib/stack.ts';
+import { AGGREGATE_URL, startStack } from './lib/stack.ts';
 
 const { values } = parseArgs({
   options: { 'no-demo': { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' } },
@@ -48,6 +48,8 @@ Send an event:
     -d '{"schema":1,"installId":"my-test-install","type":"heartbeat","product":{"version":"1.6.0"}}'
 Then aggregate and look:
   npm run aggregate && curl -s ${url}/api/v1/days
+or run the scheduled aggregation through the emulated Cloud Tasks fan-out:
+  curl -X POST ${AGGREGATE_URL}
 
 Press Ctrl-C to stop.`);
 

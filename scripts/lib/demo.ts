@@ -2,8 +2,8 @@
  * A deterministic demo fleet for `npm start`: installs joining over time, upgrade waves, an
  * OS/arch mix and a few crashes. Events go through the real ingest pipeline and the real
  * aggregation in memory; Firestore then receives only what the next aggregation run needs (the
- * install records, the day aggregates and the events of the late-arrival window), because the
- * Node emulator slows down as collections grow.
+ * day aggregates, the events of the late-arrival window and the activity pages of the last
+ * DEMO_PAGE_DAYS days), because the Node emulator slows down as collections grow.
  */
 import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, dayOf, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
@@ -15,6 +15,12 @@ import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { EventSource, Store, StoredEvent } from '../../functions/src/store/types.ts';
 
 const WARM_UP_DAYS = 30;
+/**
+ * Days of activity pages written to the emulator: the 28-day window of the late days and a week
+ * more. An install last seen before that would count as new again when the late window is
+ * recomputed; the demo fleet reports on most days, so that is a handful at most.
+ */
+const DEMO_PAGE_DAYS = 35;
 
 /** Size of the simulated fleet. */
 export interface DemoOptions {
@@ -194,7 +200,7 @@ export async function seedDemo(
   secret: string,
   options: DemoOptions = { installs: 300, days: 90, seed: 20261122 },
   now = Date.now(),
-): Promise<{ events: number; installs: number; days: number }> {
+): Promise<{ events: number; installs: number; days: number; pages: number }> {
   const today = dayOf(now);
   const memory = new MemoryStore();
   // The fleet exists before the published range: simulate warm-up days so the first published
@@ -210,9 +216,15 @@ export async function seedDemo(
   const days = all.slice(WARM_UP_DAYS);
   const recentFrom = addDays(today, -lateDays(deploymentConfig));
   const recent = [...memory.events.values()].filter((e) => e.day >= recentFrom);
-  const installs = [...memory.installs.values()];
-  await store.writeInstalls(installs);
+  const pagesFrom = addDays(today, -DEMO_PAGE_DAYS);
+  const pages = [...memory.pages.values()].filter((p) => p.day >= pagesFrom);
+  await store.writePages(pages);
   await store.writeDays(days);
   await store.saveEvents(recent);
-  return { events: recent.length, installs: installs.length, days: days.length };
+  return {
+    events: recent.length,
+    installs: memory.knownInstalls().size,
+    days: days.length,
+    pages: pages.length,
+  };
 }

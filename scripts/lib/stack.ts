@@ -21,6 +21,8 @@ export const LOCAL_PROJECT = 'demo-homecall';
 export const HOSTING_URL = 'http://127.0.0.1:5000';
 /** Where the functions emulator listens. */
 export const FUNCTIONS_URL = 'http://127.0.0.1:5001';
+/** The scheduled aggregation's emulator URL: a POST runs it (there is no scheduler locally). */
+export const AGGREGATE_URL = `${FUNCTIONS_URL}/${'demo-homecall'}/us-central1/aggregate-0`;
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SNAPSHOT_FILE = new URL('../../site/.snapshot/days.json', import.meta.url);
 
@@ -161,7 +163,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.demo) {
       const seeded = await timed(timings, 'demo data', () => seedDemo(store, secret));
       options.log(
-        `Demo data: ${seeded.installs} installs, ${seeded.days} days, ${seeded.events} recent raw events`,
+        `Demo data: ${seeded.installs} installs, ${seeded.days} days, ${seeded.events} recent raw events, ${seeded.pages} activity pages`,
       );
       const today = dayOf(Date.now());
       await timed(timings, 'aggregate', () =>
@@ -180,7 +182,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const state: { code: number | undefined } = { code: undefined };
     child = spawn(
       bin('firebase'),
-      ['emulators:start', '--only', 'functions,hosting', '--project', LOCAL_PROJECT],
+      // tasks: the Cloud Tasks emulator runs the aggregation's shard and merge tasks.
+      ['emulators:start', '--only', 'functions,hosting,tasks', '--project', LOCAL_PROJECT],
       {
         cwd: ROOT,
         env,

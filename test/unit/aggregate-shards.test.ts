@@ -34,7 +34,10 @@ const eventArbitrary = fc.record({
 });
 
 /** Stored events from the generated ones: pseudonymised installs, unique hex ids. */
-function toEvents(generated: fc.infer<typeof eventArbitrary>[]): StoredEvent[] {
+type Generated = typeof eventArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+/** Stored events from the generated ones. */
+function toEvents(generated: Generated[]): StoredEvent[] {
   return generated.map((g, i) => {
     const day = addDays(FIRST, g.day);
     const receivedAt = startOfDay(day) + g.second * 1000;

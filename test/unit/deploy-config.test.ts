@@ -90,7 +90,7 @@ describe('Firestore rules and indexes', () => {
     expect(rules).toContain('match /{document=**}');
   });
 
-  test('TTL on expireAt of events and installs; receive times are not indexed', () => {
+  test('TTL on expireAt of events; receive times and page contents are not indexed', () => {
     const indexes = JSON.parse(read(firebase.firestore.indexes)) as {
       fieldOverrides: {
         collectionGroup: string;
@@ -102,7 +102,11 @@ describe('Firestore rules and indexes', () => {
     const override = (group: string, field: string) =>
       indexes.fieldOverrides.find((o) => o.collectionGroup === group && o.fieldPath === field);
     expect(override('events', 'expireAt')).toMatchObject({ ttl: true, indexes: [] });
-    expect(override('installs', 'expireAt')).toMatchObject({ ttl: true, indexes: [] });
+    // Activity pages are purged by the daily run; only `bucket` and `day` are queried.
+    for (const field of ['keys', 'snaps', 'snapshots', 'local'])
+      expect(override('pages', field)).toMatchObject({ indexes: [] });
+    expect(override('pages', 'day')).toBeUndefined();
+    expect(override('pages', 'bucket')).toBeUndefined();
     expect(override('events', 'receivedAt')).toMatchObject({ indexes: [] });
   });
 

@@ -114,7 +114,12 @@ async function setup() {
 }
 
 function snapshot(store: MemoryStore): string {
-  return JSON.stringify([[...store.events], [...store.installs], [...store.days]]);
+  return JSON.stringify([
+    [...store.events],
+    [...store.pages],
+    [...store.erasures],
+    [...store.days],
+  ]);
 }
 
 const rejections: unknown[] = [];

@@ -76,7 +76,8 @@ function setup(options: { rateLimiter?: RateLimiter } = {}) {
   const storedText = () =>
     JSON.stringify({
       events: [...store.events.entries()],
-      installs: [...store.installs.entries()],
+      pages: [...store.pages.entries()],
+      erasures: [...store.erasures.entries()],
       days: [...store.days.entries()],
     });
   const logText = () => JSON.stringify(logger.lines);
@@ -100,7 +101,7 @@ function heartbeat(extra: Record<string, unknown> = {}): Record<string, unknown>
 
 function expectNothingStored(h: Harness): void {
   expect(h.store.events.size).toBe(0);
-  expect(h.store.installs.size).toBe(0);
+  expect(h.store.pages.size).toBe(0);
   expect(h.store.days.size).toBe(0);
 }
 
@@ -148,9 +149,9 @@ describe('POST /v1/events', () => {
         .map((e) => e.install)
         .sort(),
     ).toEqual([hmac(INSTALL_ID), hmac(INSTALL_ID), hmac(OTHER_ID)].sort());
-    // Aggregation writes install records too: still no raw id in any collection.
+    // Aggregation writes activity pages too: still no raw id in any collection.
     await h.aggregate(TODAY);
-    expect(h.store.installs.size).toBe(2);
+    expect(h.store.knownInstalls().size).toBe(2);
     const text = h.storedText();
     expect(text).not.toContain(INSTALL_ID);
     expect(text).not.toContain(OTHER_ID);
@@ -760,20 +761,23 @@ describe('POST /v1/erase', () => {
     await h.post('/v1/events', heartbeat({ eventId: '3', type: 'crash' }));
     await h.aggregate(TODAY);
     await h.aggregate('2026-03-11');
-    expect(h.store.installs.size).toBe(2);
+    expect(h.store.knownInstalls().size).toBe(2);
 
     const res = await h.post('/v1/erase', { installId: INSTALL_ID });
     expect(res.statusCode).toBe(200);
     expect(res.body).toEqual({ erased: { events: 3, installs: 1 } });
     expect(h.events().map((e) => e.install)).toEqual([hmac(OTHER_ID)]);
-    expect([...h.store.installs.keys()]).toEqual([hmac(OTHER_ID)]);
-    expect(h.storedText()).not.toContain(hmac(INSTALL_ID));
+    expect([...h.store.knownInstalls()]).toEqual([hmac(OTHER_ID).slice(0, 16)]);
+    // The erasure the next run applies names the pseudonym (never the raw id); nothing else does.
+    const { erasures: _erasures, ...rest } = JSON.parse(h.storedText()) as Record<string, unknown>;
+    expect(JSON.stringify(rest)).not.toContain(hmac(INSTALL_ID).slice(0, 16));
+    expect(h.storedText()).not.toContain(INSTALL_ID);
 
     const second = await h.post('/v1/erase', { installId: INSTALL_ID });
     expect(second.statusCode).toBe(200);
     expect(second.body).toEqual({ erased: { events: 0, installs: 0 } });
     expect(h.store.events.size).toBe(1);
-    expect(h.store.installs.size).toBe(1);
+    expect(h.store.knownInstalls().size).toBe(1);
   });
 
   test.each([

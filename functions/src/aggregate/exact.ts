@@ -213,4 +213,3 @@ function isTally(value: unknown): value is Tally {
     Object.keys(value).length === 3
   );
 }
-

@@ -44,8 +44,15 @@ export interface Page {
 
 /** The local tallies of a page; a stored page parses them only when its day is computed. */
 export function pageLocal(page: Page): ExactDay {
+  if (page.local === undefined && !page.localJson)
+    throw new Error(`page ${page.day}/${page.bucket}: tallies dropped by an erase, rebuild it`);
   page.local ??= exactFromJson(page.localJson as string);
   return page.local;
+}
+
+/** Whether an erase dropped the page's tallies: it must be rebuilt before its day is computed. */
+export function talliesDropped(page: Page): boolean {
+  return page.local === undefined && !page.localJson;
 }
 
 /** Installs per stored part: keeps a part well under Firestore's 1 MiB document limit. */

@@ -17,6 +17,8 @@ export interface AggregationDependencies {
   config: DeploymentConfig;
   /** Events one shard is sized for (default EVENTS_PER_SHARD). */
   eventsPerShard?: number;
+  /** A shard's events of a day up to this many are read in one query (default PREFETCH_EVENTS). */
+  prefetchEvents?: number;
 }
 
 /**

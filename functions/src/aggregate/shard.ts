@@ -6,12 +6,29 @@
  * size, not the shard size.
  */
 import { addDays, type Day } from '../../../shared/dates.ts';
-import type { EventRange, RunPlan, StoredPage, StoredPartial } from '../store/types.ts';
+import type {
+  EventRange,
+  RunPlan,
+  StoredEvent,
+  StoredPage,
+  StoredPartial,
+} from '../store/types.ts';
 import { ANONYMOUS, bucketId, bucketOf, bucketRange, installKey, shardBuckets } from './buckets.ts';
 import { addExact, emptyExact, exactToJson, type ExactDay } from './exact.ts';
 import { bucketHistory } from './history.ts';
-import { buildPage, decodePage, encodePage, pageLocal, withoutInstalls, type Page } from './page.ts';
+import {
+  buildPage,
+  decodePage,
+  encodePage,
+  pageLocal,
+  talliesDropped,
+  withoutInstalls,
+  type Page,
+} from './page.ts';
 import type { AggregationDependencies } from './plan.ts';
+
+/** A recomputed day's events of a shard up to this many are read in one query. */
+export const PREFETCH_EVENTS = 20_000;
 
 /** Documents a shard read and wrote for one day (history pages count on the run's first day). */
 interface DayCost {
@@ -54,6 +71,35 @@ export async function runShard(
   const mine = new Set(buckets.map((b) => (b === ANONYMOUS ? b : bucketId(b))));
   const erasures = plan.erasures.filter((e) => mine.has(bucketId(bucketOf(e.install))));
 
+  // A day to recompute or check whose events of this shard are few is read with one query and
+  // split by bucket here: hundreds of bucket queries, mostly empty, would cost more time (and an
+  // empty query is still billed a read) than they save. A day with none is settled by one count.
+  const prefetchLimit = deps.prefetchEvents ?? PREFETCH_EVENTS;
+  const prefetched = new Map<Day, Map<string, StoredEvent[]>>();
+  const hex = shardBuckets(shard, plan.shards);
+  const shardRange = {
+    lo: bucketRange(hex[0] as number).lo,
+    hi: bucketRange(hex[hex.length - 1] as number).hi,
+  };
+  for (const day of days) {
+    if (!rebuild.has(day) && !changed.has(day)) continue;
+    const count = await store.countEvents(day, shardRange);
+    charge(day, 1);
+    if (count > prefetchLimit) continue;
+    const byBucket = new Map<string, StoredEvent[]>();
+    if (count > 0) {
+      const events = await store.readRangeEvents(day, shardRange);
+      charge(day, events.length);
+      for (const event of events) {
+        const id = bucketId(bucketOf(event.install as string));
+        const list = byBucket.get(id);
+        if (list) list.push(event);
+        else byBucket.set(id, [event]);
+      }
+    }
+    prefetched.set(day, byBucket);
+  }
+
   for (const b of buckets) {
     const id = b === ANONYMOUS ? ANONYMOUS : bucketId(b);
     const range: EventRange = b === ANONYMOUS ? 'anonymous' : bucketRange(b);
@@ -94,15 +140,21 @@ export async function runShard(
 
     for (const day of days) {
       const storedParts = partsByDay.get(day) ?? [];
-      let needed = rebuild.has(day) || forced.has(day);
+      const current = pages.get(day);
+      let needed =
+        rebuild.has(day) || forced.has(day) || (current !== undefined && talliesDropped(current));
+      const early = b === ANONYMOUS ? undefined : prefetched.get(day);
       if (!needed && changed.has(day)) {
-        const count = await store.countEvents(day, range);
-        charge(day, 1);
-        needed = count !== (pages.get(day)?.events ?? 0);
+        let count = early?.get(id)?.length;
+        if (count === undefined && early === undefined) {
+          count = await store.countEvents(day, range);
+          charge(day, 1);
+        }
+        needed = (count ?? 0) !== (pages.get(day)?.events ?? 0);
       }
       if (!needed) continue;
-      const events = await store.readRangeEvents(day, range);
-      charge(day, Math.max(1, events.length));
+      const events = early ? (early.get(id) ?? []) : await store.readRangeEvents(day, range);
+      if (!early) charge(day, Math.max(1, events.length));
       // No events and no page: nothing to keep (most buckets of a small deployment).
       if (events.length === 0 && storedParts.length === 0) continue;
       const page = buildPage(day, id, events, config);

@@ -15,7 +15,7 @@ import type {
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
 import { bucketId, bucketOf, installKey } from '../aggregate/buckets.ts';
-import { pageId, stripInstall } from './pages.ts';
+import { eraseFromPages, pageId } from './pages.ts';
 import {
   partialId,
   type DeleteResult,
@@ -200,11 +200,10 @@ export class FirestoreStore implements Store {
     // the days it was in (and strip it again from a page a concurrent run may have rewritten).
     const key = installKey(install);
     const pages = await this.pages.where('bucket', '==', bucketId(bucketOf(install))).get();
-    const stripped: StoredPage[] = [];
-    for (const doc of pages.docs) {
-      const part = stripInstall(doc.data() as StoredPage, key);
-      if (part) stripped.push(part);
-    }
+    const stripped = eraseFromPages(
+      pages.docs.map((doc) => doc.data() as StoredPage),
+      key,
+    );
     await this.writePages(stripped);
     const days = [...new Set(stripped.map((p) => p.day))].sort();
     if (events === 0 && days.length === 0) return { events, installs: 0 };

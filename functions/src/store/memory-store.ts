@@ -2,7 +2,7 @@
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
 import { bucketId, bucketOf, installKey } from '../aggregate/buckets.ts';
-import { pageId, stripInstall } from './pages.ts';
+import { eraseFromPages, pageId } from './pages.ts';
 import {
   partialId,
   type DeleteResult,
@@ -198,13 +198,9 @@ export class MemoryStore implements Store {
     }
     const key = installKey(install);
     const bucket = bucketId(bucketOf(install));
-    const days = new Set<Day>();
-    for (const page of this.pagesByBucket.get(bucket)?.values() ?? []) {
-      const stripped = stripInstall(page, key);
-      if (!stripped) continue;
-      this.setPage(deepFreeze(stripped));
-      days.add(page.day);
-    }
+    const changed = eraseFromPages([...(this.pagesByBucket.get(bucket)?.values() ?? [])], key);
+    for (const part of changed) this.setPage(deepFreeze(part));
+    const days = new Set(changed.map((p) => p.day));
     const known = days.size > 0 && !this.erasures.has(install);
     if (events > 0 || days.size > 0) {
       const previous = this.erasures.get(install)?.days ?? [];

@@ -29,3 +29,24 @@ export function stripInstall(part: StoredPage, key: string): StoredPage | undefi
   }
   return undefined;
 }
+
+/**
+ * The parts to write back when install `key` is erased from `parts` (every part of one bucket):
+ * each part that held it without it, and part 0 of each such page without its local tallies,
+ * which counted the install (a tally of one install has its key as digest). Its event count is
+ * set to -1 so it never matches: any run that needs the day rebuilds it from the events left.
+ */
+export function eraseFromPages(parts: StoredPage[], key: string): StoredPage[] {
+  const changed = new Map<string, StoredPage>();
+  for (const part of parts) {
+    const stripped = stripInstall(part, key);
+    if (stripped) changed.set(pageId(part), stripped);
+  }
+  const days = new Set([...changed.values()].map((p) => p.day));
+  for (const part of parts) {
+    if (part.part !== 0 || !days.has(part.day)) continue;
+    const current = changed.get(pageId(part)) ?? part;
+    changed.set(pageId(part), { ...current, local: '', events: -1 });
+  }
+  return [...changed.values()];
+}
