@@ -1,7 +1,9 @@
 // An aggregation killed mid-run (SIGKILL, so nothing is cleaned up) and rerun must leave exactly
 // what an uninterrupted run leaves: two emulator projects are seeded identically, one gets an
 // interrupted `npm run aggregate` followed by a complete one, the other a single complete run;
-// their `days` (all but the `run` bookkeeping) and `installs` collections must be equal.
+// their `days` (all but the `run` bookkeeping) and `pages` (all but the run that wrote them)
+// collections must be equal. The CLI runs the shards, then one merge per day: killed after the
+// shard it has pages and partials but no day; killed after some merges it has some days.
 import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, expect, inject, test } from 'vitest';
@@ -10,6 +12,7 @@ import { addDays, dayOf, dayRange } from '../../shared/dates.ts';
 import { aggregateRange } from '../../functions/src/aggregate/job.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
+import type { StoredEvent } from '../../functions/src/store/types.ts';
 import { simulateFleet } from '../../scripts/lib/demo.ts';
 import { runAggregateCli } from '../support/aggregate-cli.ts';
 import { emulatorFirestore } from '../support/emulator-firestore.ts';
@@ -37,15 +40,10 @@ function firestoreFor(projectId: string): Firestore {
 }
 
 /**
- * A small fleet whose first WARM_UP_DAYS were aggregated earlier (install records exist) and
+ * A small fleet whose first WARM_UP_DAYS were aggregated earlier (activity pages exist) and
  * whose raw events of FROM..TO wait for the run.
  */
-async function seed(firestore: Firestore): Promise<void> {
-  const events = simulateFleet(
-    { installs: 40, days: WARM_UP_DAYS + dayRange(FROM, TO).length, seed: 7 },
-    SECRET,
-    TO,
-  );
+async function seed(firestore: Firestore, events: StoredEvent[]): Promise<void> {
   const memory = new MemoryStore();
   await memory.saveEvents(events.filter((e) => e.day < FROM));
   await aggregateRange(
@@ -54,11 +52,11 @@ async function seed(firestore: Firestore): Promise<void> {
     addDays(FROM, -1),
   );
   const store = new FirestoreStore(firestore);
-  await store.writeInstalls([...memory.installs.values()]);
+  await store.writePages([...memory.pages.values()]);
   await store.saveEvents(events.filter((e) => e.day >= FROM));
 }
 
-/** Every document of a collection by id; `run` left out of day aggregates. */
+/** Every document of a collection by id; `run` left out of day aggregates and pages. */
 async function documents(firestore: Firestore, collection: string) {
   const snapshot = await firestore.collection(collection).get();
   return Object.fromEntries(
@@ -74,13 +72,19 @@ test('an aggregation killed mid-run and rerun leaves what an uninterrupted run l
   const cleanProject = `faults-agg-clean-${randomUUID()}`;
   const interrupted = firestoreFor(interruptedProject);
   const clean = firestoreFor(cleanProject);
-  await Promise.all([seed(interrupted), seed(clean)]);
-  const installsBefore = await documents(interrupted, 'installs');
-  expect(installsBefore).toEqual(await documents(clean, 'installs'));
+  // One fleet for both: reports without identity get random ids, so two simulations differ.
+  const events = simulateFleet(
+    { installs: 40, days: WARM_UP_DAYS + dayRange(FROM, TO).length, seed: 7 },
+    SECRET,
+    TO,
+  );
+  await Promise.all([seed(interrupted, events), seed(clean, events)]);
+  const pagesBefore = await documents(interrupted, 'pages');
+  expect(pagesBefore).toEqual(await documents(clean, 'pages'));
   const days = dayRange(FROM, TO).length;
 
-  // Killed after the first day, then again further on: the second run recomputes days whose
-  // install records already hold later activity, as any rerun after a kill does.
+  // Killed after its shard (pages written, no day published), then again after five merges: the
+  // second run recomputes days whose pages a killed run already rewrote, as any rerun does.
   for (const killAfterDays of [1, 6]) {
     const killed = await runAggregateCli({
       emulatorHost,
@@ -93,9 +97,9 @@ test('an aggregation killed mid-run and rerun leaves what an uninterrupted run l
     expect(killed.daysDone).toBeLessThan(days);
   }
   const leftBehind = Object.keys(await documents(interrupted, 'days'));
-  expect(leftBehind.length).toBeGreaterThanOrEqual(6);
+  expect(leftBehind.length).toBeGreaterThanOrEqual(5);
   expect(leftBehind.length).toBeLessThan(days);
-  expect(await documents(interrupted, 'installs')).not.toEqual(installsBefore);
+  expect(await documents(interrupted, 'pages')).not.toEqual(pagesBefore);
 
   const rerun = await runAggregateCli({
     emulatorHost,
@@ -104,7 +108,8 @@ test('an aggregation killed mid-run and rerun leaves what an uninterrupted run l
     to: TO,
   });
   expect(rerun.code, rerun.stderr).toBe(0);
-  expect(rerun.daysDone).toBe(days);
+  // Every step of the run: its shard and one merge per day.
+  expect(rerun.daysDone).toBe(days + 1);
   const complete = await runAggregateCli({
     emulatorHost,
     projectId: cleanProject,
@@ -116,5 +121,8 @@ test('an aggregation killed mid-run and rerun leaves what an uninterrupted run l
   const cleanDays = await documents(clean, 'days');
   expect(Object.keys(cleanDays)).toEqual(dayRange(FROM, TO));
   expect(await documents(interrupted, 'days')).toEqual(cleanDays);
-  expect(await documents(interrupted, 'installs')).toEqual(await documents(clean, 'installs'));
-});
+  expect(await documents(interrupted, 'pages')).toEqual(await documents(clean, 'pages'));
+  // The killed runs' plans and partials are gone once a later run has planned.
+  const runs = (await interrupted.collection('runs').get()).docs.map((d) => d.id);
+  expect(runs).toHaveLength(1);
+}, 240_000);

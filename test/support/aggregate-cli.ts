@@ -12,6 +12,7 @@ export interface CliRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   /** The highest `done` of its `aggregate: done/total` progress lines. */
+  /** The highest `done` of its `aggregate: done/total` progress lines (shards, then days). */
   daysDone: number;
   stderr: string;
 }
