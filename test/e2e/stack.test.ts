@@ -71,7 +71,8 @@ describe('local stack through hosting', () => {
     expect(await post.json()).toEqual({ accepted: 1, duplicates: 0, ignoredFields: [] });
 
     const aggregate = await runAggregateCli(['--from', today, '--to', today]);
-    expect(aggregate.stderr).toContain(`aggregate: 1/1 ${today}`);
+    // One shard, then the merge of the day.
+    expect(aggregate.stderr).toContain(`aggregate: 2/2 ${today}`);
     expect(aggregate.code).toBe(0);
     expect(await activeToday()).toBe(before + 1);
   });

@@ -5,7 +5,7 @@
  * buckets) are independent and their tallies add up.
  */
 import type { DeploymentConfig } from '../../../shared/config.ts';
-import { DAY_MS, startOfDay, type Day } from '../../../shared/dates.ts';
+import { addDays, DAY_MS, startOfDay, type Day } from '../../../shared/dates.ts';
 import { forEachBreakdownValue, publishedAttributes } from './breakdowns.ts';
 import { addHalves, halvesOf, tally, type Tally } from './digest.ts';
 import { emptyExact, entry, type ExactDay } from './exact.ts';
@@ -56,18 +56,34 @@ class SnapshotTable {
   }
 }
 
+/** Where an install was last seen before a day, looked up in pages older than the window. */
+export type OlderLookup = (
+  key: string,
+  before: Day,
+  notBefore: Day,
+) => { snapshot: string } | undefined;
+
+/** Days of pages every run day needs decoded: its 28-day window (the rest only for lookups). */
+export const WINDOW_DAYS = 28;
+
 /**
- * The history tallies of one bucket for each of `days`, from its pages (every stored day from
- * `installRetentionDays` before the first of `days` up to the last; any other pages are ignored).
+ * The history tallies of one bucket for each of `days`, from its decoded pages of the 28 days
+ * before the first of `days` up to the last, and `older` for the installs those pages do not
+ * place: whether, and how, such an install was seen in the install memory before (new installs
+ * and long-absent ones are few, so older pages are searched, never decoded whole).
  */
 export function bucketHistory(
   pages: Map<Day, Page>,
   days: Day[],
   config: DeploymentConfig,
+  older: OlderLookup = () => undefined,
 ): Map<Day, ExactDay> {
   const result = new Map<Day, ExactDay>();
   if (days.length === 0) return result;
   const wanted = new Set(days);
+  days = [...days].sort();
+  // Pages from here on are decoded (the caller's side of the bargain); older days come by lookup.
+  const decodedFrom = dayIndex(days[0] as Day) - WINDOW_DAYS;
   const last = days.reduce((a, b) => (a > b ? a : b));
   const ordered = [...new Set([...pages.keys(), ...days])].filter((d) => d <= last).sort();
   const attributes = publishedAttributes(config);
@@ -100,12 +116,25 @@ export function bucketHistory(
         if (exact) {
           const hi = his[slot] as number;
           const lo = los[slot] as number;
-          const previous = lastDay[slot] as number;
+          let previous = lastDay[slot] as number;
+          let previousSnap = snap[slot] as number;
+          if (previous < today - WINDOW_DAYS) {
+            // Not in the decoded pages: look in the older ones of its install memory.
+            const found = older(
+              key,
+              addDays(day, -WINDOW_DAYS),
+              addDays(day, -config.installRetentionDays),
+            );
+            if (found) {
+              previous = today - WINDOW_DAYS - 1;
+              previousSnap = table.id(found.snapshot);
+            }
+          }
           // New: not active on any of the retention days before this one (a forgotten install
           // that returns is new again). Otherwise compare with the previous active day's version.
           if (previous < today - config.installRetentionDays) addHalves(exact.newInstalls, hi, lo);
           else {
-            const from = table.versions[snap[slot] as number];
+            const from = table.versions[previousSnap];
             const to = table.versions[id];
             if (from && to && from !== to)
               addHalves(entry(exact.upgrades, `${from}\u0000${to}`, tally), hi, lo);

@@ -278,3 +278,28 @@ export function withoutInstalls(page: Page, erased: Set<string>): Page {
 export function parseSnapshot(json: string): InstallSnapshot {
   return JSON.parse(json) as InstallSnapshot;
 }
+
+/**
+ * The snapshot install `key` had in a stored page (all its parts), or undefined when the page
+ * does not hold it: a binary search over the sorted keys, nothing decoded.
+ */
+export function findInParts(parts: StoredPage[], key: string): string | undefined {
+  const first = parts.find((p) => p.part === 0);
+  if (!first) return undefined;
+  for (const part of parts) {
+    if (part.run !== first.run) continue;
+    let lo = 0;
+    let hi = part.keys.length / PREFIX_LENGTH - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = part.keys.slice(mid * PREFIX_LENGTH, (mid + 1) * PREFIX_LENGTH);
+      if (at === key) {
+        const index = Number.parseInt(part.snaps.split(',')[mid] as string, 36);
+        return first.snapshots[index];
+      }
+      if (at < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return undefined;
+}

@@ -15,11 +15,12 @@ import type {
 } from '../store/types.ts';
 import { ANONYMOUS, bucketId, bucketOf, bucketRange, installKey, shardBuckets } from './buckets.ts';
 import { addExact, emptyExact, exactToJson, type ExactDay } from './exact.ts';
-import { bucketHistory } from './history.ts';
+import { bucketHistory, WINDOW_DAYS, type OlderLookup } from './history.ts';
 import {
   buildPage,
   decodePage,
   encodePage,
+  findInParts,
   pageLocal,
   talliesDropped,
   withoutInstalls,
@@ -112,8 +113,26 @@ export async function runShard(
       else partsByDay.set(part.day, [part]);
       charge(part.day, 1);
     }
+    // Pages of the 28 days before the first run day onwards are decoded; older ones are only
+    // searched for the few installs those do not place (history.ts).
+    const decodeFrom = addDays(first, -WINDOW_DAYS);
     const pages = new Map<Day, Page>();
-    for (const [day, parts] of partsByDay) pages.set(day, decodePage(parts));
+    const older = new Map<Day, StoredPage[]>();
+    for (const [day, parts] of partsByDay) {
+      if (day >= decodeFrom || days.includes(day)) pages.set(day, decodePage(parts));
+      else older.set(day, parts);
+    }
+    const olderDays = [...older.keys()].sort().reverse();
+    const lookup: OlderLookup = (key, before, notBefore) => {
+      for (const day of olderDays) {
+        if (day >= before) continue;
+        if (day < notBefore) break;
+        const parts = older.get(day);
+        const snapshot = parts && findInParts(parts, key);
+        if (snapshot !== undefined) return { day, snapshot };
+      }
+      return undefined;
+    };
 
     // Erased installs leave every page of the window; a run day that held one is rebuilt from
     // its events (the erase deleted them), other days keep their tallies, which no run publishes.
@@ -126,6 +145,8 @@ export async function runShard(
       erasures.filter((e) => bucketId(bucketOf(e.install)) === id).flatMap((e) => e.days),
     );
     if (erasedKeys.size > 0) {
+      for (const [day, parts] of older) pages.set(day, decodePage(parts));
+      older.clear();
       for (const [day, page] of pages) {
         if (!page.keys.some((k) => erasedKeys.has(k))) continue;
         forced.add(day);
@@ -168,7 +189,7 @@ export async function runShard(
     }
 
     if (pages.size === 0) continue;
-    const history = b === ANONYMOUS ? undefined : bucketHistory(pages, days, config);
+    const history = b === ANONYMOUS ? undefined : bucketHistory(pages, days, config, lookup);
     for (const day of days) {
       const total = totals.get(day) as ExactDay;
       const page = pages.get(day);
