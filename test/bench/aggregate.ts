@@ -1,13 +1,21 @@
-// Aggregation compute: the fold over N synthetic events of one day. Each size runs in a child
-// process (`node aggregate.ts <n> <fold|job>`) so its peak RSS is its own.
+// Aggregation compute: the fold over N synthetic events of one day (four per install, hex
+// pseudonyms spread over every bucket). Each size runs in a child process
+// (`node aggregate.ts <n> <fold|job>`) so its peak RSS is its own.
+//   fold: what a shard does with the events once read — a page per bucket, its history, the
+//         exact tallies summed, and the publication of the day;
+//   job:  the whole in-process run (plan, shard, merge) on a MemoryStore holding the events.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { deploymentConfig } from '../../shared/config.ts';
-import { buildDayAggregate } from '../../functions/src/aggregate/day.ts';
-import { eventsByInstall, recordDay } from '../../functions/src/aggregate/installs.ts';
+import { BUCKETS, bucketId } from '../../functions/src/aggregate/buckets.ts';
+import { addExact, emptyExact } from '../../functions/src/aggregate/exact.ts';
+import { bucketHistory } from '../../functions/src/aggregate/history.ts';
 import { aggregateDay } from '../../functions/src/aggregate/job.ts';
+import { buildPage, pageLocal, type Page } from '../../functions/src/aggregate/page.ts';
+import { publishDay } from '../../functions/src/aggregate/publish.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { StoredEvent } from '../../functions/src/store/types.ts';
+import { eventsOfBucket, type FleetSpec } from './fleet.ts';
 
 /** One measured size. */
 export interface AggregateRun {
@@ -20,57 +28,42 @@ export interface AggregateRun {
 }
 
 const DAY = '2026-01-15';
-const TYPES = ['heartbeat', 'heartbeat', 'heartbeat', 'install', 'upgrade', 'crash'] as const;
-const VERSIONS = ['1.4.0', '1.5.0', '1.5.1', '1.6.0'];
-const OSES = ['debian', 'ubuntu', 'alpine', 'rhel', 'macos'];
 
-/** Four events per install on average, one in fifty without identity. */
-export function syntheticEvents(n: number): StoredEvent[] {
-  const receivedAt = Date.parse(`${DAY}T12:00:00Z`);
-  const events: StoredEvent[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const install = i % 50 === 0 ? null : `install-${i % Math.max(1, Math.floor(n / 4))}`;
-    events.push({
-      id: `event-${i}`,
-      install,
-      day: DAY,
-      type: TYPES[i % TYPES.length] ?? 'heartbeat',
-      source: 'v1',
-      receivedAt,
-      expireAt: receivedAt + 90 * 86_400_000,
-      product: { version: VERSIONS[i % VERSIONS.length], channel: 'stable' },
-      platform: { os: OSES[i % OSES.length], osVersion: '12', arch: 'x86_64' },
-      modules: [{ name: `mod-${i % 7}`, version: '1.0' }],
-      attributes: { cpu_cores: 1 + (i % 16), database: i % 2 ? 'postgres' : 'mysql' },
-      ...(i % 6 === 5 ? { failure: { message: `boom ${i % 20}`, line: i % 100 } } : {}),
-    });
-  }
-  return events;
+/** The events of a day of `n` events from n / 4 installs, by bucket. */
+export function syntheticDay(n: number): StoredEvent[][] {
+  const spec: FleetSpec = {
+    day: DAY,
+    events: n,
+    installs: Math.max(1, Math.floor(n / 4)),
+    historyDays: 0,
+  };
+  return Array.from({ length: BUCKETS }, (_, b) => eventsOfBucket(spec, b));
 }
 
-/** The pure fold: group by install, record the day, build the aggregate. */
-function fold(events: StoredEvent[]): void {
-  const installs = [...eventsByInstall(events)].map(([id, list]) =>
-    recordDay(undefined, id, DAY, list, deploymentConfig.installRetentionDays),
-  );
-  buildDayAggregate({
-    day: DAY,
-    events,
-    installs,
+/** The fold of a shard over every bucket's events of the day. */
+function fold(byBucket: StoredEvent[][]): void {
+  const total = emptyExact(DAY);
+  byBucket.forEach((events, b) => {
+    const page: Page = buildPage(DAY, bucketId(b), events, deploymentConfig);
+    addExact(total, pageLocal(page));
+    const history = bucketHistory(new Map([[DAY, page]]), [DAY], deploymentConfig).get(DAY);
+    if (history) addExact(total, history);
+  });
+  publishDay(total, deploymentConfig, {
     final: true,
-    config: deploymentConfig,
     run: { computedAt: new Date().toISOString(), documentsRead: 0, documentsWritten: 0 },
   });
 }
 
 async function measure(n: number, kind: 'fold' | 'job'): Promise<AggregateRun> {
-  const events = syntheticEvents(n);
+  const byBucket = syntheticDay(n);
   const store = new MemoryStore();
-  if (kind === 'job') for (const e of events) store.events.set(e.id, e);
+  if (kind === 'job')
+    for (const events of byBucket) for (const e of events) store.events.set(e.id, e);
   globalThis.gc?.();
   const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
   const started = performance.now();
-  if (kind === 'fold') fold(events);
+  if (kind === 'fold') fold(byBucket);
   else
     await aggregateDay(
       { store, clock: () => Date.parse('2026-01-20T00:00:00Z'), config: deploymentConfig },

@@ -17,7 +17,7 @@ beforeAll(async () => {
   process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
   // A shard per event, so even this small day fans out into several shard tasks.
   process.env.AGGREGATE_EVENTS_PER_SHARD = '1';
-  stack = await startStack({ demo: false, firestorePort: 0, skipSite: true, log: () => {} });
+  stack = await startStack({ demo: false, firestorePort: 0, log: () => {} });
   db = createFirestore({ projectId: LOCAL_PROJECT });
 });
 

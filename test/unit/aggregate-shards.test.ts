@@ -10,6 +10,11 @@ import { EVENT_TYPES, type EventType } from '../../shared/schema/event.ts';
 import { aggregateRange, runScheduledAggregation } from '../../functions/src/aggregate/job.ts';
 import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
+import {
+  snapshotJson,
+  snapshotJsonOf,
+  snapshotOf,
+} from '../../functions/src/aggregate/snapshot.ts';
 import type { StoredEvent } from '../../functions/src/store/types.ts';
 
 const config = { ...deploymentConfig, kAnonymity: 2 };
@@ -59,6 +64,9 @@ function toEvents(generated: Generated[]): StoredEvent[] {
     };
   });
 }
+
+/** One generated event, as a base for the snapshot property. */
+const GENERATED_ONE = fc.sample(eventArbitrary, { numRuns: 1, seed: 1 })[0] as Generated;
 
 const dataOf = (days: DayAggregate[]) =>
   days.map(({ run: _run, ...data }) => data).sort((a, b) => a.day.localeCompare(b.day));
@@ -172,5 +180,53 @@ describe('sharded aggregation is exact', () => {
       .map((p) => BigInt(`0x${(JSON.parse(p.exact) as { d1: { digest: string } }).d1.digest}`))
       .reduce((a, b) => a ^ b, 0n);
     expect(d1).toBe(expected);
+  });
+});
+
+describe('snapshots written straight from events', () => {
+  test('equal the canonical JSON of snapshotOf for any events in receipt order', () => {
+    const part = fc.option(fc.constantFrom('a', 'b', 'é"\\'), { nil: undefined });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            product: fc.option(fc.record({ version: part, channel: part, installMethod: part }), {
+              nil: undefined,
+            }),
+            platform: fc.option(
+              fc.record({ os: part, kernel: part, kernelVersion: part, arch: part }),
+              {
+                nil: undefined,
+              },
+            ),
+            modules: fc.option(
+              fc.array(fc.record({ name: fc.constantFrom('x', 'y'), version: part })),
+              {
+                nil: undefined,
+              },
+            ),
+            attributes: fc.option(
+              fc.dictionary(
+                fc.constantFrom('z', 'a', 'm"'),
+                fc.oneof(fc.integer(), fc.boolean(), fc.string()),
+              ),
+              { nil: undefined },
+            ),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (partial) => {
+          const events = partial.map(
+            (p, i) => ({ ...toEvents([GENERATED_ONE])[0], ...p, id: String(i) }) as StoredEvent,
+          );
+          const snapshot = snapshotOf(events);
+          expect(snapshotJsonOf(events)).toEqual({
+            json: snapshotJson(snapshot),
+            version: snapshot.version,
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -22,12 +22,20 @@ export function tally(): Tally {
   return { n: 0, hi: 0, lo: 0 };
 }
 
-const HEX16 = /^[0-9a-f]{16}/;
-
 /** The two 32-bit halves of an id's first 64 bits: hex when it is hex, else a stable hash. */
 export function halvesOf(id: string): [number, number] {
-  if (id.length >= 16 && HEX16.test(id))
-    return [Number.parseInt(id.slice(0, 8), 16) | 0, Number.parseInt(id.slice(8, 16), 16) | 0];
+  // Hex digits decoded by hand: no substring, no regular expression (once per install a day).
+  let hi = 0;
+  let lo = 0;
+  let hex = id.length >= 16;
+  for (let i = 0; hex && i < 16; i += 1) {
+    const c = id.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (digit < 0) hex = false;
+    else if (i < 8) hi = ((hi << 4) | digit) >>> 0;
+    else lo = ((lo << 4) | digit) >>> 0;
+  }
+  if (hex) return [hi | 0, lo | 0];
   // FNV-1a over the id, twice with different seeds: ids in tests and old fixtures are not hex.
   let a = 0x811c9dc5;
   let b = 0x01000193;

@@ -98,6 +98,8 @@ export function bucketHistory(
     const page = pages.get(day);
     const today = dayIndex(day);
     const exact = wanted.has(day) ? emptyExact(day) : undefined;
+    const lookBefore = exact && addDays(days[0] as Day, -WINDOW_DAYS);
+    const lookFrom = exact && addDays(day, -config.installRetentionDays);
     if (page) {
       const ids = page.snapshots.map((json) => table.id(json));
       for (let i = 0; i < page.keys.length; i += 1) {

@@ -22,7 +22,7 @@ import {
   type ExactDay,
 } from './exact.ts';
 import { failureSignature } from './reliability.ts';
-import { byReceipt, snapshotJson, snapshotOf } from './snapshot.ts';
+import { byReceipt, snapshotJsonOf, snapshotOf } from './snapshot.ts';
 import { forEachBreakdownValue, publishedAttributes } from './breakdowns.ts';
 
 /** One (day, bucket) page in memory. */
@@ -190,14 +190,13 @@ export function buildPage(
     for (let i = head.get(key) as number; i !== -1; i = next[i] as number)
       list.push(events[i] as StoredEvent);
     if (list.length > 1) list.sort(byReceipt);
-    const snapshot = snapshotOf(list);
-    const json = snapshotJson(snapshot);
+    const { json, version } = snapshotJsonOf(list);
     let index = snapshotIndex.get(json);
     if (index === undefined) {
       index = snapshots.length;
       snapshotIndex.set(json, index);
       snapshots.push(json);
-      versions.push(snapshot.version);
+      versions.push(version);
     }
     snaps[k] = index;
     const [hi, lo] = halvesOf(key);

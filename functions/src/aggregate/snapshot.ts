@@ -75,3 +75,62 @@ export function snapshotJson(snapshot: InstallSnapshot): string {
     ? JSON.stringify(snapshot)
     : stableJson(snapshot);
 }
+
+const PRODUCT = new Set<string>(PRODUCT_FIELDS);
+const QUOTED = new Map(SNAPSHOT_KEYS.map((key) => [key, `${JSON.stringify(key)}:`]));
+
+/**
+ * What `snapshotJson(snapshotOf(events))` gives, written straight from the events without the two
+ * intermediate objects per install (the daily fold calls it once per active install), and the
+ * snapshot's version. Events are in receipt order.
+ */
+export function snapshotJsonOf(events: StoredEvent[]): { json: string; version?: string } {
+  let json = '{';
+  let version: string | undefined;
+  for (const key of SNAPSHOT_KEYS) {
+    let piece: string | undefined;
+    if (key === 'modules') {
+      for (let i = events.length - 1; i >= 0 && piece === undefined; i -= 1) {
+        const modules = (events[i] as StoredEvent).modules;
+        if (modules && modules.length > 0)
+          piece = JSON.stringify(
+            [...new Set(modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`))].sort(),
+          );
+      }
+    } else if (key === 'attributes') {
+      let merged: Record<string, unknown> | undefined;
+      for (const event of events)
+        if (event.attributes)
+          merged = merged ? { ...merged, ...event.attributes } : event.attributes;
+      if (merged) {
+        const names = Object.keys(merged).sort();
+        let inner = '{';
+        for (const name of names) {
+          const value = merged[name];
+          // Attribute values are scalars by the event schema; anything else takes the slow path.
+          if (value !== null && typeof value === 'object') {
+            const snapshot = snapshotOf(events);
+            return { json: snapshotJson(snapshot), version: snapshot.version };
+          }
+          if (value === undefined) continue;
+          inner += `${inner.length > 1 ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value)}`;
+        }
+        piece = `${inner}}`;
+      }
+    } else {
+      const product = PRODUCT.has(key);
+      for (let i = events.length - 1; i >= 0; i -= 1) {
+        const event = events[i] as StoredEvent;
+        const value = product
+          ? event.product?.[key as (typeof PRODUCT_FIELDS)[number]]
+          : event.platform?.[key as (typeof PLATFORM_FIELDS)[number]];
+        if (value === undefined) continue;
+        piece = JSON.stringify(value);
+        if (key === 'version') version = value;
+        break;
+      }
+    }
+    if (piece !== undefined) json += `${json.length > 1 ? ',' : ''}${QUOTED.get(key)}${piece}`;
+  }
+  return { json: `${json}}`, version };
+}
