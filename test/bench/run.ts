@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { benchAggregate, type AggregateRun } from './aggregate.ts';
 import { benchFirestoreOps } from './firestore-ops.ts';
 import { dailyCost, PRICES, ASSUMPTIONS } from './cost.ts';
+import { benchIdentical, benchScale } from './scale.ts';
 import { benchIngest, type IngestRun } from './ingest.ts';
 import { benchScrub } from './scrub.ts';
 import { benchSite } from './site.ts';
@@ -57,13 +58,13 @@ console.log(
   `batch100 events/s / single events/s: ${batchGain.toFixed(1)} (target >= 20: ${targets.batchEventsOverSingle.met ? 'met' : 'MISSED'})`,
 );
 
-// 2. Aggregation compute.
+// 2. Aggregation compute: the fold of one day's events.
 const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const aggregation: AggregateRun[] = [];
 for (const n of sizes)
   for (const kind of ['fold', 'job'] as const) aggregation.push(await benchAggregate(n, kind));
 console.log(
-  '\n== aggregation of one day (fold = pure buildDayAggregate+recordDay; job = aggregateDay on MemoryStore) ==',
+  '\n== aggregation of one day (fold = pages, history and publication of a shard; job = the whole in-process run on MemoryStore) ==',
 );
 console.log('kind    events    seconds   events/s  peak RSS MB  baseline MB');
 for (const a of aggregation) {
@@ -72,7 +73,50 @@ for (const a of aggregation) {
   );
 }
 
-// 3. Firestore operations on the emulator.
+// 3. Scale: a simulated day with 90 days of history, each shard in its own process.
+const DAY = '2026-01-15';
+const bigDay = quick
+  ? { day: DAY, events: 250_000, installs: 125_000, historyDays: 90 }
+  : { day: DAY, events: 10_000_000, installs: 3_000_000, historyDays: 90 };
+const costDay = quick
+  ? bigDay
+  : { day: DAY, events: 1_000_000, installs: 500_000, historyDays: 90 };
+const PARALLELISM = 2;
+const scale = await benchScale(bigDay, PARALLELISM);
+const costRun = costDay === bigDay ? scale : await benchScale(costDay, PARALLELISM);
+const identical = await benchIdentical(
+  { day: DAY, events: 40_000, installs: 12_000, historyDays: 30 },
+  16,
+);
+const maxShard = Math.max(...scale.perShard.map((s) => s.seconds));
+const maxRss = Math.max(...scale.perShard.map((s) => s.peakRssMb));
+// Cloud Tasks runs the shard tasks 8 at a time by default (AGGREGATE_SHARD_PARALLELISM).
+const deployedWall = maxShard * Math.ceil(scale.shards / 8) + scale.mergeSeconds;
+console.log(
+  `\n== scale: one day of ${scale.events.toLocaleString('en')} events from ${scale.installs.toLocaleString('en')} active installs, ${scale.historyDays} days of history ==`,
+);
+console.log('shard   seconds  peak RSS MB');
+for (const s of scale.perShard)
+  console.log(
+    `${String(s.shard).padStart(5)}${fmt(s.seconds, 1)}${fmt(s.peakRssMb, 0).padStart(13)}`,
+  );
+console.log(
+  `shards: ${scale.shards}; per shard: ≤ ${maxShard.toFixed(1)} s, ≤ ${maxRss.toFixed(0)} MB (target ≤ 1024 MB: ${maxRss <= 1024 ? 'met' : 'MISSED'})`,
+);
+console.log(
+  `merge: ${scale.mergeSeconds.toFixed(2)} s; total wall time at parallelism ${PARALLELISM} (this machine): ${scale.wallSeconds.toFixed(0)} s (target < 600 s: ${scale.wallSeconds < 600 ? 'met' : 'MISSED'}); at Cloud Tasks' 8 at a time: ≈ ${deployedWall.toFixed(0)} s`,
+);
+console.log(
+  `published: d1 ${scale.activeInstalls.d1}, d7 ${scale.activeInstalls.d7}, d28 ${scale.activeInstalls.d28}`,
+);
+console.log(
+  `Firestore for the day: ${scale.counted.reads.toLocaleString('en')} reads (${scale.counted.eventReads.toLocaleString('en')} events, ${scale.counted.pageReads.toLocaleString('en')} pages, ${scale.counted.countQueries} counts), ${scale.counted.writes.toLocaleString('en')} writes (${scale.counted.pageWrites} pages), ${(scale.counted.pageBytes / 2 ** 20).toFixed(1)} MiB of pages`,
+);
+console.log(
+  `sharded (16) vs single-process on a day of 40,000 events: ${identical ? 'identical' : 'DIFFERENT'}`,
+);
+
+// 4. Firestore operations on the emulator.
 const ops = await benchFirestoreOps(quick ? 3 : 10, 100);
 console.log('\n== Firestore operations (Node emulator) ==');
 console.log(
@@ -82,24 +126,30 @@ console.log(`retry of a 100-event batch: ${ops.retryWrites} create attempts (all
 const readsOk = ops.aggregationReads <= ops.readBound;
 const writesOk = ops.aggregationWrites <= ops.writeBound;
 console.log(
-  `aggregating the day (${ops.acceptedEvents} events, ${ops.installs} installs): ${ops.aggregationReads} reads (bound events + installs + 5 = ${ops.readBound}: ${readsOk ? 'met' : 'EXCEEDED'}), ${ops.aggregationWrites} writes (bound installs + 1 = ${ops.writeBound}: ${writesOk ? 'met' : 'EXCEEDED'})`,
+  `aggregating the day (${ops.acceptedEvents} events, ${ops.installs} installs): ${ops.aggregationReads} reads (bound events + 257 bucket queries + 12 = ${ops.readBound}: ${readsOk ? 'met' : 'EXCEEDED'}), ${ops.aggregationWrites} writes (bound 257 pages + 3 = ${ops.writeBound}: ${writesOk ? 'met' : 'EXCEEDED'})`,
 );
-console.log(`rerun of the same day: ${ops.rerunReads} reads, ${ops.rerunWrites} writes`);
+console.log(`recompute of the same day: ${ops.rerunReads} reads, ${ops.rerunWrites} writes`);
 console.log(
   `stored per event: ${ops.eventDocumentBytes.toFixed(0)} B document + ${ops.eventIndexBytes.toFixed(0)} B index entries (approximate; ${ops.eventIndexBytesAllIndexed.toFixed(0)} B were every field indexed)`,
 );
 
-// 4. What 1 M events a day cost at list prices.
-const cost = dailyCost(ops, 1_000_000);
+// 5. What 1 M events a day cost at list prices.
+const cost = dailyCost(ops, costRun, 1_000_000);
 const costPerDay = cost.reduce((sum, line) => sum + line.usdPerDay, 0);
-console.log(`\n== cost of 1,000,000 events/day (${PRICES.source}) ==`);
+const lateCost = dailyCost(ops, costRun, 1_000_000, 0.01).reduce((sum, l) => sum + l.usdPerDay, 0);
+console.log(
+  `\n== cost of 1,000,000 events/day (${PRICES.source}; aggregation counted on a day of ${costRun.events.toLocaleString('en')} events from ${costRun.installs.toLocaleString('en')} installs) ==`,
+);
 for (const line of cost) {
   console.log(
     `${line.item.padEnd(52)}${fmt(line.quantityPerDay, line.unit === 'GiB' ? 1 : 0).padStart(12)} ${line.unit.padEnd(9)} $${line.usdPerDay.toFixed(2).padStart(7)}/day`,
   );
 }
 console.log(
-  `total: $${costPerDay.toFixed(2)}/day, $${(costPerDay * 30).toFixed(0)}/month (assuming ${ASSUMPTIONS.eventsPerRequest} event per request, ${ASSUMPTIONS.secondsPerRequest * 1000} ms instance time per request; the window here is one day, so a real 28-day window adds reads)`,
+  `total: $${costPerDay.toFixed(2)}/day, $${(costPerDay * 30).toFixed(0)}/month (assuming ${ASSUMPTIONS.eventsPerRequest} event per request, ${ASSUMPTIONS.secondsPerRequest * 1000} ms instance time per request, no late events; with 1% of events sent late: $${lateCost.toFixed(2)}/day)`,
+);
+console.log(
+  `cost per 1M events/day: $${costPerDay.toFixed(2)} (target <= $4.50: ${costPerDay <= 4.5 ? 'met' : 'MISSED'})`,
 );
 
 // 5. The site: build time with 90 days and 3 years of aggregates, bytes per page.
@@ -143,6 +193,8 @@ const results = {
   targets,
   batchRatio,
   aggregation,
+  scale: { ...scale, deployedWallSeconds: deployedWall, identical },
+  costRun,
   firestore: ops,
   cost: {
     eventsPerDay: 1_000_000,
@@ -150,6 +202,7 @@ const results = {
     assumptions: ASSUMPTIONS,
     lines: cost,
     usdPerDay: costPerDay,
+    usdPerDayWithOnePercentLate: lateCost,
   },
   site: { ...site, buildRatio },
   scrub: { runs: scrub, worstRatio: worstScrubRatio },

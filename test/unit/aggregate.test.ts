@@ -252,6 +252,28 @@ test('an install returning after more than 28 days is not new again', async () =
   expect(store.eventReads).toBe(2);
 });
 
+test('an upgrade after 58 days away is seen from the older pages, as in a long run', async () => {
+  const store = new MemoryStore();
+  const versioned = (name: string, type: EventType, day: Day, version: string) =>
+    event(`install-${name}`, type, day, { extra: { product: { version } } });
+  await store.saveEvents([
+    ...['U1', 'U2', 'U3', 'U4', 'U5'].map((n) => versioned(n, 'install', '2026-01-02', '1.0')),
+    ...['U1', 'U2', 'U3', 'U4', 'U5'].map((n) => versioned(n, 'upgrade', '2026-03-01', '2.0')),
+    // Active in between on another version: the latest previous day counts, not the first.
+    versioned('U5', 'heartbeat', '2026-01-20', '1.5'),
+  ]);
+  const d = deps(store, '2026-04-01T00:00:00Z');
+  await aggregateRange(d, '2026-01-02', '2026-03-01');
+  const inRange = dataOf(store.days.get('2026-03-01') as DayAggregate);
+  // Alone, 03-01 decodes only its 28-day window: the earlier days come from the older pages.
+  const alone = dataOf(await aggregateDay(d, '2026-03-01'));
+  expect(alone).toEqual(inRange);
+  expect(alone.newInstalls).toBe(0);
+  expect(alone.upgrades).toEqual([{ from: 'other', to: 'other', installs: 5 }]);
+  const pairs = (await store.readDays('2026-03-01', '2026-03-01'))[0]?.upgrades;
+  expect(pairs).toEqual(alone.upgrades);
+});
+
 test('an install unseen for more than 90 days is new again when it returns', async () => {
   const store = new MemoryStore();
   await store.saveEvents([

@@ -120,15 +120,11 @@ export function bucketHistory(
           const lo = los[slot] as number;
           let previous = lastDay[slot] as number;
           let previousSnap = snap[slot] as number;
-          if (previous < today - WINDOW_DAYS) {
+          if (previous < decodedFrom) {
             // Not in the decoded pages: look in the older ones of its install memory.
-            const found = older(
-              key,
-              addDays(day, -WINDOW_DAYS),
-              addDays(day, -config.installRetentionDays),
-            );
+            const found = older(key, lookBefore as Day, lookFrom as Day);
             if (found) {
-              previous = today - WINDOW_DAYS - 1;
+              previous = dayIndex(found.day);
               previousSnap = table.id(found.snapshot);
             }
           }
