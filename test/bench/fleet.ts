@@ -100,12 +100,13 @@ export function eventsOfBucket(spec: FleetSpec, b: number): StoredEvent[] {
 }
 
 /**
- * The stored pages of bucket `b` for the history days before the bench day: each install active
- * on about three days in four, its snapshot the one its events would give (a few installs on the
+ * The stored pages of bucket `b` for the history days before the bench day: the day's installs
+ * and 30% more that no longer report, each active on about three days in four, its snapshot the one its events would give (a few installs on the
  * previous version), no local tallies (no past day is published by the bench).
  */
 export function historyPagesOfBucket(spec: FleetSpec, b: number, from: Day, to: Day): StoredPage[] {
-  const installs = installsOfBucket(spec, b);
+  // 30% more installs than are active on the day: the ones that stopped reporting.
+  const installs = installsOfBucket({ ...spec, installs: Math.floor(spec.installs * 1.3) }, b);
   const keysOf = installs.map((i) => pseudonymOf(i).slice(0, 16));
   const pages: StoredPage[] = [];
   // The snapshot table of a page: one snapshot per (version, os, arch, cores) the bucket shows.

@@ -61,7 +61,7 @@ export type OlderLookup = (
   key: string,
   before: Day,
   notBefore: Day,
-) => { snapshot: string } | undefined;
+) => { day: Day; snapshot: string } | undefined;
 
 /** Days of pages every run day needs decoded: its 28-day window (the rest only for lookups). */
 export const WINDOW_DAYS = 28;

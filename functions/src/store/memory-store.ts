@@ -39,6 +39,8 @@ class EventMap extends Map<string, StoredEvent> {
     if (previous !== undefined && previous.day !== event.day)
       this.byDay.get(previous.day)?.delete(id);
     super.set(id, event);
+    this.sorted.delete(event.day);
+    if (previous !== undefined) this.sorted.delete(previous.day);
     const day = this.byDay.get(event.day);
     if (day) day.set(id, event);
     else this.byDay.set(event.day, new Map([[id, event]]));
@@ -49,17 +51,44 @@ class EventMap extends Map<string, StoredEvent> {
     const event = this.get(id);
     if (event === undefined) return false;
     this.byDay.get(event.day)?.delete(id);
+    this.sorted.delete(event.day);
     return super.delete(id);
   }
 
   override clear(): void {
     this.byDay.clear();
+    this.sorted?.clear();
     super.clear();
   }
 
   /** The events of one day, in the order they were stored. */
   onDay(day: Day): StoredEvent[] {
     return [...(this.byDay.get(day)?.values() ?? [])];
+  }
+
+  /** Per day, its identified events sorted by install: built on demand, dropped on any change. */
+  private readonly sorted = new Map<Day, StoredEvent[]>();
+
+  /** The identified events of a day whose install is in [lo, hi), by binary search. */
+  inRangeOnDay(day: Day, lo: string, hi: string): StoredEvent[] {
+    let list = this.sorted.get(day);
+    if (!list) {
+      list = this.onDay(day)
+        .filter((e) => e.install !== null)
+        .sort((a, b) => ((a.install as string) < (b.install as string) ? -1 : 1));
+      this.sorted.set(day, list);
+    }
+    const first = (bound: string) => {
+      let a = 0;
+      let b = list.length;
+      while (a < b) {
+        const mid = (a + b) >> 1;
+        if (((list[mid] as StoredEvent).install as string) < bound) a = mid + 1;
+        else b = mid;
+      }
+      return a;
+    };
+    return list.slice(first(lo), first(hi));
   }
 }
 
@@ -98,13 +127,18 @@ export class MemoryStore implements Store {
 
   async countEvents(day: Day, range?: EventRange): Promise<number> {
     this.check();
-    const events = this.events.onDay(day);
-    return range === undefined ? events.length : events.filter((e) => inRange(e, range)).length;
+    if (range === undefined) return this.events.onDay(day).length;
+    return this.eventsInRange(day, range).length;
   }
 
   async readRangeEvents(day: Day, range: EventRange): Promise<StoredEvent[]> {
     this.check();
-    return this.events.onDay(day).filter((e) => inRange(e, range));
+    return this.eventsInRange(day, range);
+  }
+
+  private eventsInRange(day: Day, range: EventRange): StoredEvent[] {
+    if (range === 'anonymous') return this.events.onDay(day).filter((e) => e.install === null);
+    return this.events.inRangeOnDay(day, range.lo, range.hi);
   }
 
   async readPages(bucket: string, from: Day, to: Day): Promise<StoredPage[]> {
@@ -235,10 +269,4 @@ export class MemoryStore implements Store {
     }
     return { events, pages };
   }
-}
-
-/** Whether an event falls in a range, as Firestore's query would decide it. */
-function inRange(event: StoredEvent, range: EventRange): boolean {
-  if (range === 'anonymous') return event.install === null;
-  return event.install !== null && event.install >= range.lo && event.install < range.hi;
 }
