@@ -1,7 +1,7 @@
 // The scheduled aggregation through the local stack's emulated fan-out: the scheduled function is
 // triggered by POST (no Pub/Sub emulator here), plans the run and enqueues its shard tasks on the
 // Cloud Tasks emulator; each shard task stores its partials and the last one enqueues the merges,
-// which publish the days. Events are posted through hosting like an agent's, one shard per event.
+// which publish the days. Events are posted through hosting like an agent's, four per shard.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
@@ -20,14 +20,22 @@ let wroteEnv = false;
 
 beforeAll(async () => {
   process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
-  // A shard per event, so even this small day fans out into several shard tasks. The functions
+  // Four events per shard, so even this small day fans out into several shard tasks. The functions
   // emulator takes params from functions/.env.local (a variable in its environment is overridden
   // by the param's default).
   if (!existsSync(ENV_LOCAL)) {
-    writeFileSync(ENV_LOCAL, 'AGGREGATE_EVENTS_PER_SHARD=1\n');
+    writeFileSync(ENV_LOCAL, 'AGGREGATE_EVENTS_PER_SHARD=4\n');
     wroteEnv = true;
   }
-  stack = await startStack({ demo: false, firestorePort: 0, log: () => {} });
+  stack = await startStack({
+    demo: false,
+    firestorePort: 0,
+    log: () => {},
+    onEmulatorOutput: (line) => {
+      // Function errors (a failed task is retried, so the test would only see a timeout).
+      if (/error|exception|unhandled/i.test(line)) console.error(`[emulators] ${line}`);
+    },
+  });
   db = createFirestore({ projectId: LOCAL_PROJECT });
 });
 
