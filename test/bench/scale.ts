@@ -19,6 +19,8 @@ import { SimStore, type Counted } from './sim-store.ts';
 export interface ShardRun {
   shard: number;
   seconds: number;
+  /** CPU time the shard used: what it takes on a machine nobody else is using. */
+  cpuSeconds: number;
   peakRssMb: number;
 }
 
@@ -108,7 +110,12 @@ export async function benchScale(spec: FleetSpec, parallelism: number): Promise<
     shards,
     parallelism,
     perShard: results
-      .map(({ shard, seconds, peakRssMb }) => ({ shard, seconds, peakRssMb }))
+      .map(({ shard, seconds, cpuSeconds, peakRssMb }) => ({
+        shard,
+        seconds,
+        cpuSeconds,
+        peakRssMb,
+      }))
       .sort((a, b) => a.shard - b.shard),
     mergeSeconds: (ended - mergeStarted) / 1000,
     wallSeconds: (ended - started) / 1000,

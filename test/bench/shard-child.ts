@@ -14,6 +14,7 @@ const { spec, plan, shard } = JSON.parse(process.argv[2] ?? '{}') as {
 };
 const store = new SimStore(spec);
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const partials = await runShard(
   {
     store,
@@ -28,6 +29,10 @@ console.log(
   JSON.stringify({
     shard,
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: (() => {
+      const used = process.cpuUsage(cpuBefore);
+      return (used.user + used.system) / 1e6;
+    })(),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     counted: store.counted,
     partials,

@@ -17,6 +17,7 @@ import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { EventSource, StoredEvent, StoredPage } from '../../functions/src/store/types.ts';
 import { fakeClock } from '../support/http-fakes.ts';
+import { pageDocuments } from '../support/page-documents.ts';
 
 // The client library reads this when a Firestore is constructed, so set it before any is.
 process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
@@ -93,7 +94,7 @@ describe('aggregation on FirestoreStore', () => {
 
   /** Every stored page part, without its run. */
   async function storedPages(): Promise<Omit<StoredPage, 'run'>[]> {
-    return withoutRun((await db.collection('pages').get()).docs.map((d) => d.data() as StoredPage));
+    return withoutRun((await pageDocuments(db)).map(([, data]) => data as StoredPage));
   }
 
   async function aggregate(at: string): Promise<Map<Day, DayAggregate>> {
@@ -152,7 +153,7 @@ describe('aggregation on FirestoreStore', () => {
       expect(again.run.computedAt).toBe('2026-11-21T01:15:00.000Z');
     }
     expect(await storedPages()).toEqual(pages);
-    const runs = (await db.collection('pages').get()).docs.map((doc) => doc.data().run as string);
+    const runs = (await pageDocuments(db)).map(([, data]) => data.run as string);
     expect(new Set(runs).size).toBe(1);
   });
 
@@ -216,8 +217,8 @@ describe('aggregation on FirestoreStore', () => {
       config,
     });
     expect(later.purged.pages).toBeGreaterThan(0);
-    expect((await db.collection('pages').get()).size).toBe(0);
-  });
+    expect(await pageDocuments(db)).toEqual([]);
+  }, 180_000);
 });
 
 /** Page parts without the run that wrote them, in id order. */

@@ -16,6 +16,7 @@ import type { StoredEvent } from '../../functions/src/store/types.ts';
 import { simulateFleet } from '../../scripts/lib/demo.ts';
 import { runAggregateCli } from '../support/aggregate-cli.ts';
 import { emulatorFirestore } from '../support/emulator-firestore.ts';
+import { pageDocuments } from '../support/page-documents.ts';
 
 // The aggregate CLI runs in child processes that inherit this.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
@@ -58,11 +59,14 @@ async function seed(firestore: Firestore, events: StoredEvent[]): Promise<void> 
 
 /** Every document of a collection by id; `run` left out of day aggregates and pages. */
 async function documents(firestore: Firestore, collection: string) {
-  const snapshot = await firestore.collection(collection).get();
+  const docs =
+    collection === 'pages'
+      ? await pageDocuments(firestore)
+      : (await firestore.collection(collection).get()).docs.map((d) => [d.id, d.data()] as const);
   return Object.fromEntries(
-    snapshot.docs.map((doc) => {
-      const { run: _run, ...data } = doc.data();
-      return [doc.id, data];
+    docs.map(([id, doc]) => {
+      const { run: _run, ...data } = doc;
+      return [id, data];
     }),
   );
 }

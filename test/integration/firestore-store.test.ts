@@ -76,13 +76,13 @@ describe('FirestoreStore on Firestore', () => {
     expect(Object.keys(data).filter((key) => /^id$|install_?id/i.test(key))).toEqual([]);
   });
 
-  it('stores a page part under {day}_{bucket}_{part}, queried fields top-level, and a day with its day field', async () => {
+  it('stores a page part under buckets/{bucket}/pages/{day}_{bucket}_{part}, queried fields top-level, and a day with its day field', async () => {
     const part = pagePart(
       '2026-11-20',
       ['alice', 'bob'].filter((n) => pseudonym(n).slice(0, 2) === pseudonym('alice').slice(0, 2)),
     );
     await store.writePages([part]);
-    const page = await rawDocument(`pages/2026-11-20_${part.bucket}_0`);
+    const page = await rawDocument(`buckets/${part.bucket}/pages/2026-11-20_${part.bucket}_0`);
     expect(page.day).toBe('2026-11-20');
     expect(page.bucket).toBe(pseudonym('alice').slice(0, 2));
     expect(page.keys).toBe(pseudonym('alice').slice(0, 16));

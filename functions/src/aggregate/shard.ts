@@ -28,6 +28,9 @@ import {
 } from './page.ts';
 import type { AggregationDependencies } from './plan.ts';
 
+/** Buckets whose pages are being read while the shard folds the current one. */
+const PAGE_READ_AHEAD = 4;
+
 /** A recomputed day's events of a shard up to this many are read in one query. */
 export const PREFETCH_EVENTS = 20_000;
 
@@ -101,11 +104,26 @@ export async function runShard(
     prefetched.set(day, byBucket);
   }
 
-  for (const b of buckets) {
+  // Page reads run a few buckets ahead of the fold, so a shard waits on Firestore's latency once
+  // per few buckets, not once per bucket; only that many buckets' pages are held at a time.
+  const reads = new Map<number, Promise<StoredPage[]>>();
+  const pagesOf = (index: number): Promise<StoredPage[]> => {
+    for (let k = index; k < Math.min(buckets.length, index + PAGE_READ_AHEAD); k += 1) {
+      if (reads.has(k)) continue;
+      const b = buckets[k] as number | typeof ANONYMOUS;
+      const bucket = b === ANONYMOUS ? ANONYMOUS : bucketId(b);
+      // Reports without identity have no history: only the run's own days are read.
+      reads.set(k, store.readPages(bucket, b === ANONYMOUS ? first : windowStart, last));
+    }
+    const read = reads.get(index) as Promise<StoredPage[]>;
+    reads.delete(index);
+    return read;
+  };
+
+  for (const [index, b] of buckets.entries()) {
     const id = b === ANONYMOUS ? ANONYMOUS : bucketId(b);
     const range: EventRange = b === ANONYMOUS ? 'anonymous' : bucketRange(b);
-    // Reports without identity have no history: only the run's own days are read.
-    const stored = await store.readPages(id, b === ANONYMOUS ? first : windowStart, last);
+    const stored = await pagesOf(index);
     const partsByDay = new Map<Day, StoredPage[]>();
     for (const part of stored) {
       const list = partsByDay.get(part.day);

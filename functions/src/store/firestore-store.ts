@@ -1,7 +1,7 @@
 /**
  * The Firestore Store: `events/{id}`, `days/{YYYY-MM-DD}`, and the aggregation's own collections:
- * `pages/{day}_{bucket}_{part}` (activity pages), `erasures/{pseudonym}`, `runs/{id}` (plans)
- * and `partials/{run}_{day}_{shard}`.
+ * `buckets/{bucket}/pages/{day}_{bucket}_{part}` (activity pages, one subcollection per bucket),
+ * `erasures/{pseudonym}`, `runs/{id}` (plans) and `partials/{run}_{day}_{shard}`.
  */
 import { Timestamp } from '@google-cloud/firestore';
 import type {
@@ -14,7 +14,7 @@ import type {
 } from '@google-cloud/firestore';
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
-import { bucketId, bucketOf, installKey } from '../aggregate/buckets.ts';
+import { ANONYMOUS, BUCKETS, bucketId, bucketOf, installKey } from '../aggregate/buckets.ts';
 import { eraseFromPages, pageId } from './pages.ts';
 import {
   partialId,
@@ -42,6 +42,9 @@ export const WRITE_BATCH_SIZE = 400;
  */
 export const PAGE_BATCH_SIZE = 8;
 
+/** Buckets whose old pages are purged at the same time. */
+const PURGE_PARALLELISM = 16;
+
 /** Document references per getAll call. */
 export const READ_BATCH_SIZE = 300;
 
@@ -53,7 +56,7 @@ export class FirestoreStore implements Store {
   private readonly db: Firestore;
   private readonly events: CollectionReference;
   private readonly days: CollectionReference;
-  private readonly pages: CollectionReference;
+  private readonly buckets: CollectionReference;
   private readonly erasures: CollectionReference;
   private readonly runs: CollectionReference;
   private readonly partials: CollectionReference;
@@ -62,7 +65,7 @@ export class FirestoreStore implements Store {
     this.db = db;
     this.events = db.collection('events');
     this.days = db.collection('days');
-    this.pages = db.collection('pages');
+    this.buckets = db.collection('buckets');
     this.erasures = db.collection('erasures');
     this.runs = db.collection('runs');
     this.partials = db.collection('partials');
@@ -105,6 +108,14 @@ export class FirestoreStore implements Store {
     return snapshot.docs.map(fromEventData);
   }
 
+  /**
+   * The pages of one bucket: a subcollection per bucket keeps every query (and, on the Node
+   * emulator, every document creation, which slows with the size of its collection) to one bucket.
+   */
+  private pagesOf(bucket: string): CollectionReference {
+    return this.buckets.doc(bucket).collection('pages');
+  }
+
   /** Events of a day in a range: `install` top-level, so the Node emulator can run it too. */
   private rangeQuery(day: Day, range: EventRange): Query {
     const onDay = this.events.where('day', '==', day);
@@ -117,8 +128,7 @@ export class FirestoreStore implements Store {
   }
 
   async readPages(bucket: string, from: Day, to: Day): Promise<StoredPage[]> {
-    const snapshot = await this.pages
-      .where('bucket', '==', bucket)
+    const snapshot = await this.pagesOf(bucket)
       .where('day', '>=', from)
       .where('day', '<=', to)
       .get();
@@ -127,7 +137,7 @@ export class FirestoreStore implements Store {
 
   async writePages(pages: StoredPage[]): Promise<void> {
     await this.writeAll(
-      pages.map((page) => [this.pages.doc(pageId(page)), page]),
+      pages.map((page) => [this.pagesOf(page.bucket).doc(pageId(page)), page]),
       PAGE_BATCH_SIZE,
     );
   }
@@ -199,7 +209,7 @@ export class FirestoreStore implements Store {
     // Take the install out of its bucket's pages now; the erasure makes the next run recompute
     // the days it was in (and strip it again from a page a concurrent run may have rewritten).
     const key = installKey(install);
-    const pages = await this.pages.where('bucket', '==', bucketId(bucketOf(install))).get();
+    const pages = await this.pagesOf(bucketId(bucketOf(install))).get();
     const stripped = eraseFromPages(
       pages.docs.map((doc) => doc.data() as StoredPage),
       key,
@@ -224,7 +234,17 @@ export class FirestoreStore implements Store {
 
   async purgeExpired(eventsBefore: Day, pagesBefore: Day): Promise<PurgeResult> {
     const events = await this.deleteMatching(this.events.where('day', '<', eventsBefore));
-    const pages = await this.deleteMatching(this.pages.where('day', '<', pagesBefore));
+    // One query per bucket: collection-group queries find nothing on the Node emulator.
+    const buckets = [...Array.from({ length: BUCKETS }, (_, b) => bucketId(b)), ANONYMOUS];
+    let pages = 0;
+    for (let i = 0; i < buckets.length; i += PURGE_PARALLELISM) {
+      const deleted = await Promise.all(
+        buckets
+          .slice(i, i + PURGE_PARALLELISM)
+          .map((b) => this.deleteMatching(this.pagesOf(b).where('day', '<', pagesBefore))),
+      );
+      pages += deleted.reduce((a, b) => a + b, 0);
+    }
     return { events, pages };
   }
 
