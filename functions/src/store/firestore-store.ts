@@ -36,10 +36,10 @@ export const DELETE_BATCH_SIZE = 400;
 /** Documents written per WriteBatch by writeDays and the aggregation's writes. */
 export const WRITE_BATCH_SIZE = 400;
 
-/**
- * Page parts written per WriteBatch: a part can be close to 1 MiB and a commit is limited to
- * 10 MiB, so page writes go in small batches.
- */
+/** Bytes of page parts per WriteBatch: a commit is limited to 10 MiB. */
+export const PAGE_BATCH_BYTES = 6 * 2 ** 20;
+
+/** Partials written per WriteBatch (each can be large: every bucket of a day's tallies). */
 export const PAGE_BATCH_SIZE = 8;
 
 /** Buckets whose old pages are purged at the same time. */
@@ -136,10 +136,25 @@ export class FirestoreStore implements Store {
   }
 
   async writePages(pages: StoredPage[]): Promise<void> {
-    await this.writeAll(
-      pages.map((page) => [this.pagesOf(page.bucket).doc(pageId(page)), page]),
-      PAGE_BATCH_SIZE,
-    );
+    // Batches of up to WRITE_BATCH_SIZE parts and PAGE_BATCH_BYTES: most pages are small, a few
+    // are close to a document's 1 MiB, and a commit may carry 10 MiB.
+    let batch: [DocumentReference, DocumentData][] = [];
+    let bytes = 0;
+    for (const page of pages) {
+      const size =
+        page.keys.length + page.snaps.length + page.local.length + page.snapshots.join('').length;
+      if (
+        batch.length > 0 &&
+        (bytes + size > PAGE_BATCH_BYTES || batch.length >= WRITE_BATCH_SIZE)
+      ) {
+        await this.writeAll(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push([this.pagesOf(page.bucket).doc(pageId(page)), page]);
+      bytes += size;
+    }
+    if (batch.length > 0) await this.writeAll(batch);
   }
 
   async readErasures(): Promise<Erasure[]> {
