@@ -29,7 +29,7 @@ import {
 import type { AggregationDependencies } from './plan.ts';
 
 /** Buckets whose pages are being read while the shard folds the current one. */
-const PAGE_READ_AHEAD = 4;
+const PAGE_READ_AHEAD = 2;
 
 /** A recomputed day's events of a shard up to this many are read in one query. */
 export const PREFETCH_EVENTS = 20_000;
