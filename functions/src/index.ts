@@ -93,7 +93,7 @@ export const aggregate = onSchedule(
   async () => {
     const started = Date.now();
     const { plan, backfilled, recomputed, purged } = await planScheduled(aggregation());
-    await enqueueRun(taskQueues(), plan);
+    await enqueueRun(taskQueues(region.value()), plan);
     logger.info('aggregation planned', {
       run: plan.id,
       shards: plan.days.length > 0 ? plan.shards : 0,
@@ -114,7 +114,7 @@ export const aggregateShard = onTaskDispatched<ShardTask>(
     timeoutSeconds: 1800,
     memory: '1GiB',
   },
-  (request) => shardTask(aggregation(), taskQueues(), request.data, runLog),
+  (request) => shardTask(aggregation(), taskQueues(region.value()), request.data, runLog),
 );
 
 /** The merge of one day; throws while a shard's partial is missing, so it is retried. */

@@ -31,14 +31,16 @@ export const functionsLogger: Logger = (severity, message, fields) => {
 };
 
 /** The aggregation's Cloud Tasks queues, through firebase-admin (the tasks emulator locally). */
-export function taskQueues(): TaskQueues {
+export function taskQueues(region: string): TaskQueues {
   if (getApps().length === 0) initializeApp();
   const functions = getFunctions();
+  // A bare function name means us-central1; elsewhere the queue is named with its location.
+  const queue = (name: string) =>
+    functions.taskQueue(region === 'us-central1' ? name : `locations/${region}/functions/${name}`);
   return {
-    shard: (task) => functions.taskQueue('aggregateShard').enqueue(task),
+    shard: (task) => queue('aggregateShard').enqueue(task),
     merge: (task, id) =>
-      functions
-        .taskQueue('aggregateMerge')
+      queue('aggregateMerge')
         .enqueue(task, { id })
         .catch((error: unknown) => {
           // Two shards finishing together both enqueue the merge: the named task exists already.
