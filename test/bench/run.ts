@@ -158,7 +158,7 @@ console.log(
   `cost per 1M events/day: $${costPerDay.toFixed(2)} (target <= $4.50: ${costPerDay <= 4.5 ? 'met' : 'MISSED'})`,
 );
 
-// 5. The site: build time with 90 days and 3 years of aggregates, bytes per page.
+// 6. The site: build time with 90 days and 3 years of aggregates, bytes per page.
 const site = await benchSite({ years: 3, installs: quick ? 100 : 300 });
 console.log(`\n== site (astro build, ${quick ? 100 : 300} simulated installs) ==`);
 console.log('days   snapshot KB   simulate s   build s');
@@ -177,7 +177,7 @@ for (const p of site.pages) {
   );
 }
 
-// 6. The scrubber: 64 KiB against 6.4 KiB of the same shape.
+// 7. The scrubber: 64 KiB against 6.4 KiB of the same shape.
 const scrub = benchScrub({ quick });
 console.log('\n== scrubber (scrubFreeText, 6.4 KiB x10 vs 64 KiB x1) ==');
 console.log('shape                6.4 KiB ms   64 KiB ms   ratio   ns/byte');
