@@ -3,7 +3,7 @@
  * `buckets/{bucket}/pages/{day}_{bucket}_{part}` (activity pages, one subcollection per bucket),
  * `erasures/{pseudonym}`, `runs/{id}` (plans) and `partials/{run}_{day}_{shard}`.
  */
-import { Timestamp } from '@google-cloud/firestore';
+import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type {
   CollectionReference,
   DocumentData,
@@ -220,11 +220,15 @@ export class FirestoreStore implements Store {
   }
 
   async eraseInstall(install: string): Promise<DeleteResult> {
-    const events = await this.deleteMatching(this.events.where('install', '==', install));
-    // Take the install out of its bucket's pages now; the erasure makes the next run recompute
+    // Take the install out of its bucket's pages too; the erasure makes the next run recompute
     // the days it was in (and strip it again from a page a concurrent run may have rewritten).
+    // The pages are read first: a query still waiting when the client shuts down (a fault during
+    // an erase) rejects inside the client library, so the erase issues its queries up front.
     const key = installKey(install);
-    const pages = await this.pagesOf(bucketId(bucketOf(install))).get();
+    const [pages, events] = await Promise.all([
+      this.pagesOf(bucketId(bucketOf(install))).get(),
+      this.deleteMatching(this.events.where('install', '==', install)),
+    ]);
     const stripped = eraseFromPages(
       pages.docs.map((doc) => doc.data() as StoredPage),
       key,
@@ -232,18 +236,22 @@ export class FirestoreStore implements Store {
     await this.writePages(stripped);
     const days = [...new Set(stripped.map((p) => p.day))].sort();
     if (events === 0 && days.length === 0) return { events, installs: 0 };
+    // create() tells a first erasure from a repeat without a read or a transaction (a
+    // transaction left running when the client shuts down rejects where nobody listens).
     const ref = this.erasures.doc(install);
-    const known = await this.db.runTransaction(async (tx) => {
-      const existing = await tx.get(ref);
-      const previous = existing.exists ? ((existing.data() as Erasure).days ?? []) : [];
-      const erasure: Erasure = {
-        install,
-        days: [...new Set([...previous, ...days])].sort(),
-        erasedAt: Date.now(),
-      };
-      tx.set(ref, erasure);
-      return !existing.exists && days.length > 0;
-    });
+    const erasure: Erasure = { install, days, erasedAt: Date.now() };
+    let known = days.length > 0;
+    try {
+      await ref.create(erasure);
+    } catch (error) {
+      if (!hasCode(error, ALREADY_EXISTS)) throw error;
+      known = false;
+      await ref.update(
+        days.length > 0
+          ? { days: FieldValue.arrayUnion(...days), erasedAt: erasure.erasedAt }
+          : { erasedAt: erasure.erasedAt },
+      );
+    }
     return { events, installs: known ? 1 : 0 };
   }
 
