@@ -45,7 +45,8 @@ async function simulatedSnapshot(days: number, installs: number, file: string) {
   return { bytes: Buffer.byteLength(snapshot), seconds: (performance.now() - started) / 1000 };
 }
 
-function astroBuild(snapshot: string, outDir: string): Promise<number> {
+/** Builds the site with `snapshot` into `outDir`; resolves to the seconds it took. */
+export function astroBuild(snapshot: string, outDir: string): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(

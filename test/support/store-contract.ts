@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DayAggregate } from '../../shared/aggregate.ts';
 import { addDays, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
+import { projectDay } from '../../shared/days-query.ts';
 import type {
   RunPlan,
   Store,
@@ -143,7 +144,7 @@ export function namesInOneBucket(count: number, prefix = 'member'): string[] {
 }
 
 /** The public aggregate of `day`; `n` varies the figures. */
-function dayAggregate(day: Day, n: number): DayAggregate {
+export function dayAggregate(day: Day, n: number): DayAggregate {
   return {
     day,
     final: n % 2 === 0,
@@ -394,6 +395,46 @@ export function describeStoreContract(
       const recomputed = dayAggregate('2026-11-20', 40);
       await store.writeDays([recomputed]);
       expect(await store.readDays('2026-11-20', '2026-11-20')).toStrictEqual([recomputed]);
+    });
+
+    it('reads days across months with only the fields asked for', async () => {
+      // Across a year boundary and three months; one day without any breakdown at all.
+      const days = dayRange('2026-11-28', '2027-01-03').map((d, n) => dayAggregate(d, n));
+      const bare: DayAggregate = { ...dayAggregate('2027-01-04', 99), breakdowns: {} };
+      await store.writeDays([...days, bare]);
+      const all = [...days, bare];
+      const cases: (readonly string[])[] = [
+        [],
+        ['activeInstalls'],
+        ['events', 'newInstalls', 'optOuts', 'run'],
+        ['breakdowns'],
+        ['breakdowns.version'],
+        ['breakdowns.attribute.cpu_cores', 'upgrades'],
+        ['breakdowns.kernel'],
+        ['reliability'],
+        ['reliability.versions', 'counters'],
+      ];
+      for (const fields of cases) {
+        const read = await store.readDays('2026-11-30', '2027-01-04', fields);
+        const expected = all.filter((d) => d.day >= '2026-11-30').map((d) => projectDay(d, fields));
+        expect(read, fields.join(',')).toStrictEqual(expected);
+      }
+      // No fields list: whole days, exactly as written.
+      expect(await store.readDays('2026-12-31', '2027-01-01', undefined)).toStrictEqual(
+        days.filter((d) => d.day === '2026-12-31' || d.day === '2027-01-01'),
+      );
+      // A day the projection has nothing for still says it exists, with day and final.
+      const [onlyBare] = await store.readDays('2027-01-04', '2027-01-04', ['breakdowns.version']);
+      expect(onlyBare).toStrictEqual({ day: '2027-01-04', final: bare.final, breakdowns: {} });
+    });
+
+    it('rewrites a day inside a month without touching its neighbours', async () => {
+      const days = dayRange('2026-11-01', '2026-11-30').map((d, n) => dayAggregate(d, n));
+      await store.writeDays(days);
+      const changed = { ...dayAggregate('2026-11-15', 77), breakdowns: {} };
+      await store.writeDays([changed]);
+      const read = await store.readDays('2026-11-01', '2026-11-30');
+      expect(read).toStrictEqual(days.map((d) => (d.day === '2026-11-15' ? changed : d)));
     });
 
     it('erases one install: its events, its keys in every page, and records the erasure', async () => {

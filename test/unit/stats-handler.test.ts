@@ -97,6 +97,80 @@ describe('GET /api/v1/days', () => {
     expect(onlyFrom.map((d) => d.day)).toEqual(dayRange('2026-03-01', '2026-03-10'));
   });
 
+  test.each([
+    ['30d', 30, '2026-02-09'],
+    ['90d', 90, '2025-12-11'],
+    ['1y', 161, '2025-10-01'],
+    ['all', 161, '2025-10-01'],
+  ])('range=%s answers the named range ending today', async (range, count, first) => {
+    const { get, days } = await setup();
+    const list = days(await get({ range }));
+    expect(list).toHaveLength(count);
+    expect(list[0]?.day).toBe(first);
+    expect(list.at(-1)?.day).toBe('2026-03-10');
+  });
+
+  test('fields= answers day, final and the fields asked for, nothing else', async () => {
+    const { get, days } = await setup();
+    const res = await get({ range: '30d', fields: 'events,activeInstalls' });
+    expect(res.statusCode).toBe(200);
+    const [first] = days(res);
+    expect(first).toStrictEqual({
+      day: '2026-02-09',
+      final: true,
+      activeInstalls: aggregateOf('2026-02-09', 131).activeInstalls,
+      events: { heartbeat: 131 },
+    });
+    const res2 = await get({ range: '30d', fields: 'breakdowns.version' });
+    expect(days(res2)[0]).toStrictEqual({ day: '2026-02-09', final: true, breakdowns: {} });
+  });
+
+  test('top= folds each breakdown to its top values over the range, the rest in other', async () => {
+    const store = new MemoryStore();
+    const day = (d: string, counts: Record<string, number>) => ({
+      ...aggregateOf(d, 1),
+      breakdowns: {
+        version: Object.entries(counts).map(([value, installs]) => ({ value, installs })),
+      },
+    });
+    await store.writeDays([
+      day('2026-03-09', { '1.0': 50, '1.1': 30, '1.2': 5, unknown: 7, other: 6 }),
+      day('2026-03-10', { '1.0': 20, '1.1': 40, '1.2': 9 }),
+    ]);
+    const handler = createStatsHandler({ store, clock: fakeClock(NOW).now, log: () => {} });
+    const res = new FakeResponse();
+    await handler(
+      fakeRequest({
+        method: 'GET',
+        path: '/api/v1/days',
+        query: { range: '30d', fields: 'breakdowns.version', top: '2' },
+      }),
+      res,
+    );
+    const list = (res.body as { days: DayAggregate[] }).days;
+    expect(list.map((d) => d.breakdowns.version)).toEqual([
+      [
+        { value: '1.0', installs: 50 },
+        { value: '1.1', installs: 30 },
+        { value: 'unknown', installs: 7 },
+        { value: 'other', installs: 11 },
+      ],
+      [
+        { value: '1.0', installs: 20 },
+        { value: '1.1', installs: 40 },
+        { value: 'other', installs: 9 },
+      ],
+    ]);
+  });
+
+  test('/api/v1/latest?fields= answers the newest final day with those fields', async () => {
+    const { get } = await setup();
+    const res = await get({ fields: 'newInstalls' }, 'GET', '/api/v1/latest');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toStrictEqual({ day: '2026-03-10', final: true, newInstalls: 1 });
+    expect(res.header('Cache-Control')).toBe('public, max-age=300, s-maxage=3600');
+  });
+
   test('sets a Cache-Control a CDN may use and CORS *', async () => {
     const { get } = await setup();
     const res = await get({ from: '2026-01-01', to: '2026-01-02' });
@@ -137,6 +211,19 @@ describe('GET /api/v1/days', () => {
     ['an empty value', { from: '' }],
     ['a repeated parameter', { from: ['2026-02-01', '2026-02-02'] }],
     ['more than 3 years', { from: '2022-01-01', to: '2026-01-01' }],
+    ['an unknown named range', { range: '2y' }],
+    ['a named range with from', { range: '30d', from: '2026-02-01' }],
+    ['a repeated range', { range: ['30d', '90d'] }],
+    ['an unknown field', { fields: 'activeInstalls,installs' }],
+    ['a field path into a breakdown value', { fields: 'breakdowns.version.1' }],
+    ['an unknown reliability part', { fields: 'reliability.crashes' }],
+    [
+      'too many fields',
+      { fields: Array.from({ length: 41 }, (_, i) => `breakdowns.b${i}`).join(',') },
+    ],
+    ['top of 0', { top: '0' }],
+    ['top of 51', { top: '51' }],
+    ['top that is not a number', { top: 'five' }],
   ];
 
   test.each(badRanges)('%s → 400 with the error shape', async (_name, query) => {

@@ -1,11 +1,16 @@
 /** The `stats` function: read-only public aggregates, cacheable by the CDN. */
-import { addDays, dayOf, daysBetween, isDay, type Day } from '../../../shared/dates.ts';
+import { addDays, dayOf, type Day } from '../../../shared/dates.ts';
+import { foldToTop, type DayField } from '../../../shared/days-query.ts';
 import { HttpError, sendError } from '../http/errors.ts';
 import { allowlistFields, type Logger } from '../http/log.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/types.ts';
 import { STORE_DEADLINE_MS, withDeadline } from '../store/deadline.ts';
 import type { Store } from '../store/types.ts';
 import { daysToCsv } from './csv.ts';
+import { parseFields, parseRange, parseTop } from './query.ts';
+
+export { parseRange } from './query.ts';
+export { DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS } from '../../../shared/days-query.ts';
 
 /** What the stats handler is built from. */
 export interface StatsDependencies {
@@ -16,10 +21,6 @@ export interface StatsDependencies {
   storeDeadlineMs?: number;
 }
 
-/** Days answered when no range is given. */
-export const DEFAULT_RANGE_DAYS = 90;
-/** Longest range one request may ask for (three years). */
-export const MAX_RANGE_DAYS = 3 * 366;
 /** Browsers may reuse an answer for 5 minutes, the CDN for an hour: aggregates change daily. */
 export const CACHE_CONTROL = 'public, max-age=300, s-maxage=3600';
 /** How far back `/api/v1/latest` looks for a final day. */
@@ -29,8 +30,9 @@ const KNOWN_PATHS = new Set(['/api/v1/days', '/api/v1/days.csv', '/api/v1/latest
 
 /** Builds the `stats` request handler. */
 export function createStatsHandler(deps: StatsDependencies): HttpHandler {
-  const readDays = (from: Day, to: Day) =>
-    withDeadline(deps.store.readDays(from, to), deps.storeDeadlineMs ?? STORE_DEADLINE_MS);
+  const deadline = deps.storeDeadlineMs ?? STORE_DEADLINE_MS;
+  const readDays = (from: Day, to: Day, fields: readonly DayField[] | undefined) =>
+    withDeadline(deps.store.readDays(from, to, fields), deadline);
   return async (req: HttpRequest, res: HttpResponse) => {
     const started = deps.clock();
     let status = 200;
@@ -42,16 +44,22 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
       const today = dayOf(deps.clock());
       if (req.path === '/api/v1/days' || req.path === '/api/v1/days.csv') {
         const { from, to } = parseRange(req.query, today);
-        const days = await readDays(from, to);
-        res.set('Cache-Control', CACHE_CONTROL);
-        if (req.path === '/api/v1/days') res.status(200).json({ days });
-        else {
+        if (req.path === '/api/v1/days') {
+          const fields = parseFields(req.query);
+          const top = parseTop(req.query);
+          const days = await readDays(from, to, fields);
+          res.set('Cache-Control', CACHE_CONTROL);
+          res.status(200).json({ days: top === undefined ? days : foldToTop(days, top) });
+        } else {
+          const days = await withDeadline(deps.store.readDays(from, to), deadline);
+          res.set('Cache-Control', CACHE_CONTROL);
           res.set('Content-Type', 'text/csv; charset=utf-8');
           res.set('Content-Disposition', `inline; filename="homecall-${from}-${to}.csv"`);
           res.status(200).send(daysToCsv(days));
         }
       } else if (req.path === '/api/v1/latest') {
-        const days = await readDays(addDays(today, -LATEST_LOOKBACK_DAYS), today);
+        const fields = parseFields(req.query);
+        const days = await readDays(addDays(today, -LATEST_LOOKBACK_DAYS), today, fields);
         const latest = days.filter((d) => d.final).pop();
         if (!latest) throw new HttpError(404, 'not_found', 'No final day has been aggregated yet.');
         res.set('Cache-Control', CACHE_CONTROL);
@@ -80,31 +88,4 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
       }),
     );
   };
-}
-
-/** Reads `from`/`to` (YYYY-MM-DD, both included) with defaults and limits. */
-export function parseRange(query: Record<string, unknown>, today: Day): { from: Day; to: Day } {
-  const param = (name: string): Day | undefined => {
-    const value = query[name];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || !isDay(value)) {
-      throw new HttpError(400, 'bad_request', `${name} must be a day written YYYY-MM-DD.`, {
-        issues: [{ path: [name], message: 'expected YYYY-MM-DD' }],
-      });
-    }
-    return value;
-  };
-  const to = param('to') ?? today;
-  const from = param('from') ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (from > to) {
-    throw new HttpError(400, 'bad_request', 'from must not be after to.', {
-      issues: [{ path: ['from'], message: 'after to' }],
-    });
-  }
-  if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) {
-    throw new HttpError(400, 'bad_request', `A range may span at most ${MAX_RANGE_DAYS} days.`, {
-      issues: [{ path: ['from'], message: 'range too long' }],
-    });
-  }
-  return { from, to };
 }

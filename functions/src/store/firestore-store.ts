@@ -1,7 +1,9 @@
 /**
- * The Firestore Store: `events/{id}`, `days/{YYYY-MM-DD}`, and the aggregation's own collections:
- * `buckets/{bucket}/pages/{day}_{bucket}_{part}` (activity pages, one subcollection per bucket),
- * `erasures/{pseudonym}`, `runs/{id}` (plans) and `partials/{run}_{day}_{shard}`.
+ * The Firestore Store: `events/{id}`, `days/{YYYY-MM-DD}` and the month documents
+ * `months/{YYYY-MM}` that day reads go through (`firestore-months.ts`), and the aggregation's
+ * own collections: `buckets/{bucket}/pages/{day}_{bucket}_{part}` (activity pages, one
+ * subcollection per bucket), `erasures/{pseudonym}`, `runs/{id}` (plans) and
+ * `partials/{run}_{day}_{shard}`.
  */
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type {
@@ -29,6 +31,8 @@ import {
   type StoredPage,
   type StoredPartial,
 } from './types.ts';
+import type { DayField, DayProjection } from '../../../shared/days-query.ts';
+import { MonthDays } from './firestore-months.ts';
 
 /** Documents deleted per WriteBatch by eraseInstall and purgeExpired (Firestore allows 500). */
 export const DELETE_BATCH_SIZE = 400;
@@ -60,8 +64,10 @@ export class FirestoreStore implements Store {
   private readonly erasures: CollectionReference;
   private readonly runs: CollectionReference;
   private readonly partials: CollectionReference;
+  private readonly monthDays: MonthDays;
 
-  constructor(db: Firestore) {
+  /** `monthPartLimitBytes` lowers the size of a month document (tests of continuations). */
+  constructor(db: Firestore, options: { monthPartLimitBytes?: number } = {}) {
     this.db = db;
     this.events = db.collection('events');
     this.days = db.collection('days');
@@ -69,6 +75,7 @@ export class FirestoreStore implements Store {
     this.erasures = db.collection('erasures');
     this.runs = db.collection('runs');
     this.partials = db.collection('partials');
+    this.monthDays = new MonthDays(db, options.monthPartLimitBytes);
   }
 
   async saveEvents(events: StoredEvent[]): Promise<SaveResult> {
@@ -206,17 +213,13 @@ export class FirestoreStore implements Store {
   }
 
   async writeDays(days: DayAggregate[]): Promise<void> {
-    // The day stays a field as well as the id: readDays queries a range of it.
-    await this.writeAll(days.map((day) => [this.days.doc(day.day), withoutUndefined(day)]));
+    await this.monthDays.write(days);
   }
 
-  async readDays(from: Day, to: Day): Promise<DayAggregate[]> {
-    const snapshot = await this.days
-      .where('day', '>=', from)
-      .where('day', '<=', to)
-      .orderBy('day')
-      .get();
-    return snapshot.docs.map((doc) => doc.data() as DayAggregate);
+  readDays(from: Day, to: Day): Promise<DayAggregate[]>;
+  readDays(from: Day, to: Day, fields: readonly DayField[] | undefined): Promise<DayProjection[]>;
+  async readDays(from: Day, to: Day, fields?: readonly DayField[]): Promise<DayProjection[]> {
+    return this.monthDays.read(from, to, fields);
   }
 
   async eraseInstall(install: string): Promise<DeleteResult> {

@@ -16,6 +16,7 @@ import {
   type StoredPage,
   type StoredPartial,
 } from './types.ts';
+import { projectDay, type DayField, type DayProjection } from '../../../shared/days-query.ts';
 
 /**
  * The store owns what it is given: written objects are deep-frozen, not copied, and reads hand
@@ -214,11 +215,14 @@ export class MemoryStore implements Store {
     for (const day of days) this.days.set(day.day, deepFreeze(day));
   }
 
-  async readDays(from: Day, to: Day): Promise<DayAggregate[]> {
+  readDays(from: Day, to: Day): Promise<DayAggregate[]>;
+  readDays(from: Day, to: Day, fields: readonly DayField[] | undefined): Promise<DayProjection[]>;
+  async readDays(from: Day, to: Day, fields?: readonly DayField[]): Promise<DayProjection[]> {
     this.check();
     return [...this.days.values()]
       .filter((d) => d.day >= from && d.day <= to)
-      .sort((a, b) => a.day.localeCompare(b.day));
+      .sort((a, b) => a.day.localeCompare(b.day))
+      .map((d) => projectDay(d, fields));
   }
 
   async eraseInstall(install: string): Promise<DeleteResult> {

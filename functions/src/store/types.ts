@@ -1,6 +1,7 @@
 /** What homecall stores, and the store interface every backend implements. */
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
+import type { DayField, DayProjection } from '../../../shared/days-query.ts';
 import type {
   AttributeValue,
   EventType,
@@ -182,6 +183,12 @@ export interface Store {
   writeDays(days: DayAggregate[]): Promise<void>;
   /** The stored aggregates from `from` to `to` (both included), ordered by day. */
   readDays(from: Day, to: Day): Promise<DayAggregate[]>;
+  /**
+   * The same days with only `day`, `final` and the fields asked for (`projectDay`); all of each
+   * day when `fields` is undefined. FirestoreStore reads one document per calendar month of the
+   * range for it (see `firestore-months.ts`), however many days the range has.
+   */
+  readDays(from: Day, to: Day, fields: readonly DayField[] | undefined): Promise<DayProjection[]>;
   /**
    * Deletes every event of one install, takes it out of every activity page, and records an
    * erasure so the next aggregation run recomputes the days it was in. Idempotent.
