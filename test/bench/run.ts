@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick]`: ingest throughput, aggregation compute, Firestore operations and
-// what they cost, the site's build time and page weights, and the scrubber's time against size.
+// what they cost, the site's build time and page weights, Lighthouse on every page, and the
+// scrubber's time against size.
 // Prints a table, writes bench-results/<timestamp>.json, ends with `ingest/bare ratio: <n>`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -8,6 +9,7 @@ import { benchFirestoreOps } from './firestore-ops.ts';
 import { dailyCost, PRICES, ASSUMPTIONS } from './cost.ts';
 import { benchIdentical, benchScale } from './scale.ts';
 import { benchIngest, type IngestRun } from './ingest.ts';
+import { benchLighthouse, meetsTargets } from './lighthouse.ts';
 import { benchScrub } from './scrub.ts';
 import { benchSite } from './site.ts';
 
@@ -170,12 +172,53 @@ for (const b of site.builds) {
 const [shortBuild, longBuild] = site.builds;
 const buildRatio = (longBuild?.buildSeconds ?? 0) / (shortBuild?.buildSeconds ?? 1);
 console.log(`build time 3 years / 90 days: ${buildRatio.toFixed(2)}`);
-console.log('page (3-year build)   HTML gz KB   assets gz KB   total gz KB');
-for (const p of site.pages) {
+console.log(
+  `a Netdata-sized day: ${(site.netdataDayBytes / 1024).toFixed(0)} KB of JSON (${((site.netdataDayBytes * 1096) / 2 ** 20).toFixed(0)} MB for 3 years)`,
+);
+const weightRows = (label: string, pages: typeof site.pages) => {
+  console.log(`${label.padEnd(28)}requests   API gz KB   total gz KB   budget KB`);
+  for (const p of pages) {
+    const over = p.totalBytes > p.budgetBytes ? '  OVER' : '';
+    console.log(
+      `  ${p.page.padEnd(26)}${String(p.requests).padStart(8)}${fmt(p.apiBytes / 1024, 1).padStart(12)}${fmt(p.totalBytes / 1024, 1).padStart(14)}${fmt(p.budgetBytes / 1024).padStart(12)}${over}`,
+    );
+  }
+};
+weightRows(`demo fleet, 3 years`, site.pages);
+weightRows('Netdata-sized fleet, 3 years', site.netdataPages);
+const withinBudget = [...site.pages, ...site.netdataPages].every(
+  (p) => p.totalBytes <= p.budgetBytes,
+);
+console.log(`page weights within budget: ${withinBudget ? 'yes' : 'NO'}`);
+
+// 6. Lighthouse, mobile profile, on every page and on a bare reference page.
+const lighthouse = await benchLighthouse({ runs: quick ? 1 : 3 });
+console.log(
+  `\n== Lighthouse (mobile, simulated throttling; median of ${quick ? 1 : 3} runs by performance) ==`,
+);
+console.log(
+  'page          perf   a11y   best    seo     CLS   TBT ms   TTI ms   LCP ms   KB   runs',
+);
+for (const r of lighthouse) {
   console.log(
-    `${p.page.padEnd(20)}${fmt(p.htmlGzipBytes / 1024, 1).padStart(13)}${fmt(p.assetsGzipBytes / 1024, 1).padStart(15)}${fmt(p.totalGzipBytes / 1024, 1).padStart(14)}`,
+    `${r.page.padEnd(12)}${String(r.performance).padStart(6)}${String(r.accessibility).padStart(7)}${String(r.bestPractices).padStart(7)}${String(r.seo).padStart(7)}${r.cls.toFixed(3).padStart(8)}${fmt(r.tbtMs).slice(1).padStart(9)}${fmt(r.ttiMs).slice(1).padStart(9)}${fmt(r.lcpMs).slice(1).padStart(9)}${fmt(
+      r.transferBytes / 1024,
+    )
+      .slice(4)
+      .padStart(5)}   ${r.performanceRuns.join('/')}`,
   );
 }
+const reference = lighthouse.find((r) => r.page === 'reference');
+const sitePages = lighthouse.filter((r) => r.page !== 'reference');
+const lighthouseTargets = sitePages.every(meetsTargets);
+console.log(
+  `Lighthouse targets (perf >= 95, CLS <= 0.02, TBT <= 150 ms, a11y/best practices/SEO 100): ${lighthouseTargets ? 'met' : 'MISSED'} (${
+    sitePages
+      .filter((r) => !meetsTargets(r))
+      .map((r) => r.page)
+      .join(', ') || 'every page'
+  }${lighthouseTargets ? '' : ' short'}); reference page: ${reference?.performance ?? '?'}, TBT ${reference?.tbtMs.toFixed(0) ?? '?'} ms`,
+);
 
 // 7. The scrubber: 64 KiB against 6.4 KiB of the same shape.
 const scrub = benchScrub({ quick });
@@ -210,7 +253,8 @@ const results = {
     usdPerDay: costPerDay,
     usdPerDayWithOnePercentLate: lateCost,
   },
-  site: { ...site, buildRatio },
+  site: { ...site, buildRatio, withinBudget },
+  lighthouse,
   scrub: { runs: scrub, worstRatio: worstScrubRatio },
   seconds: (Date.now() - started) / 1000,
 };

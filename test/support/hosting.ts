@@ -106,9 +106,10 @@ function resolveClean(files: Map<string, StaticFile>, path: string): string | un
   return undefined;
 }
 
-function pickEncoding(req: IncomingMessage): 'br' | 'gzip' | undefined {
+/** Brotli for browsers that accept it (as Hosting answers them), unless `brotli` is false. */
+function pickEncoding(req: IncomingMessage, brotli: boolean): 'br' | 'gzip' | undefined {
   const accept = String(req.headers['accept-encoding'] ?? '');
-  if (/\bbr\b/.test(accept)) return 'br';
+  if (brotli && /\bbr\b/.test(accept)) return 'br';
   if (/\bgzip\b/.test(accept)) return 'gzip';
   return undefined;
 }
@@ -119,9 +120,10 @@ function send(
   status: number,
   headers: Record<string, string>,
   body: Buffer,
+  brotli: boolean,
 ): void {
   const type = headers['Content-Type'] ?? headers['content-type'] ?? '';
-  const encoding = compressible(type) && body.length > 256 ? pickEncoding(req) : undefined;
+  const encoding = compressible(type) && body.length > 256 ? pickEncoding(req, brotli) : undefined;
   const out =
     encoding === 'br'
       ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
@@ -143,6 +145,7 @@ async function callHandler(
   res: ServerResponse,
   url: URL,
   extraHeaders: Record<string, string>,
+  brotli: boolean,
 ): Promise<void> {
   const query: Record<string, string | string[]> = {};
   for (const [name, value] of url.searchParams) {
@@ -166,7 +169,7 @@ async function callHandler(
   const finish = (body: Buffer) => {
     if (finished) return;
     finished = true;
-    send(req, res, status, headers, body);
+    send(req, res, status, headers, body, brotli);
   };
   const response: HttpResponse = {
     status(code: number) {
@@ -200,8 +203,16 @@ export interface Hosting {
   close: () => Promise<void>;
 }
 
-/** Serves `root` (a built site) on 127.0.0.1 at a free port, `/api/**` from `stats`. */
-export async function startHosting(root: string, stats: HttpHandler): Promise<Hosting> {
+/**
+ * Serves `root` (a built site) on 127.0.0.1 at a free port, `/api/**` from `stats`; `gzipOnly`
+ * compresses with gzip even for browsers that accept brotli (to measure gzip page weights).
+ */
+export async function startHosting(
+  root: string,
+  stats: HttpHandler,
+  options: { gzipOnly?: boolean } = {},
+): Promise<Hosting> {
+  const brotli = !options.gzipOnly;
   const config = hostingConfig();
   const rules = config.headers.map((rule) => ({ match: globToRegExp(rule.source), rule }));
   const files = await loadFiles(root);
@@ -220,7 +231,7 @@ export async function startHosting(root: string, stats: HttpHandler): Promise<Ho
     const path = decodeURIComponent(url.pathname);
     requests.push(`${url.pathname}${url.search}`);
     if (config.apiPrefixes.some((prefix) => path.startsWith(prefix))) {
-      callHandler(stats, req, res, url, headersFor(path)).catch((error: unknown) => {
+      callHandler(stats, req, res, url, headersFor(path), brotli).catch((error: unknown) => {
         console.error(error);
         if (!res.headersSent) res.writeHead(500).end();
       });
@@ -247,7 +258,7 @@ export async function startHosting(root: string, stats: HttpHandler): Promise<Ho
       return;
     }
     const headers = { ...headersFor(path), 'Content-Type': file.type };
-    const encoding = compressible(file.type) ? pickEncoding(req) : undefined;
+    const encoding = compressible(file.type) ? pickEncoding(req, brotli) : undefined;
     const body = encoding === 'br' ? file.br : encoding === 'gzip' ? file.gzip : file.body;
     res.writeHead(found ? 200 : 404, {
       ...headers,

@@ -7,6 +7,9 @@ import { EVENT_TYPES } from '../../shared/schema/event.ts';
 import {
   EVENT_SERIES,
   buildFigure,
+  hbarHeightRem,
+  MAX_BARS,
+  pageDataOf,
   describeFigure,
   formatValue,
   type FigureSpec,
@@ -64,7 +67,7 @@ describe('buildFigure', () => {
   ];
 
   test.each(specs)('$kind: one table row per day or value, one value per label', (spec) => {
-    const figure = buildFigure(spec, DAYS);
+    const figure = buildFigure(spec, pageDataOf(DAYS));
     for (const dataset of figure.datasets)
       expect(dataset.values).toHaveLength(figure.labels.length);
     expect(figure.table.rows).toHaveLength(figure.labels.length);
@@ -78,7 +81,7 @@ describe('buildFigure', () => {
   test('metrics over days: newest day first in the table, the same numbers as the lines', () => {
     const figure = buildFigure(
       { kind: 'metrics', metrics: ['activeD1', 'activeD28'], chart: 'line' },
-      DAYS,
+      pageDataOf(DAYS),
     );
     expect(figure).toMatchObject({ chart: 'line', stacked: false, unit: 'count' });
     expect(figure.datasets.map((d) => d.values)).toEqual([
@@ -95,7 +98,7 @@ describe('buildFigure', () => {
   });
 
   test('events: stacked bars by type, most frequent first, a missing type is zero', () => {
-    const figure = buildFigure({ kind: 'events' }, DAYS);
+    const figure = buildFigure({ kind: 'events' }, pageDataOf(DAYS));
     expect(figure).toMatchObject({ chart: 'bar', stacked: true });
     expect(figure.datasets.map((d) => [d.key, d.values])).toEqual([
       ['heartbeat', [100, 90]],
@@ -106,7 +109,7 @@ describe('buildFigure', () => {
 
   test(`events: beyond ${EVENT_SERIES} types the rarest share one named series`, () => {
     const events = Object.fromEntries(EVENT_TYPES.map((type, i) => [type, 100 - i]));
-    const figure = buildFigure({ kind: 'events' }, [day('2026-11-01', { events })]);
+    const figure = buildFigure({ kind: 'events' }, pageDataOf([day('2026-11-01', { events })]));
     expect(figure.datasets).toHaveLength(EVENT_SERIES);
     const other = figure.datasets.at(-1);
     const folded = EVENT_TYPES.slice(EVENT_SERIES - 1);
@@ -124,9 +127,10 @@ describe('buildFigure', () => {
       day('2026-11-02', { breakdowns: versions({ '1.5.0': 60, '1.6.0': 30 }) }),
     ];
     const colours = (from: number) =>
-      buildFigure({ kind: 'trend', breakdown: 'version', top: 5 }, days.slice(from)).datasets.map(
-        (d) => [d.key, d.colour],
-      );
+      buildFigure(
+        { kind: 'trend', breakdown: 'version', top: 5 },
+        pageDataOf(days.slice(from)),
+      ).datasets.map((d) => [d.key, d.colour]);
     expect(colours(0)).toEqual([
       ['1.4.0', 2],
       ['1.5.0', 1],
@@ -140,7 +144,7 @@ describe('buildFigure', () => {
   });
 
   test('distribution: bars of the latest final day with shares in the table', () => {
-    const figure = buildFigure({ kind: 'distribution', breakdown: 'os' }, DAYS);
+    const figure = buildFigure({ kind: 'distribution', breakdown: 'os' }, pageDataOf(DAYS));
     expect(figure.chart).toBe('hbar');
     expect(figure.labels).toEqual(['debian', 'other']);
     expect(figure.caption).toBe(
@@ -152,8 +156,46 @@ describe('buildFigure', () => {
     ]);
   });
 
+  test('a distribution of many values draws the largest ones, the rest in one bar; the table keeps all', () => {
+    const buckets = [
+      ...Array.from({ length: 40 }, (_, i) => ({ value: `v${i}`, installs: 100 - i })),
+      { value: 'other', installs: 7 },
+      { value: 'unknown', installs: 3 },
+    ];
+    const wide = day('2026-11-01', { breakdowns: { version: buckets } });
+    const figure = buildFigure({ kind: 'distribution', breakdown: 'version' }, pageDataOf([wide]));
+    expect(figure.labels).toEqual([
+      ...Array.from({ length: MAX_BARS }, (_, i) => `v${i}`),
+      'other (25 more values)',
+      'unknown',
+    ]);
+    const restSum = buckets.slice(MAX_BARS, 40).reduce((n, b) => n + b.installs, 0);
+    expect(figure.datasets[0]?.values.at(-2)).toBe(restSum + 7);
+    // Every bar adds up to what the day published.
+    const drawnSum = figure.datasets[0]?.values.reduce<number>((n, v) => n + (v ?? 0), 0);
+    expect(drawnSum).toBe(buckets.reduce((n, b) => n + b.installs, 0));
+    expect(figure.table.rows).toHaveLength(42);
+    // The box fits the bars drawn, not the values listed.
+    expect(hbarHeightRem(figure)).toBe((MAX_BARS + 2) * 1.75 + 2.5);
+  });
+
+  test('a distribution comes from the reference day the page was given, not the range', () => {
+    const reference = day('2026-11-05', {
+      breakdowns: { os: [{ value: 'alpine', installs: 9 }] },
+      activeInstalls: { d1: 1, d7: 5, d28: 9 },
+    });
+    const figure = buildFigure(
+      { kind: 'distribution', breakdown: 'os' },
+      { days: DAYS, reference },
+    );
+    expect(figure.labels).toEqual(['alpine']);
+    expect(figure.caption).toBe(
+      'on 2026-11-05, of the 9 installs active in the 28 days ending on it',
+    );
+  });
+
   test('no days: empty figures that say so', () => {
-    const figure = buildFigure({ kind: 'distribution', breakdown: 'os' }, []);
+    const figure = buildFigure({ kind: 'distribution', breakdown: 'os' }, pageDataOf([]));
     expect(figure.labels).toEqual([]);
     expect(describeFigure('Installs by OS', figure)).toBe('Installs by OS: no data in this range.');
   });
@@ -161,14 +203,14 @@ describe('buildFigure', () => {
 
 describe('describeFigure and formatValue', () => {
   test('a chart over days names its span and its latest values', () => {
-    const figure = buildFigure({ kind: 'events' }, DAYS);
+    const figure = buildFigure({ kind: 'events' }, pageDataOf(DAYS));
     expect(describeFigure('Events', figure)).toBe(
       'Events, stacked bar chart from 2026-11-01 to 2026-11-02. On 2026-11-02: heartbeat 90, crash 0, install 0. The table lists every day.',
     );
   });
 
   test('a distribution names its largest values', () => {
-    const figure = buildFigure({ kind: 'distribution', breakdown: 'os' }, DAYS);
+    const figure = buildFigure({ kind: 'distribution', breakdown: 'os' }, pageDataOf(DAYS));
     expect(describeFigure('Installs by OS', figure)).toContain(': debian 20, other 10.');
   });
 

@@ -38,25 +38,64 @@ afterEach(() => {
 });
 
 describe('loadRange', () => {
-  test('asks the API for the range ending today and hands the days to every listener', async () => {
+  test('asks the named range with only the fields the page needs, and hands the days on', async () => {
     fetchMock.mockResolvedValue(answer([day('2026-11-22'), day('2026-11-21')]));
+    fresh.setNeeds([{ range: ['activeInstalls', 'events'], reference: [] }]);
     const seen: [string[], string][] = [];
-    fresh.onDays((days, range) => seen.push([days.map((d) => d.day), range]));
-    expect(await fresh.loadRange('30d', '2026-11-21', '2026-11-22')).toBe(true);
-    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/v1/days?from=2026-10-24&to=2026-11-22');
+    fresh.onData((data, range) => seen.push([data.days.map((d) => d.day), range]));
+    expect(await fresh.loadRange('30d', '2026-11-21')).toBe(true);
+    expect(fetchMock.mock.calls.map((c) => c[0])).toEqual([
+      '/api/v1/days?range=30d&fields=activeInstalls,events,run',
+    ]);
     expect(seen).toEqual([[['2026-11-21', '2026-11-22'], '30d']]);
     expect(fresh.shownRange()).toBe('30d');
-    // A listener that arrives later gets the days shown at once.
+    // A listener that arrives later gets the data shown at once.
     const late: string[] = [];
-    fresh.onDays((_days, range) => late.push(range));
+    fresh.onData((_data, range) => late.push(range));
     expect(late).toEqual(['30d']);
+  });
+
+  test('a page with distributions also asks for the latest final day, and gets it apart', async () => {
+    const latest = {
+      day: '2026-11-21',
+      final: true,
+      breakdowns: { os: [] },
+      activeInstalls: { d1: 1, d7: 1, d28: 1 },
+    };
+    fetchMock.mockImplementation(async (url) =>
+      String(url).startsWith('/api/v1/latest')
+        ? new Response(JSON.stringify(latest))
+        : answer([day('2026-11-21'), day('2026-11-22')]),
+    );
+    fresh.setNeeds([{ range: [], reference: ['breakdowns.os', 'activeInstalls'] }]);
+    const seen: unknown[] = [];
+    fresh.onData((data) => seen.push(data.reference));
+    expect(await fresh.loadRange('90d', '2026-11-21')).toBe(true);
+    expect(fetchMock.mock.calls.map((c) => c[0]).sort()).toEqual([
+      '/api/v1/days?range=90d&fields=run',
+      '/api/v1/latest?fields=activeInstalls,breakdowns.os',
+    ]);
+    expect(seen).toEqual([latest]);
+  });
+
+  test('without the latest day (none final yet) the range still shows, without a reference', async () => {
+    fetchMock.mockImplementation(async (url) =>
+      String(url).startsWith('/api/v1/latest')
+        ? new Response('{"error": {}}', { status: 404 })
+        : answer([day('2026-11-22')]),
+    );
+    fresh.setNeeds([{ range: [], reference: ['breakdowns.os'] }]);
+    const seen: unknown[] = [];
+    fresh.onData((data) => seen.push(data.reference));
+    expect(await fresh.loadRange('90d', '2026-11-22')).toBe(true);
+    expect(seen).toEqual([undefined]);
   });
 
   test('a range loaded before comes from memory', async () => {
     fetchMock.mockImplementation(async () => answer([day('2026-11-22')]));
-    await fresh.loadRange('1y', '2026-11-22', '2026-11-22');
-    await fresh.loadRange('30d', '2026-11-22', '2026-11-22');
-    expect(await fresh.loadRange('1y', '2026-11-22', '2026-11-22')).toBe(true);
+    await fresh.loadRange('1y', '2026-11-22');
+    await fresh.loadRange('30d', '2026-11-22');
+    expect(await fresh.loadRange('1y', '2026-11-22')).toBe(true);
     expect(fetchMock).toHaveBeenCalledTimes(2);
     expect(fresh.shownRange()).toBe('1y');
   });
@@ -66,12 +105,16 @@ describe('loadRange', () => {
     ['the network fails', () => Promise.reject(new TypeError('offline'))],
     ['the range has no days', () => Promise.resolve(answer([]))],
     ['the answer is malformed', () => Promise.resolve(new Response('{"days": [{"day": 1}]}'))],
+    [
+      'a day misses final',
+      () => Promise.resolve(new Response('{"days": [{"day": "2026-11-22"}]}')),
+    ],
     ['the answer is older than the built page', () => Promise.resolve(answer([day('2026-11-20')]))],
   ])('nothing changes when %s', async (_name, reply) => {
     fetchMock.mockImplementation(reply);
     const listener = vi.fn();
-    fresh.onDays(listener);
-    expect(await fresh.loadRange('90d', '2026-11-21', '2026-11-22')).toBe(false);
+    fresh.onData(listener);
+    expect(await fresh.loadRange('90d', '2026-11-21')).toBe(false);
     expect(listener).not.toHaveBeenCalled();
     expect(fresh.shownRange()).toBeNull();
   });
@@ -82,9 +125,9 @@ describe('loadRange', () => {
       .mockImplementationOnce(() => new Promise((resolve) => (releaseSlow = resolve)))
       .mockImplementationOnce(async () => answer([day('2026-11-22')]));
     const shown: string[] = [];
-    fresh.onDays((_days, range) => shown.push(range));
-    const slow = fresh.loadRange('all', '2026-11-22', '2026-11-22');
-    const quick = fresh.loadRange('30d', '2026-11-22', '2026-11-22');
+    fresh.onData((_data, range) => shown.push(range));
+    const slow = fresh.loadRange('all', '2026-11-22');
+    const quick = fresh.loadRange('30d', '2026-11-22');
     expect(await quick).toBe(true);
     releaseSlow(answer([day('2026-11-22')]));
     expect(await slow).toBe(false);
@@ -95,13 +138,43 @@ describe('loadRange', () => {
     fetchMock.mockResolvedValue(answer([day('2026-11-22')]));
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const good = vi.fn();
-    fresh.onDays(() => {
+    fresh.onData(() => {
       throw new Error('broken widget');
     });
-    fresh.onDays(good);
-    await fresh.loadRange('90d', '2026-11-22', '2026-11-22');
+    fresh.onData(good);
+    await fresh.loadRange('90d', '2026-11-22');
     expect(good).toHaveBeenCalledOnce();
     expect(error).toHaveBeenCalled();
     error.mockRestore();
+  });
+});
+
+describe('mergeDays', () => {
+  test('joins the fields of several answers by day, breakdowns and reliability part by part', () => {
+    const merged = fresh.mergeDays([
+      [
+        { day: '2026-11-21', final: true, run: day('2026-11-21').run, breakdowns: { version: [] } },
+        { day: '2026-11-22', final: false, upgrades: [] },
+      ],
+      [
+        { day: '2026-11-22', final: false, reliability: { versions: [] } },
+        {
+          day: '2026-11-21',
+          final: true,
+          breakdowns: { os: [] },
+          reliability: { topFailures: [] },
+        },
+      ],
+    ]);
+    expect(merged).toEqual([
+      {
+        day: '2026-11-21',
+        final: true,
+        run: day('2026-11-21').run,
+        breakdowns: { version: [], os: [] },
+        reliability: { topFailures: [] },
+      },
+      { day: '2026-11-22', final: false, upgrades: [], reliability: { versions: [] } },
+    ]);
   });
 });

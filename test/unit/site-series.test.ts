@@ -17,7 +17,7 @@ import {
   toSeries,
   windowTotal,
 } from '../../site/src/lib/series.ts';
-import { buildFigure, describeFigure } from '../../site/src/lib/figures.ts';
+import { buildFigure, describeFigure, pageDataOf } from '../../site/src/lib/figures.ts';
 import { daysInRange } from '../../site/src/lib/range.ts';
 
 interface DaySpec {
@@ -117,7 +117,7 @@ describe('toChartData, and the figure and table built from it', () => {
   });
 
   test('table rows carry the same numbers, newest first, gaps said in words', () => {
-    expect(buildFigure(spec, days).table.rows).toEqual([
+    expect(buildFigure(spec, pageDataOf(days)).table.rows).toEqual([
       { label: '2026-11-03', cells: ['1,250', '3,500'] },
       { label: '2026-11-02', cells: ['no data', 'no data'] },
       { label: '2026-11-01', cells: ['1,200', '3,400'] },
@@ -125,11 +125,11 @@ describe('toChartData, and the figure and table built from it', () => {
   });
 
   test('the text alternative names the range and the last values', () => {
-    expect(describeFigure('Active installs per day', buildFigure(spec, days))).toBe(
+    expect(describeFigure('Active installs per day', buildFigure(spec, pageDataOf(days)))).toBe(
       'Active installs per day, line chart from 2026-11-01 to 2026-11-03. On 2026-11-03: ' +
         'Active that day 1,250, Active in 28 days 3,500. The table lists every day.',
     );
-    expect(describeFigure('New installs', buildFigure(spec, []))).toBe(
+    expect(describeFigure('New installs', buildFigure(spec, pageDataOf([])))).toBe(
       'New installs: no data in this range.',
     );
   });
@@ -368,10 +368,17 @@ describe('parseDaysResponse', () => {
     ['impossible day', { days: [{ ...good, day: '2026-02-30' }] }],
     ['negative count', { days: [{ ...good, newInstalls: -1 }] }],
     ['fractional count', { days: [{ ...good, activeInstalls: { d1: 1.5, d7: 2, d28: 3 } }] }],
-    ['missing active installs', { days: [{ ...good, activeInstalls: undefined }] }],
+    ['active installs that are not counts', { days: [{ ...good, activeInstalls: null }] }],
+    ['a missing final', { days: [{ day: '2026-11-20', run: good.run }] }],
+    ['run without a time', { days: [{ day: '2026-11-20', final: true, run: {} }] }],
     ['string count', { days: [{ ...good, activeInstalls: { d1: '3', d7: 2, d28: 3 } }] }],
     ['one bad day among good ones', { days: [good, { ...good, final: 'yes' }] }],
   ])('rejects %s', (_name, body) => {
     expect(parseDaysResponse(body)).toBeNull();
+  });
+
+  test('accepts a projection: day and final with only some fields', () => {
+    const projected = { day: '2026-11-20', final: true, run: good.run, events: { heartbeat: 3 } };
+    expect(parseDaysResponse({ days: [projected] })).toEqual([projected]);
   });
 });

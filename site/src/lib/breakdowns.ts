@@ -3,9 +3,11 @@
  * and Platforms pages: the current distribution, adoption over time, and upgrade totals.
  * Pure, and free of runtime imports from the zod modules, because the browser runs it too.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
 import { dayRange, type Day } from '../../../shared/dates.ts';
-import { byDay } from './series.ts';
+import { compareVersions, topValues } from '../../../shared/days-query.ts';
+import { byDay, type SiteDay } from './series.ts';
+
+export { compareVersions, topValues } from '../../../shared/days-query.ts';
 
 /** The folded bucket of values below k, as the aggregate names it. */
 export const OTHER_VALUE = 'other';
@@ -35,7 +37,7 @@ export function breakdownLabel(name: string): string {
  * The day whose breakdowns count as "current": the latest final day, else the latest day. Open
  * days still grow as late reports arrive, so they would understate the newest values.
  */
-export function referenceDay(days: readonly DayAggregate[]): DayAggregate | undefined {
+export function referenceDay(days: readonly SiteDay[]): SiteDay | undefined {
   const sorted = byDay(days);
   return sorted.findLast((d) => d.final) ?? sorted.at(-1);
 }
@@ -54,10 +56,10 @@ function isResidual(value: string): boolean {
 }
 
 /** A breakdown on one day, largest first, "other" and "unknown" last. */
-export function distribution(day: DayAggregate | undefined, name: string): DistributionRow[] {
+export function distribution(day: SiteDay | undefined, name: string): DistributionRow[] {
   if (!day) return [];
-  const total = day.activeInstalls.d28;
-  return [...(day.breakdowns[name] ?? [])]
+  const total = day.activeInstalls?.d28 ?? 0;
+  return [...(day.breakdowns?.[name] ?? [])]
     .sort(
       (a, b) =>
         Number(isResidual(a.value)) - Number(isResidual(b.value)) ||
@@ -69,29 +71,6 @@ export function distribution(day: DayAggregate | undefined, name: string): Distr
       installs: bucket.installs,
       share: total > 0 ? bucket.installs / total : null,
     }));
-}
-
-/** Orders version strings by their numbers: 1.10.0 after 1.9.2. */
-export function compareVersions(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
-}
-
-/**
- * The values of a breakdown with the most installs summed over the days, at most `top` of them,
- * never "other" or "unknown". Ties go to the lower value so the choice is deterministic.
- */
-export function topValues(days: readonly DayAggregate[], name: string, top: number): string[] {
-  const totals = new Map<string, number>();
-  for (const day of days) {
-    for (const bucket of day.breakdowns[name] ?? []) {
-      if (isResidual(bucket.value)) continue;
-      totals.set(bucket.value, (totals.get(bucket.value) ?? 0) + bucket.installs);
-    }
-  }
-  return [...totals]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, top)
-    .map(([value]) => value);
 }
 
 /** One stacked series of a breakdown over time. */
@@ -114,7 +93,7 @@ export interface BreakdownTrend {
  * oldest first, other breakdowns largest first.
  */
 export function breakdownTrend(
-  days: readonly DayAggregate[],
+  days: readonly SiteDay[],
   name: string,
   top: number,
 ): BreakdownTrend {
@@ -131,7 +110,7 @@ export function breakdownTrend(
     if (!day) return null;
     const counts = new Map<string, number>();
     let rest = 0;
-    for (const bucket of day.breakdowns[name] ?? []) {
+    for (const bucket of day.breakdowns?.[name] ?? []) {
       if (chosen.includes(bucket.value)) counts.set(bucket.value, bucket.installs);
       else rest += bucket.installs;
     }
@@ -160,10 +139,10 @@ export interface UpgradeRow {
 }
 
 /** Every from→to pair of the days with its total, most installs first. */
-export function upgradeTotals(days: readonly DayAggregate[]): UpgradeRow[] {
+export function upgradeTotals(days: readonly SiteDay[]): UpgradeRow[] {
   const rows = new Map<string, UpgradeRow>();
   for (const day of byDay(days)) {
-    for (const upgrade of day.upgrades) {
+    for (const upgrade of day.upgrades ?? []) {
       const key = `${upgrade.from}\u0000${upgrade.to}`;
       const row = rows.get(key) ?? { from: upgrade.from, to: upgrade.to, installs: 0, days: 0 };
       row.installs += upgrade.installs;

@@ -4,17 +4,42 @@
  * each figure from the snapshot; the browser rebuilds it from the same recipe when fresh days or
  * another range arrive, so chart and table always show the same numbers.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
 import {
   breakdownLabel,
   breakdownTrend,
   distribution,
   OTHER_VALUE,
+  type DistributionRow,
   referenceDay,
   type TrendSeries,
 } from './breakdowns.ts';
 import { crashFreeTrend, installFailureTotals } from './reliability.ts';
-import { byDay, formatCount, toChartData, toSeries, type MetricKey } from './series.ts';
+import {
+  byDay,
+  formatCount,
+  toChartData,
+  toSeries,
+  type MetricKey,
+  type SiteDay,
+} from './series.ts';
+
+/**
+ * What a page's figures are drawn from: the days of the range, and the day whose breakdowns count
+ * as current (the latest final day). The build takes both from its snapshot; the browser asks the
+ * API for the range and for `/api/v1/latest`, so a distribution never needs every day's buckets.
+ */
+export interface PageData {
+  days: readonly SiteDay[];
+  reference?: SiteDay | undefined;
+}
+
+/** The page data of whole days: the reference day is their latest final day. */
+export function pageDataOf(days: readonly SiteDay[]): PageData {
+  return { days, reference: referenceDay(days) };
+}
+
+/** Bars a distribution chart draws at most; its table lists every value. */
+export const MAX_BARS = 15;
 
 /** What a figure shows, as data the page can hand to the browser. */
 export type FigureSpec =
@@ -126,10 +151,10 @@ export const EVENT_SERIES = 7;
  * Events per day by type, the most frequent type first (the bottom of the stack). Beyond
  * `EVENT_SERIES` types the rarest are summed into one series that names them.
  */
-function eventsFigure(days: readonly DayAggregate[]): Figure {
+function eventsFigure(days: readonly SiteDay[]): Figure {
   const totals = new Map<string, number>();
   for (const day of days) {
-    for (const [type, count] of Object.entries(day.events)) {
+    for (const [type, count] of Object.entries(day.events ?? {})) {
       totals.set(type, (totals.get(type) ?? 0) + (count ?? 0));
     }
   }
@@ -139,7 +164,8 @@ function eventsFigure(days: readonly DayAggregate[]): Figure {
   const split = types.length > EVENT_SERIES ? EVENT_SERIES - 1 : types.length;
   const shown = types.slice(0, split);
   const rest = types.slice(split);
-  const count = (d: DayAggregate, type: string) => d.events[type as keyof typeof d.events] ?? 0;
+  const count = (d: SiteDay, type: string) =>
+    d.events?.[type as keyof NonNullable<SiteDay['events']>] ?? 0;
   const { labels } = toSeries(days, () => 0);
   const datasets = shown.map((type) => ({
     key: type,
@@ -156,17 +182,44 @@ function eventsFigure(days: readonly DayAggregate[]): Figure {
   return overDays('bar', true, 'count', labels, datasets);
 }
 
-function distributionFigure(days: readonly DayAggregate[], breakdown: string): Figure {
-  const day = referenceDay(days);
+/**
+ * The chart's bars: the `MAX_BARS` largest values, then everything else in one "other" bar
+ * (folded small values and the values past the cap), then "unknown".
+ */
+function distributionBars(rows: readonly DistributionRow[]): {
+  labels: string[];
+  values: number[];
+} {
+  const named = rows.filter((r) => !isResidualKey(r.value));
+  const shown = named.slice(0, MAX_BARS);
+  const rest = named.slice(MAX_BARS);
+  const folded = rows.find((r) => r.value === OTHER_VALUE);
+  const unknown = rows.find((r) => r.value === 'unknown');
+  const otherInstalls = (folded?.installs ?? 0) + rest.reduce((n, r) => n + r.installs, 0);
+  const labels = shown.map((r) => r.value);
+  const values = shown.map((r) => r.installs);
+  if (otherInstalls > 0 || folded) {
+    labels.push(rest.length > 0 ? `other (${rest.length} more values)` : OTHER_VALUE);
+    values.push(otherInstalls);
+  }
+  if (unknown) {
+    labels.push(unknown.value);
+    values.push(unknown.installs);
+  }
+  return { labels, values };
+}
+
+function distributionFigure(day: SiteDay | undefined, breakdown: string): Figure {
   const rows = distribution(day, breakdown);
+  const bars = distributionBars(rows);
   return {
     chart: 'hbar',
     stacked: false,
     unit: 'count',
-    labels: rows.map((r) => r.value),
-    datasets: [{ key: 'installs', label: 'Installs', values: rows.map((r) => r.installs) }],
+    labels: bars.labels,
+    datasets: [{ key: 'installs', label: 'Installs', values: bars.values }],
     caption: day
-      ? `on ${day.day}, of the ${formatCount(day.activeInstalls.d28)} installs active in the 28 days ending on it`
+      ? `on ${day.day}, of the ${formatCount(day.activeInstalls?.d28)} installs active in the 28 days ending on it`
       : 'no data',
     table: {
       head: [breakdownLabel(breakdown), 'Installs', 'Share'],
@@ -178,7 +231,7 @@ function distributionFigure(days: readonly DayAggregate[], breakdown: string): F
   };
 }
 
-function installFailuresFigure(days: readonly DayAggregate[]): Figure {
+function installFailuresFigure(days: readonly SiteDay[]): Figure {
   const rows = installFailureTotals(days);
   const sorted = byDay(days);
   const first = sorted[0];
@@ -200,8 +253,9 @@ function installFailuresFigure(days: readonly DayAggregate[]): Figure {
   };
 }
 
-/** The figure a recipe describes, computed from the given days (already cut to the range). */
-export function buildFigure(spec: FigureSpec, days: readonly DayAggregate[]): Figure {
+/** The figure a recipe describes, computed from the page's data (days already cut to the range). */
+export function buildFigure(spec: FigureSpec, data: PageData): Figure {
+  const { days } = data;
   switch (spec.kind) {
     case 'metrics': {
       const data = toChartData(days, spec.metrics);
@@ -216,7 +270,7 @@ export function buildFigure(spec: FigureSpec, days: readonly DayAggregate[]): Fi
       return overDays('area', true, 'count', trend.labels, datasets);
     }
     case 'distribution':
-      return distributionFigure(days, spec.breakdown);
+      return distributionFigure(data.reference ?? referenceDay(days), spec.breakdown);
     case 'crash-free': {
       const trend = crashFreeTrend(days, spec.top);
       return overDays('line', false, 'percent', trend.labels, versionDatasets(trend.series));
@@ -228,7 +282,7 @@ export function buildFigure(spec: FigureSpec, days: readonly DayAggregate[]): Fi
 
 /** Whether a series or bar is a residual bucket (drawn in the neutral colour). */
 export function isResidualKey(key: string): boolean {
-  return key === OTHER_VALUE || key === 'unknown';
+  return key === OTHER_VALUE || key === 'unknown' || key.startsWith(`${OTHER_VALUE} (`);
 }
 
 const KIND_WORDS: Record<ChartKind, string> = {
@@ -257,4 +311,14 @@ export function describeFigure(title: string, figure: Figure): string {
     (d) => `${d.label} ${formatValue(d.values.at(-1), figure.unit)}`,
   );
   return `${title}, ${kind} from ${first} to ${last}. On ${last}: ${latest.join(', ')}. The table lists every day.`;
+}
+
+/**
+ * The height of a distribution chart's box, in rem, fitting its bars: set once when the page is
+ * built and kept when fresh data arrives (the bars then get thicker or thinner), so a refresh
+ * never moves what is below. Charts over days have a fixed aspect box instead (undefined).
+ */
+export function hbarHeightRem(figure: Pick<Figure, 'chart' | 'labels'>): number | undefined {
+  if (figure.chart !== 'hbar') return undefined;
+  return Math.max(6, Math.min(figure.labels.length, MAX_BARS + 2) * 1.75 + 2.5);
 }

@@ -1,79 +1,112 @@
 /**
- * Browser side of freshness and of the range selector: fetch the days of the range the reader
- * picked from the stats API and hand them to every part of the page that shows them. The built
- * HTML stays the truth when the API fails or is absent.
+ * Browser side of freshness and of the range selector: fetch what the page shows for the range
+ * the reader picked — only the fields its recipes need (`needs.ts`), from canonical URLs the CDN
+ * caches for every visitor — and hand it to every part of the page that shows it. The built HTML
+ * stays the truth when the API fails or is absent.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
-import { dayOf, type Day } from '../../../shared/dates.ts';
-import { rangeUrl, type RangeKey } from './range.ts';
-import { byDay, parseDaysResponse } from './series.ts';
+import type { Day } from '../../../shared/dates.ts';
+import type { RangeName } from '../../../shared/days-query.ts';
+import type { PageData } from './figures.ts';
+import { pageRequests, type Needs } from './needs.ts';
+import { byDay, parseDayResponse, parseDaysResponse, type SiteDay } from './series.ts';
 
-type Listener = (days: DayAggregate[], range: RangeKey) => void;
+type Listener = (data: PageData, range: RangeName) => void;
 
-let shown: { days: DayAggregate[]; range: RangeKey } | null = null;
+let shown: { data: PageData; range: RangeName } | null = null;
 const listeners: Listener[] = [];
-const cache = new Map<RangeKey, DayAggregate[]>();
+const cache = new Map<RangeName, PageData>();
 let latestRequest = 0;
+let needs: readonly Needs[] = [];
 
-/**
- * Calls `listener` with the days of the range every time a range is loaded, at once with the
- * days already shown if there are any.
- */
-export function onDays(listener: Listener): void {
-  listeners.push(listener);
-  if (shown) notify(listener, shown.days, shown.range);
+/** Says what the page's recipes need; called once by the page before the first load. */
+export function setNeeds(pageNeeds: readonly Needs[]): void {
+  needs = pageNeeds;
 }
 
-/** The range whose live days the page shows, or null while it shows the built snapshot. */
-export function shownRange(): RangeKey | null {
+/**
+ * Calls `listener` with the page's data every time a range is loaded, at once with the data
+ * already shown if there is any.
+ */
+export function onData(listener: Listener): void {
+  listeners.push(listener);
+  if (shown) notify(listener, shown.data, shown.range);
+}
+
+/** The range whose live data the page shows, or null while it shows the built snapshot. */
+export function shownRange(): RangeName | null {
   return shown?.range ?? null;
 }
 
 /**
- * Fetches the live days of a range ending today and shows them. Resolves to false, leaving the
- * page as it was, on any failure, for an empty answer, and for an answer whose latest day is
- * older than `notBefore` (a stale cache must not roll the page back). Of overlapping calls only
- * the last one shows its days.
+ * Fetches the live data of a range ending today and shows it. Resolves to false, leaving the page
+ * as it was, on any failure of the days requests, for an empty answer, and for an answer whose
+ * latest day is older than `notBefore` (a stale cache must not roll the page back). Without the
+ * reference day (no final day yet, or its request failed) the figures that need it keep what they
+ * show. Of overlapping calls only the last one shows its data.
  */
-export async function loadRange(
-  range: RangeKey,
-  notBefore: Day,
-  today: Day = dayOf(Date.now()),
-): Promise<boolean> {
+export async function loadRange(range: RangeName, notBefore: Day): Promise<boolean> {
   const request = ++latestRequest;
-  let days = cache.get(range);
-  if (!days) {
-    const last = today > notBefore ? today : notBefore;
-    const fetched = await fetchDays(rangeUrl(range, last));
-    if (!fetched || fetched.length === 0) return false;
-    if ((fetched.at(-1)?.day ?? '') < notBefore) return false;
-    days = fetched;
-    cache.set(range, days);
+  let data = cache.get(range);
+  if (!data) {
+    const { days: urls, latest } = pageRequests(needs, range);
+    const [reference, ...answers] = await Promise.all([
+      latest ? fetchJson(latest).then(parseDayResponse) : Promise.resolve(null),
+      ...urls.map((url) => fetchJson(url).then(parseDaysResponse)),
+    ]);
+    if (answers.some((a) => a === null)) return false;
+    const days = mergeDays(answers as SiteDay[][]);
+    if (days.length === 0 || (days.at(-1)?.day ?? '') < notBefore) return false;
+    data = { days, reference: reference ?? undefined };
+    cache.set(range, data);
   }
   if (request !== latestRequest) return false;
-  shown = { days, range };
-  for (const listener of listeners) notify(listener, days, range);
+  shown = { data, range };
+  for (const listener of listeners) notify(listener, data, range);
   return true;
 }
 
-async function fetchDays(url: string): Promise<DayAggregate[] | null> {
+/** The days of several answers joined by day: each answer brings some fields of the same days. */
+export function mergeDays(answers: readonly (readonly SiteDay[])[]): SiteDay[] {
+  const merged = new Map<Day, SiteDay>();
+  for (const days of answers) {
+    for (const day of days) {
+      const before = merged.get(day.day);
+      if (!before) {
+        merged.set(day.day, day);
+        continue;
+      }
+      merged.set(day.day, {
+        ...before,
+        ...day,
+        ...(before.breakdowns || day.breakdowns
+          ? { breakdowns: { ...before.breakdowns, ...day.breakdowns } }
+          : {}),
+        ...(before.reliability || day.reliability
+          ? { reliability: { ...before.reliability, ...day.reliability } }
+          : {}),
+      });
+    }
+  }
+  return byDay([...merged.values()]);
+}
+
+async function fetchJson(url: string): Promise<unknown> {
   try {
     const response = await fetch(url, {
       headers: { accept: 'application/json' },
       signal: AbortSignal.timeout(15_000),
     });
     if (!response.ok) return null;
-    const parsed = parseDaysResponse(await response.json());
-    return parsed ? byDay(parsed) : null;
+    return await response.json();
   } catch {
     // Offline, no API in this deployment, or a malformed answer: the page stays as it is.
     return null;
   }
 }
 
-function notify(listener: Listener, days: DayAggregate[], range: RangeKey): void {
+function notify(listener: Listener, data: PageData, range: RangeName): void {
   try {
-    listener(days, range);
+    listener(data, range);
   } catch (error) {
     // One broken widget must not stop the others from updating.
     console.error(error);

@@ -2,25 +2,14 @@
  * Reliability figures for the Reliability page: crash-free installs per version over time, the
  * failure signatures of a range, and failed installs by error code. Pure; runs in the browser.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
 import { dayRange, type Day } from '../../../shared/dates.ts';
-import { compareVersions, OTHER_VALUE, type TrendSeries } from './breakdowns.ts';
-import { byDay } from './series.ts';
+import { compareVersions, topReliabilityVersions } from '../../../shared/days-query.ts';
+import { OTHER_VALUE, type TrendSeries } from './breakdowns.ts';
+import { byDay, type SiteDay } from './series.ts';
 
 /** The versions with the most active installs summed over the days, "other" excluded. */
-export function reliabilityVersions(days: readonly DayAggregate[], top: number): string[] {
-  const totals = new Map<string, number>();
-  for (const day of days) {
-    for (const row of day.reliability.versions) {
-      if (row.version === OTHER_VALUE) continue;
-      totals.set(row.version, (totals.get(row.version) ?? 0) + row.activeInstalls);
-    }
-  }
-  return [...totals]
-    .sort((a, b) => b[1] - a[1] || compareVersions(a[0], b[0]))
-    .slice(0, top)
-    .map(([version]) => version)
-    .sort(compareVersions);
+export function reliabilityVersions(days: readonly SiteDay[], top: number): string[] {
+  return topReliabilityVersions(days, top).sort(compareVersions);
 }
 
 /**
@@ -28,7 +17,7 @@ export function reliabilityVersions(days: readonly DayAggregate[], top: number):
  * was not published on (no aggregate, or fewer than k installs) is null: no data, not 100 %.
  */
 export function crashFreeTrend(
-  days: readonly DayAggregate[],
+  days: readonly SiteDay[],
   top: number,
 ): { labels: Day[]; series: TrendSeries[] } {
   const sorted = byDay(days);
@@ -41,7 +30,7 @@ export function crashFreeTrend(
     key: version,
     label: version,
     values: labels.map((label) => {
-      const row = index.get(label)?.reliability.versions.find((v) => v.version === version);
+      const row = index.get(label)?.reliability?.versions?.find((v) => v.version === version);
       return row ? Math.round(row.crashFreeRate * 10_000) / 100 : null;
     }),
   }));
@@ -60,10 +49,10 @@ export interface FailureRow {
 }
 
 /** Every failure signature published in the days, most events first. */
-export function failureTotals(days: readonly DayAggregate[]): FailureRow[] {
+export function failureTotals(days: readonly SiteDay[]): FailureRow[] {
   const rows = new Map<string, FailureRow>();
   for (const day of byDay(days)) {
-    for (const failure of day.reliability.topFailures) {
+    for (const failure of day.reliability?.topFailures ?? []) {
       const row = rows.get(failure.signature) ?? {
         signature: failure.signature,
         days: 0,
@@ -92,10 +81,10 @@ export interface InstallFailureRow {
 }
 
 /** Failed installs by error code, most first; the folded "other" code last. */
-export function installFailureTotals(days: readonly DayAggregate[]): InstallFailureRow[] {
+export function installFailureTotals(days: readonly SiteDay[]): InstallFailureRow[] {
   const rows = new Map<string, InstallFailureRow>();
   for (const day of byDay(days)) {
-    for (const failure of day.reliability.installFailures) {
+    for (const failure of day.reliability?.installFailures ?? []) {
       const row = rows.get(failure.code) ?? { code: failure.code, installs: 0, days: 0 };
       row.installs += failure.installs;
       row.days += 1;

@@ -3,30 +3,50 @@
  * and table rows out. No DOM and no Node APIs, because the build renders the page with it and
  * the browser re-runs it on fresh data, and both must produce the same numbers.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
 import { addDays, dayRange, isDay, type Day } from '../../../shared/dates.ts';
+import type { DayField, DayProjection } from '../../../shared/days-query.ts';
 
-/** A figure of a day that the site can plot. */
+/**
+ * A day as the site holds it: `day` and `final`, and whichever fields the page loaded (the build
+ * has all of them; the browser asks the API for what the page shows).
+ */
+export type SiteDay = DayProjection;
+
+/** A figure of a day that the site can plot; undefined when the day was loaded without it. */
 export interface Metric {
   label: string;
-  pick: (day: DayAggregate) => number;
+  /** The field of the day it comes from, for asking the API. */
+  field: DayField;
+  pick: (day: SiteDay) => number | undefined;
 }
 
 /** The plottable figures, by key, so the browser can rebuild a chart from fresh days. */
 export const METRICS = {
-  activeD1: { label: 'Active that day', pick: (d) => d.activeInstalls.d1 },
-  activeD7: { label: 'Active in 7 days', pick: (d) => d.activeInstalls.d7 },
-  activeD28: { label: 'Active in 28 days', pick: (d) => d.activeInstalls.d28 },
-  newInstalls: { label: 'New installs', pick: (d) => d.newInstalls },
-  optOuts: { label: 'Opt-outs', pick: (d) => d.optOuts },
+  activeD1: {
+    label: 'Active that day',
+    field: 'activeInstalls',
+    pick: (d) => d.activeInstalls?.d1,
+  },
+  activeD7: {
+    label: 'Active in 7 days',
+    field: 'activeInstalls',
+    pick: (d) => d.activeInstalls?.d7,
+  },
+  activeD28: {
+    label: 'Active in 28 days',
+    field: 'activeInstalls',
+    pick: (d) => d.activeInstalls?.d28,
+  },
+  newInstalls: { label: 'New installs', field: 'newInstalls', pick: (d) => d.newInstalls },
+  optOuts: { label: 'Opt-outs', field: 'optOuts', pick: (d) => d.optOuts },
 } as const satisfies Record<string, Metric>;
 
 /** Key of a plottable figure. */
 export type MetricKey = keyof typeof METRICS;
 
 /** The aggregates sorted by day, one per day; of two for the same day the later one wins. */
-export function byDay(days: readonly DayAggregate[]): DayAggregate[] {
-  const unique = new Map<Day, DayAggregate>();
+export function byDay<T extends Pick<SiteDay, 'day'>>(days: readonly T[]): T[] {
+  const unique = new Map<Day, T>();
   for (const day of days) unique.set(day.day, day);
   return [...unique.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
@@ -42,8 +62,8 @@ export interface Series {
  * null, so a chart shows a gap instead of a false zero.
  */
 export function toSeries(
-  days: readonly DayAggregate[],
-  pick: (day: DayAggregate) => number,
+  days: readonly SiteDay[],
+  pick: (day: SiteDay) => number | undefined,
 ): Series {
   const sorted = byDay(days);
   const first = sorted[0];
@@ -53,7 +73,7 @@ export function toSeries(
   const labels = dayRange(first.day, last.day);
   const values = labels.map((label) => {
     const aggregate = index.get(label);
-    return aggregate ? pick(aggregate) : null;
+    return aggregate ? (pick(aggregate) ?? null) : null;
   });
   return { labels, values };
 }
@@ -72,7 +92,7 @@ export interface ChartData {
 }
 
 /** The chart data of the given figures over the days present, gaps as null. */
-export function toChartData(days: readonly DayAggregate[], keys: readonly MetricKey[]): ChartData {
+export function toChartData(days: readonly SiteDay[], keys: readonly MetricKey[]): ChartData {
   const { labels } = toSeries(days, () => 0);
   const datasets = keys.map((key) => ({
     key,
@@ -100,8 +120,8 @@ export interface Headline {
  * grow as late reports arrive, so the latest day is used only while no day is final yet.
  */
 export function headline(
-  days: readonly DayAggregate[],
-  pick: (day: DayAggregate) => number,
+  days: readonly SiteDay[],
+  pick: (day: SiteDay) => number | undefined,
   lookback = 28,
 ): Headline | null {
   const sorted = byDay(days);
@@ -110,7 +130,8 @@ export function headline(
   const previousDay = addDays(current.day, -lookback);
   const prior = sorted.find((d) => d.day === previousDay);
   const value = pick(current);
-  const previous = prior ? pick(prior) : null;
+  if (value === undefined) return null;
+  const previous = prior ? (pick(prior) ?? null) : null;
   const change = previous === null ? null : value - previous;
   const changeRatio = change === null || !previous ? null : change / previous;
   return {
@@ -136,14 +157,14 @@ export interface WindowTotal {
 
 /** The sum of a figure over the `windowDays` days ending on `last`. */
 export function windowTotal(
-  days: readonly DayAggregate[],
-  pick: (day: DayAggregate) => number,
+  days: readonly SiteDay[],
+  pick: (day: SiteDay) => number | undefined,
   last: Day,
   windowDays = 28,
 ): WindowTotal {
   const first = addDays(last, -(windowDays - 1));
   const inWindow = byDay(days).filter((d) => d.day >= first && d.day <= last);
-  const total = inWindow.reduce((sum, d) => sum + pick(d), 0);
+  const total = inWindow.reduce((sum, d) => sum + (pick(d) ?? 0), 0);
   return { first, last, total, daysWithData: inWindow.length, windowDays };
 }
 
@@ -190,9 +211,9 @@ export interface AsOf {
 }
 
 /** The latest day present and the latest time any day was computed. */
-export function asOf(days: readonly DayAggregate[], generatedAt: string | null = null): AsOf {
+export function asOf(days: readonly SiteDay[], generatedAt: string | null = null): AsOf {
   const sorted = byDay(days);
-  const computed = sorted.map((d) => d.run.computedAt).sort();
+  const computed = sorted.flatMap((d) => (d.run ? [d.run.computedAt] : [])).sort();
   return { day: sorted.at(-1)?.day ?? null, updatedAt: generatedAt ?? computed.at(-1) ?? null };
 }
 
@@ -212,7 +233,7 @@ export interface OverviewFigures {
 }
 
 /** The Overview's headlines: active installs over 28 days, and new installs in those 28 days. */
-export function overviewFigures(days: readonly DayAggregate[]): OverviewFigures {
+export function overviewFigures(days: readonly SiteDay[]): OverviewFigures {
   const active = headline(days, METRICS.activeD28.pick, 28);
   if (!active) {
     return { activeValue: 'no data', activeNote: '', newValue: 'no data', newNote: '' };
@@ -239,26 +260,37 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-function isDayAggregate(value: unknown): value is DayAggregate {
-  if (!isRecord(value) || !isRecord(value.activeInstalls) || !isRecord(value.run)) return false;
-  const active = value.activeInstalls;
-  return (
-    typeof value.day === 'string' &&
-    isDay(value.day) &&
-    typeof value.final === 'boolean' &&
-    isCount(active.d1) &&
-    isCount(active.d7) &&
-    isCount(active.d28) &&
-    isCount(value.newInstalls) &&
-    typeof value.run.computedAt === 'string'
-  );
+/** Whether a day of an API answer has `day`, `final`, and the fields the site reads well-formed. */
+function isSiteDay(value: unknown): value is SiteDay {
+  if (!isRecord(value) || typeof value.day !== 'string' || !isDay(value.day)) return false;
+  if (typeof value.final !== 'boolean') return false;
+  const { activeInstalls: active, run } = value;
+  if (active !== undefined) {
+    if (!isRecord(active) || !isCount(active.d1) || !isCount(active.d7) || !isCount(active.d28))
+      return false;
+  }
+  if (value.newInstalls !== undefined && !isCount(value.newInstalls)) return false;
+  if (value.optOuts !== undefined && !isCount(value.optOuts)) return false;
+  if (run !== undefined && (!isRecord(run) || typeof run.computedAt !== 'string')) return false;
+  for (const section of ['events', 'breakdowns', 'reliability'] as const) {
+    if (value[section] !== undefined && !isRecord(value[section])) return false;
+  }
+  for (const list of ['upgrades', 'counters'] as const) {
+    if (value[list] !== undefined && !Array.isArray(value[list])) return false;
+  }
+  return true;
 }
 
 /**
  * The days of a `GET /api/v1/days` answer, or null when it is not one. Checks the fields the
  * site reads, so a half-broken answer leaves the built numbers in place rather than a blank.
  */
-export function parseDaysResponse(body: unknown): DayAggregate[] | null {
+export function parseDaysResponse(body: unknown): SiteDay[] | null {
   if (!isRecord(body) || !Array.isArray(body.days)) return null;
-  return body.days.every(isDayAggregate) ? body.days : null;
+  return body.days.every(isSiteDay) ? body.days : null;
+}
+
+/** The day of a `GET /api/v1/latest` answer, or null when it is not one. */
+export function parseDayResponse(body: unknown): SiteDay | null {
+  return isSiteDay(body) ? body : null;
 }

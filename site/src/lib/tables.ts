@@ -2,11 +2,10 @@
  * Tables that stand without a chart (upgrades, failure signatures), as recipes the browser can
  * recompute for another range, like the figures of `figures.ts`.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
 import { upgradeTotals } from './breakdowns.ts';
-import type { FigureTable } from './figures.ts';
+import type { FigureTable, PageData } from './figures.ts';
 import { failureTotals } from './reliability.ts';
-import { byDay, formatCount } from './series.ts';
+import { byDay, formatCount, type SiteDay } from './series.ts';
 
 /** What a table shows. */
 export type TableSpec = { kind: 'upgrades' } | { kind: 'failures' };
@@ -16,7 +15,7 @@ export interface DataTable extends FigureTable {
   caption: string;
 }
 
-function span(days: readonly DayAggregate[]): string {
+function span(days: readonly SiteDay[]): string {
   const sorted = byDay(days);
   const first = sorted[0];
   const last = sorted.at(-1);
@@ -24,7 +23,8 @@ function span(days: readonly DayAggregate[]): string {
 }
 
 /** The table a recipe describes, computed from the days of the range. */
-export function buildTable(spec: TableSpec, days: readonly DayAggregate[]): DataTable {
+export function buildTable(spec: TableSpec, data: PageData): DataTable {
+  const { days } = data;
   switch (spec.kind) {
     case 'upgrades': {
       const rows = upgradeTotals(days);
