@@ -151,6 +151,8 @@ function rowOf(page: string, path: string, lhr: Result, runs: number[]): Lightho
 export async function benchLighthouse(options: {
   runs: number;
   log?: (line: string) => void;
+  /** Another checkout's site folder, to measure it on the same machine in the same way. */
+  siteRoot?: string;
 }): Promise<LighthouseRow[]> {
   const log = options.log ?? (() => {});
   const scratch = await mkdtemp(join(tmpdir(), 'homecall-bench-lighthouse-'));
@@ -163,7 +165,7 @@ export async function benchLighthouse(options: {
     JSON.stringify({ generatedAt: new Date().toISOString(), days: [...store.days.values()] }),
   );
   const outDir = join(scratch, 'dist');
-  await astroBuild(snapshot, outDir);
+  await astroBuild(snapshot, outDir, options.siteRoot);
   await writeReferencePage(outDir);
   const stats = createStatsHandler({ store, clock: Date.now, log: () => {} });
   const hosting = await startHosting(outDir, stats);

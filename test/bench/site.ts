@@ -63,12 +63,12 @@ async function writeSnapshot(file: string, days: readonly DayAggregate[]): Promi
 }
 
 /** Builds the site with `snapshot` into `outDir`; resolves to the seconds it took. */
-export function astroBuild(snapshot: string, outDir: string): Promise<number> {
+export function astroBuild(snapshot: string, outDir: string, siteRoot = 'site'): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(
       `${ROOT}node_modules/.bin/astro`,
-      ['build', '--root', 'site', '--outDir', outDir, '--silent'],
+      ['build', '--root', siteRoot, '--outDir', outDir, '--silent'],
       {
         cwd: ROOT,
         env: { ...process.env, HOMECALL_SNAPSHOT: snapshot },

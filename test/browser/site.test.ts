@@ -1,8 +1,11 @@
 // The public site in a real browser (Debian's Chromium through playwright-core) against the local
 // stack with the demo fleet: every page loads without console errors, charts paint, every chart
 // has its table, the tables carry the page without JavaScript, dark mode and phone width work,
-// the range selector refetches, and the Overview stays within its transfer budget. Screenshots
-// of every page (light, dark, phone) go to .artifacts/screenshots/.
+// the range selector refetches, nothing on the page shifts while it loads and refreshes, and the
+// Overview stays within its transfer budget. Screenshots of every page (light, dark, phone) go
+// to .artifacts/screenshots/. Every wait is for a state the page announces (`data-live` on the
+// body, `data-state` on a chart, a table's rows, the address), never for a time, so the suite
+// passes on a busy machine too.
 /// <reference lib="dom" />
 // (The functions passed to page.evaluate run in the page, so they are typed against the DOM.)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -84,7 +87,7 @@ async function withContext<T>(
 
 /**
  * Opens a page and waits until it is settled: loaded, and for live pages with JavaScript on,
- * refreshed from the stats API (the footer then says "live").
+ * refreshed from the stats API (`data-live="live"` on the body; "failed" fails the wait).
  */
 async function open(
   context: BrowserContext,
@@ -101,14 +104,32 @@ async function open(
     if (response.status() >= 400) problems.errors.push(`${response.status()} ${response.url()}`);
   });
   const response = await page.goto(`${stack.hostingUrl}${site.path}${query}`, {
-    waitUntil: 'networkidle',
+    waitUntil: 'load',
   });
-  if (site.live && javaScript) {
-    await page.waitForFunction(() =>
-      document.querySelector('[data-as-of]')?.textContent?.includes('live'),
-    );
-  }
+  if (site.live && javaScript) await waitForLive(page);
   return { page, status: response?.status() ?? 0, problems };
+}
+
+/** Waits until the page has shown the live data of its range. */
+async function waitForLive(page: Page): Promise<void> {
+  await page.waitForFunction(() => ['live', 'failed'].includes(document.body.dataset.live ?? ''));
+  expect(await page.evaluate(() => document.body.dataset.live)).toBe('live');
+}
+
+/**
+ * Brings every chart into view, one after another, and waits until each has drawn its current
+ * data (charts below the fold are drawn only when they come near the viewport).
+ */
+async function drawAll(page: Page): Promise<void> {
+  const figures = page.locator('figure[data-chart]');
+  const count = await figures.count();
+  for (let i = 0; i < count; i += 1) {
+    const figure = figures.nth(i);
+    await figure.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => figure.getAttribute('data-state'), { timeout: 60_000 })
+      .toMatch(/^(drawn|empty)$/);
+  }
 }
 
 /**
@@ -117,6 +138,7 @@ async function open(
  * alternative.
  */
 async function chartReport(page: Page) {
+  await drawAll(page);
   return page.evaluate(() => {
     const style = getComputedStyle(document.documentElement);
     const hex = (value: string) => {
@@ -249,6 +271,7 @@ describe('every page in a browser', () => {
         for (const site of PAGES) {
           const { page } = await open(context, site);
           const path = new URL(`${site.name}-${variant.suffix}.png`, SCREENSHOTS).pathname;
+          await drawAll(page);
           await page.screenshot({ path, fullPage: true });
           await page.close();
         }
@@ -258,27 +281,37 @@ describe('every page in a browser', () => {
 });
 
 describe('the range selector', () => {
-  test('30 d and All refetch from the API, redraw the tables and keep the range in the address', async () => {
+  test('30 d and All refetch from the API by name, redraw the charts and tables and keep the range in the address', async () => {
     await withContext({}, async (context) => {
       const { page, problems } = await open(context, PAGES[0] as SitePage);
       const requests: string[] = [];
       page.on('request', (request) => {
-        if (request.url().includes('/api/v1/days')) requests.push(request.url());
+        if (request.url().includes('/api/v1/')) requests.push(request.url());
       });
-      const rows = () => page.locator('#active-caption').locator('xpath=..').locator('tbody tr');
-
-      await page.getByRole('button', { name: '30 d' }).click();
-      await expect.poll(() => page.url()).toContain('range=30d');
-      expect(await page.getByRole('button', { name: '30 d' }).getAttribute('aria-pressed')).toBe(
-        'true',
-      );
-      expect(await rows().count()).toBeLessThanOrEqual(30);
-      expect(requests.some((url) => /from=\d{4}-\d{2}-\d{2}/.test(url))).toBe(true);
-
-      await page.getByRole('button', { name: 'All' }).click();
-      await expect.poll(() => page.url()).toContain('range=all');
-      // The demo fleet has 45 days: "all" shows more rows than the 30-day range did.
+      const figure = page.locator('figure[data-chart]').first();
+      await figure.getByRole('button', { name: /Table of these numbers/ }).click();
+      const rows = () => figure.locator('tbody tr');
       await expect.poll(() => rows().count()).toBeGreaterThan(30);
+
+      await page.getByRole('button', { name: '30 d', exact: true }).click();
+      await expect.poll(() => page.url()).toContain('range=30d');
+      expect(
+        await page.getByRole('button', { name: '30 d', exact: true }).getAttribute('aria-pressed'),
+      ).toBe('true');
+      await expect.poll(() => rows().count()).toBeLessThanOrEqual(30);
+      await expect.poll(() => figure.getAttribute('data-state')).toBe('drawn');
+      // Canonical, cacheable URLs: the range by name, never days computed in the browser.
+      expect(requests.length).toBeGreaterThan(0);
+      for (const url of requests) {
+        expect(url).toMatch(/[?&]range=30d(&|$)/);
+        expect(url).not.toMatch(/[?&](from|to)=/);
+      }
+
+      await page.getByRole('button', { name: 'All', exact: true }).click();
+      await expect.poll(() => page.url()).toContain('range=all');
+      // The demo fleet has 90 days: "all" shows more rows than the 30-day range did.
+      await expect.poll(() => rows().count()).toBeGreaterThan(30);
+      await expect.poll(() => figure.getAttribute('data-state')).toBe('drawn');
       expect(problems.errors).toEqual([]);
     });
   });
@@ -288,12 +321,55 @@ describe('the range selector', () => {
       const { page } = await open(context, PAGES[1] as SitePage, { query: '?range=30d' });
       const pressed = page.locator('[data-range-buttons] [aria-pressed="true"]');
       await expect.poll(() => pressed.textContent()).toBe('30 d');
-      await page.getByRole('button', { name: '1 y' }).focus();
+      await page.getByRole('button', { name: '1 y', exact: true }).focus();
       await page.keyboard.press('Enter');
       await expect.poll(() => page.url()).toContain('range=1y');
       await expect.poll(() => pressed.textContent()).toBe('1 y');
     });
   });
+});
+
+describe('no layout shift', () => {
+  test.each(LIVE_PAGES)(
+    '$name: layout shifts while it loads, refreshes, draws every chart and changes range sum to at most 0.02 on a phone',
+    async (site) => {
+      await withContext(
+        { viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 },
+        async (context) => {
+          // The Performance API's own record of every layout shift since the page started,
+          // buffered so the earliest ones count too; shifts right after input are the reader's.
+          await context.addInitScript(() => {
+            const shifts: { value: number; input: boolean }[] = [];
+            Object.assign(window, { homecallShifts: shifts });
+            new PerformanceObserver((list) => {
+              for (const entry of list.getEntries()) {
+                const shift = entry as PerformanceEntry & {
+                  value: number;
+                  hadRecentInput: boolean;
+                };
+                shifts.push({ value: shift.value, input: shift.hadRecentInput });
+              }
+            }).observe({ type: 'layout-shift', buffered: true });
+          });
+          const { page } = await open(context, site);
+          await drawAll(page);
+          await page.evaluate(() => window.scrollTo(0, 0));
+          const button = page.getByRole('button', { name: '30 d', exact: true });
+          await button.click();
+          await expect.poll(() => page.url()).toContain('range=30d');
+          await waitForLive(page);
+          await drawAll(page);
+          const shifts = await page.evaluate(
+            () =>
+              (window as unknown as { homecallShifts: { value: number; input: boolean }[] })
+                .homecallShifts,
+          );
+          const total = shifts.filter((s) => !s.input).reduce((sum, s) => sum + s.value, 0);
+          expect(total, JSON.stringify(shifts)).toBeLessThanOrEqual(0.02);
+        },
+      );
+    },
+  );
 });
 
 describe('Data page', () => {

@@ -1,6 +1,13 @@
 /** Builds the OpenAPI 3.1 document and JSON Schemas of every wire format from the zod schemas. */
 import { z } from 'zod';
 import { dayAggregateSchema } from '../../../shared/aggregate.ts';
+import {
+  DAY_FIELDS,
+  MAX_RANGE_DAYS,
+  MAX_TOP,
+  NAMED_RANGES,
+  RELIABILITY_PARTS,
+} from '../../../shared/days-query.ts';
 import { canonicalEventSchema, eventBatchSchema } from '../../../shared/schema/event.ts';
 import { cleanInsightsBodySchema } from '../compat/cleaninsights.ts';
 import { libreNmsClearSchema, libreNmsStatsSchema } from '../compat/librenms.ts';
@@ -105,6 +112,12 @@ const post = (summary: string, body: object, responses: object) => ({
 
 const rangeParameters = [
   {
+    name: 'range',
+    in: 'query',
+    description: `A named range ending today (UTC): ${Object.keys(NAMED_RANGES).join(', ')} (${MAX_RANGE_DAYS} days). Not with from/to.`,
+    schema: { type: 'string', enum: Object.keys(NAMED_RANGES) },
+  },
+  {
     name: 'from',
     in: 'query',
     description: 'First day, YYYY-MM-DD.',
@@ -117,6 +130,20 @@ const rangeParameters = [
     schema: { type: 'string', format: 'date' },
   },
 ];
+
+const fieldsParameter = {
+  name: 'fields',
+  in: 'query',
+  description: `Comma-separated fields to answer besides day and final: ${DAY_FIELDS.join(', ')}, breakdowns.<name> or reliability.${RELIABILITY_PARTS.join('|')}. Default: every field.`,
+  schema: { type: 'string' },
+};
+
+const topParameter = {
+  name: 'top',
+  in: 'query',
+  description: `Fold each breakdown to its N values with the most installs over the range (the rest summed into "other"), and reliability.versions to its N versions with the most active installs (1–${MAX_TOP}).`,
+  schema: { type: 'integer', minimum: 1, maximum: MAX_TOP },
+};
 
 /** The OpenAPI 3.1 document served at `/v1/openapi.json`. */
 export function buildOpenApi(): unknown {
@@ -181,6 +208,7 @@ export function buildOpenApi(): unknown {
       '/api/v1/latest': {
         get: {
           summary: 'The newest final day.',
+          parameters: [fieldsParameter],
           responses: {
             '200': { description: 'One aggregate.', content: json(dayAggregateSchema) },
             '404': { description: 'No final day yet.', content: json(errorSchema) },
@@ -189,8 +217,9 @@ export function buildOpenApi(): unknown {
       },
       '/api/v1/days': {
         get: {
-          summary: 'Daily aggregates of a range of UTC days (default: the last 90).',
-          parameters: rangeParameters,
+          summary:
+            'Daily aggregates of a range of UTC days (default: the last 90), whole or with the fields asked for.',
+          parameters: [...rangeParameters, fieldsParameter, topParameter],
           responses: {
             '200': { description: 'The days.', content: json(daysSchema) },
             '400': errors['400'],

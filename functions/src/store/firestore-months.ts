@@ -66,34 +66,32 @@ export class MonthDays {
   }
 
   /**
-   * The days from `from` to `to` with the fields asked for. Reads one document per month of the
-   * range (plus a month's continuations, if it has any), and one query per run of months that
-   * have no month document (before the first aggregated day, or written before months existed).
+   * The days from `from` to `to` with the fields asked for. Two queries at once: the months'
+   * documents of the range (heads and continuations carry their month) and the first day
+   * document of the range. Months before that first day have nothing to read; a month after it
+   * without a document (written before months existed) is packed from its days, once. So a read
+   * costs one document per month of the range that has data, plus one.
    */
   async read(from: Day, to: Day, fields?: readonly DayField[]): Promise<DayProjection[]> {
     const months = monthsBetween(from, to);
-    const heads = await this.db.getAll(...months.map((m) => this.months.doc(m)));
+    // Both queries start together: nothing is left to start after the caller stops waiting.
+    const [snapshot, first] = await Promise.all([
+      this.months
+        .where('month', '>=', months[0] ?? monthOf(from))
+        .where('month', '<=', months.at(-1) ?? monthOf(to))
+        .get(),
+      this.days.where('day', '>=', from).where('day', '<=', to).orderBy('day').limit(1).get(),
+    ]);
     const documents = new Map<string, MonthDocument[]>();
-    const continuations = [];
-    for (const snapshot of heads) {
-      if (!snapshot.exists) continue;
-      const head = toMonthDocument(snapshot);
-      documents.set(head.month, [head]);
-      for (let part = 1; part < head.parts; part += 1) {
-        continuations.push(this.months.doc(partId(head.month, part)));
-      }
+    for (const doc of snapshot.docs) {
+      const part = toMonthDocument(doc);
+      documents.set(part.month, [...(documents.get(part.month) ?? []), part]);
     }
-    if (continuations.length > 0) {
-      for (const snapshot of await this.db.getAll(...continuations)) {
-        if (!snapshot.exists) continue;
-        const part = toMonthDocument(snapshot);
-        documents.get(part.month)?.push(part);
-      }
-    }
-    const packed = await this.packMissing(
-      months.filter((m) => !documents.has(m)),
-      fields,
-    );
+    const firstDay = first.docs[0]?.get('day') as Day | undefined;
+    const missing = firstDay
+      ? months.filter((m) => !documents.has(m) && m >= monthOf(firstDay))
+      : [];
+    const packed = await this.packMissing(missing, fields);
     const result: DayProjection[] = [];
     for (const month of months) {
       const parts = documents.get(month);
@@ -104,7 +102,8 @@ export class MonthDays {
   }
 
   /**
-   * Months without a document: their day documents, one query per run of consecutive months.
+   * Months with days but without a document: their day documents, one query per run of
+   * consecutive months.
    * Months that have days get their month documents created (a create, so a concurrent write by
    * the aggregation, which is newer, wins).
    */
