@@ -117,6 +117,7 @@ async function writeReferencePage(outDir: string): Promise<void> {
     `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="description" content="Reference page: one static chart.">
+<link rel="icon" href="data:,">
 <title>Reference chart</title>
 <style>body{font:1rem/1.5 system-ui,sans-serif;margin:1rem}.box{position:relative;height:18rem}</style>
 </head><body><main><h1>One chart</h1><div class="box"><canvas role="img" aria-label="A line chart of 90 days"></canvas></div></main>
