@@ -14,6 +14,11 @@ export interface AttributeSpec {
   description: string;
   /** Whether the daily aggregate publishes a breakdown of it (subject to k-anonymity). */
   published: boolean;
+  /**
+   * The shape a string value must have (see shared/schema/shapes.ts); by default `version` for
+   * keys ending in `_version` and `label` for the others. A value that does not fit is dropped.
+   */
+  shape?: 'version' | 'label';
 }
 
 /** Everything a deployment decides. */

@@ -13,6 +13,7 @@ import {
   type ShardTask,
 } from './aggregate/tasks.ts';
 import { planScheduled } from './aggregate/plan.ts';
+import { handBodyParseFailuresTo } from './http/parse-failures.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import type { HttpHandler } from './http/types.ts';
 import { createIngestHandler } from './ingest/handler.ts';
@@ -38,6 +39,18 @@ function lazy(build: () => HttpHandler): HttpHandler {
   return (req, res) => (handler ??= build())(req, res);
 }
 
+const ingestHandler = lazy(() =>
+  createIngestHandler({
+    store,
+    secret: () => installIdSecret.value(),
+    clock,
+    config: runtimeConfig(),
+    log: functionsLogger,
+    rateLimiter: createRateLimiter({ perSecond: 500, burst: 1000 }),
+    openApi,
+  }),
+);
+
 export const ingest = onRequest(
   {
     secrets: [installIdSecret],
@@ -46,18 +59,14 @@ export const ingest = onRequest(
     concurrency: 80,
     cors: false,
   },
-  lazy(() =>
-    createIngestHandler({
-      store,
-      secret: () => installIdSecret.value(),
-      clock,
-      config: runtimeConfig(),
-      log: functionsLogger,
-      rateLimiter: createRateLimiter({ perSecond: 500, burst: 1000 }),
-      openApi,
-    }),
-  ),
+  ingestHandler,
 );
+
+// Bodies the runtime's JSON parser refuses (Netdata's malformed ones among them) reach the ingest
+// handler too, in the process that serves `ingest` (every function's process loads this module).
+if ((process.env.FUNCTION_TARGET ?? 'ingest') === 'ingest') {
+  handBodyParseFailuresTo(ingestHandler, (path) => /^\/(?:v1|compat)\//.test(path));
+}
 
 export const stats = onRequest(
   { memory: '256MiB', timeoutSeconds: 30, concurrency: 80, cors: false },

@@ -4,6 +4,15 @@
  * bounded and every number ranged; unknown keys are reported, never stored.
  */
 import { z } from 'zod';
+import {
+  ATTRIBUTE_TEXT_MAX,
+  COUNTER_KEY_SHAPE,
+  MODULE_SHAPES,
+  PLATFORM_SHAPES,
+  PRODUCT_SHAPES,
+  shapedString,
+  type FieldShape,
+} from './shapes.ts';
 
 /** Kinds of event an agent reports. */
 export const EVENT_TYPES = [
@@ -23,39 +32,59 @@ export const EVENT_TYPES = [
 export const MAX_EVENTS_PER_REQUEST = 100;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+/** A structured string: its shape is checked, and a value that fails it is dropped, not fatal. */
+const shaped = (shape: FieldShape, description: string) =>
+  shapedString(shape).describe(description);
 const count = z.number().int().min(0).max(1e12);
 
 export const eventTypeSchema = z.enum(EVENT_TYPES).describe('What happened.');
 
 export const productSchema = z
   .strictObject({
-    version: text(64).describe('Version of the software, as the agent reports it.').optional(),
-    channel: text(32).describe('Release channel, e.g. stable or nightly.').optional(),
-    installMethod: text(64)
-      .describe('How it was installed, e.g. kickstart, docker, deb.')
-      .optional(),
+    version: shaped(
+      PRODUCT_SHAPES.version,
+      'Version of the software, e.g. 1.44.3 or v1.44.3.',
+    ).optional(),
+    channel: shaped(PRODUCT_SHAPES.channel, 'Release channel, e.g. stable or nightly.').optional(),
+    installMethod: shaped(
+      PRODUCT_SHAPES.installMethod,
+      'How it was installed, e.g. kickstart, docker, deb.',
+    ).optional(),
   })
   .describe('The software that reports.');
 
 export const platformSchema = z
   .strictObject({
-    os: text(64)
-      .describe('Operating system family or distribution id, e.g. debian, macos.')
-      .optional(),
-    osVersion: text(64).describe('Operating system version, e.g. 12.').optional(),
-    osLike: text(128).describe('Distributions this one is like, e.g. debian.').optional(),
-    kernel: text(64).describe('Kernel name, e.g. Linux.').optional(),
-    kernelVersion: text(128).describe('Kernel version, e.g. 6.1.0-18-amd64.').optional(),
-    arch: text(32).describe('CPU architecture, e.g. x86_64.').optional(),
-    virtualization: text(64).describe('Virtualization technology, e.g. kvm, none.').optional(),
-    container: text(64).describe('Container technology, e.g. docker, none.').optional(),
+    os: shaped(
+      PLATFORM_SHAPES.os,
+      'Operating system family or distribution id, e.g. debian, macos.',
+    ).optional(),
+    osVersion: shaped(PLATFORM_SHAPES.osVersion, 'Operating system version, e.g. 12.').optional(),
+    osLike: shaped(
+      PLATFORM_SHAPES.osLike,
+      'Distributions this one is like, e.g. debian or rhel fedora.',
+    ).optional(),
+    kernel: shaped(PLATFORM_SHAPES.kernel, 'Kernel name, e.g. Linux.').optional(),
+    kernelVersion: shaped(
+      PLATFORM_SHAPES.kernelVersion,
+      'Kernel version, e.g. 6.1.0-18-amd64.',
+    ).optional(),
+    arch: shaped(PLATFORM_SHAPES.arch, 'CPU architecture, e.g. x86_64.').optional(),
+    virtualization: shaped(
+      PLATFORM_SHAPES.virtualization,
+      'Virtualization technology, e.g. kvm, none.',
+    ).optional(),
+    container: shaped(
+      PLATFORM_SHAPES.container,
+      'Container technology, e.g. docker, none.',
+    ).optional(),
   })
   .describe('Where the software runs.');
 
 export const moduleSchema = z
   .strictObject({
-    name: text(64).describe('Module, plugin or component name.'),
-    version: text(64).describe('Its version.').optional(),
+    name: shaped(MODULE_SHAPES.name, 'Module, plugin or component name.'),
+    version: shaped(MODULE_SHAPES.version, 'Its version.').optional(),
   })
   .describe('An enabled module.');
 
@@ -75,19 +104,12 @@ export const failureSchema = z
   .describe('What went wrong, for crash, fatal and install_failed events.');
 
 export const countersSchema = z
-  .record(
-    z
-      .string()
-      .min(3)
-      .max(128)
-      .regex(/^[^.\s]+\.[^\s]+$/, 'counter keys are <group>.<value>'),
-    count,
-  )
+  .record(shapedString(COUNTER_KEY_SHAPE, { trim: false }), count)
   .refine((counters) => Object.keys(counters).length <= 500, 'at most 500 counters')
   .describe('Facts counted by the install, keyed <group>.<value> (LibreNMS style).');
 
 export const attributeValueSchema = z.union([
-  z.string().max(200),
+  z.string().max(ATTRIBUTE_TEXT_MAX),
   z.number().min(-1e12).max(1e12),
   z.boolean(),
 ]);

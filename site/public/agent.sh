@@ -48,8 +48,9 @@ Opting out (nothing is sent, exit status 0):
     ${XDG_CONFIG_HOME:-$HOME/.config}/homecall/opt-out, ~/.config/homecall/opt-out,
     $HOMECALL_CONFIG_DIR/.opt-out-from-anonymous-statistics
 
-`send` exits 0 even when the network or the server fails. `erase` exits 1 when the server did
-not confirm, and then keeps the install id so that it can be retried.
+`send` exits 0 even when the network or the server fails. `erase` exits 0 once the server
+answered {"erased":true} (the same answer whether or not it held data for this install), and 1
+when it did not, keeping the install id so that it can be retried.
 EOF
 }
 
@@ -304,12 +305,16 @@ send() {
   return 0
 }
 
+# The server answers every erase with the same body, {"erased":true}, whether or not it held
+# anything for this id; only that answer confirms the erase (a captive portal or proxy may answer
+# 200 with a page of its own).
 erase() {
   if ! load_install_id; then
     say "no install id in $id_file: nothing to erase"
     return 0
   fi
-  if post /v1/erase "{\"installId\":\"$install_id\"}"; then
+  if post /v1/erase "{\"installId\":\"$install_id\"}" &&
+    tr -d ' \t\r\n' <"$response_file" 2>/dev/null | grep -q '"erased":true'; then
     rm -f "$id_file"
     say "erased; removed $id_file"
     return 0

@@ -163,12 +163,38 @@ describe('compat clients through hosting, unchanged', () => {
       'application/x-www-form-urlencoded',
     );
     expect(clear.status).toBe(200);
-    const body = (await clear.json()) as { erased: { events: number } };
-    expect(body.erased.events).toBeGreaterThanOrEqual(1);
+    expect(await clear.json()).toEqual({ erased: true });
     const firestore = createFirestore({ projectId: LOCAL_PROJECT });
     const left = await firestore.collection('events').where('source', '==', 'librenms').get();
     await firestore.terminate();
     expect(left.size).toBe(0);
+    // An install that never submitted sends an empty clear: 200, as the original collector.
+    const empty = await post('/compat/librenms/clear.php', '', 'application/x-www-form-urlencoded');
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ erased: true });
+  });
+
+  test('Netdata bodies that are not JSON reach the function through the runtime and are stored', async () => {
+    const firestore = createFirestore({ projectId: LOCAL_PROJECT });
+    const count = async () =>
+      (await firestore.collection('events').where('source', '==', 'netdata').get()).size;
+    const before = await count();
+    for (const name of [
+      'netdata-agent-fatal-early.malformed.txt',
+      'netdata-agent-start-no-system-info.malformed.txt',
+      'netdata-installer-checksum-failed.malformed.txt',
+    ]) {
+      const res = await post('/compat/netdata', fixture(name), 'application/json');
+      expect(res.status, name).toBe(200);
+      expect(await res.json()).toMatchObject({ accepted: 1 });
+    }
+    expect(await count()).toBe(before + 3);
+    await firestore.terminate();
+    // Other JSON the runtime cannot parse gets homecall's error shape, not Express's HTML page.
+    const broken = await post('/v1/events', '{"schema": 1, "installId": ', 'application/json');
+    expect(broken.status).toBe(400);
+    expect(broken.headers.get('content-type')).toContain('application/json');
+    expect(await broken.json()).toMatchObject({ error: { code: 'bad_request' } });
   });
 });
 

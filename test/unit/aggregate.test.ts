@@ -14,7 +14,7 @@ import {
 } from '../../functions/src/aggregate/job.ts';
 import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
-import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { installPseudonym } from '../../functions/src/ingest/install-id.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { EventSource, StoredEvent } from '../../functions/src/store/types.ts';
 import { CountingStore } from '../support/counting-store.ts';
@@ -50,7 +50,7 @@ function event(
   return prepared.event;
 }
 
-const id = (name: string) => pseudonymise(SECRET, `install-${name}`);
+const id = (name: string) => installPseudonym(SECRET, `install-${name}`);
 const ev = (name: string, type: EventType, day: Day) => event(`install-${name}`, type, day);
 
 /**

@@ -67,7 +67,8 @@ describe('mapLibreNmsLog: the daily report of LibreNMS\\Util\\Stats', () => {
     [
       'attributes',
       {
-        mysql_version: 'MariaDB 10.11.6-MariaDB-0+deb12u1',
+        // The engine name LibreNMS puts first is the database attribute; the rest the version.
+        mysql_version: '10.11.6-MariaDB-0+deb12u1',
         database: 'mariadb',
         php_version: '8.2.7',
         python_version: '3.11.2',
@@ -185,7 +186,7 @@ describe('mapLibreNmsLog: other shapes real installs send', () => {
     [
       'MySQL server',
       { database_version: [{ total: 1, version: 'MySQL 8.0.36' }] },
-      { attributes: { mysql_version: 'MySQL 8.0.36', database: 'mysql' } },
+      { attributes: { mysql_version: '8.0.36', database: 'mysql' } },
     ],
     [
       'older mysql_version group',
@@ -294,8 +295,8 @@ describe('mapLibreNmsLog: other shapes real installs send', () => {
     expect(ignoredFields).toHaveLength(100);
   });
 
-  test('over-long names and values are bounded', () => {
-    const { event } = mapOne(
+  test('over-long keys and free text are cut; a value too long for its shape is dropped', () => {
+    const { event, ignoredFields } = mapOne(
       statsForm({
         uuid: 'u',
         data: {
@@ -316,12 +317,8 @@ describe('mapLibreNmsLog: other shapes real installs send', () => {
     expect(key?.length).toBe(128);
     expect(key?.startsWith(`${'g'.repeat(48)}.`)).toBe(true);
     expect(event.attributes?.php_version).toHaveLength(200);
-    expect(event.devices?.[0]).toEqual({
-      count: 1,
-      os: 'o'.repeat(64),
-      sysDescr: 'd'.repeat(1024),
-      sysObjectID: '.1'.repeat(64),
-    });
+    expect(event.devices?.[0]).toEqual({ count: 1, sysDescr: 'd'.repeat(1024) });
+    expect(ignoredFields).toEqual(['info[0].os', 'info[0].sysObjectID']);
   });
 
   test.each<[string, URLSearchParams, (string | number)[]]>([
@@ -465,16 +462,22 @@ describe('LibreNMS parsers: properties (fast-check)', () => {
     { requiredKeys: ['uuid'] },
   );
 
-  test('LibreNMS-shaped reports map to valid canonical events or a clear rejection', () => {
-    let accepted = 0;
-    fc.assert(
-      fc.property(report, (json) => {
-        const result = mapLibreNmsLog(statsForm(json));
-        assertWellFormed(result);
-        if (result.ok) accepted += 1;
-      }),
-      { numRuns: 2000 },
-    );
-    expect(accepted).toBeGreaterThan(1000);
-  });
+  // 2000 generated reports: the property is under test, not the speed, so no 5 s wall-clock
+  // budget (which a busy shared machine exceeds).
+  test(
+    'LibreNMS-shaped reports map to valid canonical events or a clear rejection',
+    { timeout: 120_000 },
+    () => {
+      let accepted = 0;
+      fc.assert(
+        fc.property(report, (json) => {
+          const result = mapLibreNmsLog(statsForm(json));
+          assertWellFormed(result);
+          if (result.ok) accepted += 1;
+        }),
+        { numRuns: 2000 },
+      );
+      expect(accepted).toBeGreaterThan(1000);
+    },
+  );
 });

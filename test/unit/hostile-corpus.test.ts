@@ -38,6 +38,14 @@ interface HostileCase {
   bodyBase64?: string;
   generate?: Generator;
   expectStatus: number;
+  /** Field names the answer's ignoredFields must list (a value dropped for its shape). */
+  expectIgnored?: string[];
+  /** Text that no stored document may contain afterwards (an address, an id, a secret). */
+  expectNotStored?: string[];
+  /** The request must leave every stored document as it was (e.g. an erase of nothing). */
+  expectStoreUnchanged?: boolean;
+  /** How many events are stored afterwards (the seed event is one). */
+  expectStoredEvents?: number;
   skipReason?: string;
 }
 
@@ -170,6 +178,15 @@ describe('the hostile-input corpus', () => {
       expect(snapshot(store)).toBe(before);
     }
     if (c.expectStatus === 405) expect(res.header('Allow')).toBe('POST');
+    if (c.expectIgnored) {
+      const ignored = (res.body as { ignoredFields?: string[] } | undefined)?.ignoredFields;
+      expect(ignored).toEqual(expect.arrayContaining(c.expectIgnored));
+    }
+    const after = snapshot(store);
+    for (const text of c.expectNotStored ?? []) expect(after).not.toContain(text);
+    if (c.expectNotStored) expect(after).not.toBe(before);
+    if (c.expectStoreUnchanged) expect(after).toBe(before);
+    if (c.expectStoredEvents !== undefined) expect(store.events.size).toBe(c.expectStoredEvents);
   });
 
   if (skipped.length > 0) {

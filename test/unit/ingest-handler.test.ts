@@ -743,7 +743,8 @@ describe('opt-out events', () => {
     await h.post('/v1/events', heartbeat({ type: 'opt_out', installId: OTHER_ID }));
     expect(h.store.events.size).toBe(2);
     const erased = await h.post('/v1/erase', { installId: INSTALL_ID });
-    expect(erased.body).toEqual({ erased: { events: 0, installs: 0 } });
+    expect(erased.body).toEqual({ erased: true });
+    expect(h.store.events.size).toBe(2);
   });
 });
 
@@ -765,7 +766,7 @@ describe('POST /v1/erase', () => {
 
     const res = await h.post('/v1/erase', { installId: INSTALL_ID });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toEqual({ erased: { events: 3, installs: 1 } });
+    expect(res.body).toEqual({ erased: true });
     expect(h.events().map((e) => e.install)).toEqual([hmac(OTHER_ID)]);
     expect([...h.store.knownInstalls()]).toEqual([hmac(OTHER_ID).slice(0, 16)]);
     // The erasure the next run applies names the pseudonym (never the raw id); nothing else does.
@@ -773,9 +774,10 @@ describe('POST /v1/erase', () => {
     expect(JSON.stringify(rest)).not.toContain(hmac(INSTALL_ID).slice(0, 16));
     expect(h.storedText()).not.toContain(INSTALL_ID);
 
+    // Nothing left: the same answer, so an erase tells nobody whether an id had data.
     const second = await h.post('/v1/erase', { installId: INSTALL_ID });
     expect(second.statusCode).toBe(200);
-    expect(second.body).toEqual({ erased: { events: 0, installs: 0 } });
+    expect(second.body).toEqual({ erased: true });
     expect(h.store.events.size).toBe(1);
     expect(h.store.knownInstalls().size).toBe(1);
   });
@@ -792,6 +794,28 @@ describe('POST /v1/erase', () => {
     const res = await h.post('/v1/erase', body);
     expectErrorBody(res, 400);
     expect(h.store.events.size).toBe(1);
+  });
+
+  test('answers alike for an id with data, an id without, and one already erased', async () => {
+    const h = setup();
+    await h.post('/v1/events', heartbeat());
+    /** Everything a caller can observe of an answer. */
+    const seen = async (installId: string) => {
+      const res = await h.post('/v1/erase', { installId });
+      return { status: res.statusCode, headers: res.headers, body: res.body, ending: res.ending };
+    };
+    const withData = await seen(INSTALL_ID);
+    expect(h.store.events.size).toBe(0);
+    const unknown = await seen(OTHER_ID);
+    const again = await seen(INSTALL_ID);
+    expect(withData).toEqual({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: { erased: true },
+      ending: 'json',
+    });
+    expect(unknown).toEqual(withData);
+    expect(again).toEqual(withData);
   });
 
   test('GET → 405', async () => {
@@ -865,8 +889,29 @@ describe('compat routes', () => {
       formRequest('/compat/librenms/clear.php', fixture('librenms-clear.form').trim()),
     );
     expect(cleared.statusCode).toBe(200);
-    expect(cleared.body).toEqual({ erased: { events: 1, installs: 0 } });
+    expect(cleared.body).toEqual({ erased: true });
     expect(h.events().map((e) => e.source)).toEqual(['v1']);
+  });
+
+  test('LibreNMS clear.php with an empty body (an install that never submitted) → 200, nothing erased', async () => {
+    const h = setup();
+    await h.send(formRequest('/compat/librenms/log.php', fixture('librenms-daily.form').trim()));
+    const before = h.storedText();
+    const res = await h.send(formRequest('/compat/librenms/clear.php', ''));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toEqual({ erased: true });
+    expect(h.storedText()).toBe(before);
+  });
+
+  test.each([
+    ['an empty uuid', 'uuid='],
+    ['another field', 'id=9b2f6c1e'],
+    ['a line break', '\n'],
+    ['a uuid with a space', 'uuid=a+b'],
+  ])('LibreNMS clear.php with %s → 400 with the error shape', async (_name, body) => {
+    const h = setup();
+    const res = await h.send(formRequest('/compat/librenms/clear.php', body));
+    expectErrorBody(res, 400, 'invalid_body');
   });
 
   test('LibreNMS endpoints want a form body', async () => {
@@ -901,13 +946,17 @@ describe('compat routes', () => {
       day: TODAY,
       product: { version: '23.0.0', installMethod: 'ansible-openwisp2' },
     });
-    // Each request is its own install-day: the same body again is another report.
+    // OpenWISP resends the identical body after a 5xx or a timeout: stored once. Another body
+    // (another send time) is another report.
     await h.send(
       fakeRequest({
         path: '/compat/cleaninsights.php',
         body: fixture('cleaninsights-heartbeat.json'),
       }),
     );
+    expect(h.store.events.size).toBe(1);
+    const later = fixture('cleaninsights-heartbeat.json').replaceAll('1717200000', '1717203600');
+    await h.send(fakeRequest({ path: '/compat/cleaninsights.php', body: later }));
     expect(h.store.events.size).toBe(2);
   });
 

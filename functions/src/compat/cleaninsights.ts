@@ -18,6 +18,13 @@ import type {
   Platform,
   Product,
 } from '../../../shared/schema/event.ts';
+import {
+  ACTION_SHAPE,
+  MODULE_SHAPES,
+  PLATFORM_SHAPES,
+  PRODUCT_SHAPES,
+  type FieldShape,
+} from '../../../shared/schema/shapes.ts';
 import type { AdapterResult, BodyIssue, IncomingEvent } from '../ingest/incoming.ts';
 import {
   checkJsonShape,
@@ -26,6 +33,7 @@ import {
   fieldName,
   IgnoredFields,
   mapSafely,
+  shapedText,
   text,
   toAttribute,
   zodIssues,
@@ -98,6 +106,8 @@ export function mapCleanInsightsBody(
 
 interface Draft {
   event: IncomingEvent;
+  /** The category names no type and has no name's shape: the event is a report of "unknown". */
+  categoryRejected: boolean;
   product: Product;
   platform: Platform;
   modules: Map<string, Module>;
@@ -126,7 +136,13 @@ function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): Adapter
       ignored.add(field);
       return;
     }
-    if (!applyRow(draft, unescapeHtml(row.action).trim(), row.name, allowed)) ignored.add(field);
+    if (draft.categoryRejected) {
+      // Reported once, at the row that named the category first.
+      ignored.add(`${field}.category`);
+      draft.categoryRejected = false;
+    }
+    const applied = applyRow(draft, unescapeHtml(row.action).trim(), row.name, allowed);
+    if (applied !== 'kept') ignored.add(applied === 'row' ? field : `${field}.name`);
   });
 
   const events = [...drafts.values()].map(finish);
@@ -145,65 +161,90 @@ function draftFor(drafts: Map<string, Draft>, category: string): Draft | undefin
     if (drafts.size >= CATEGORIES_MAX) return undefined;
     const type = (Object.hasOwn(CATEGORY_TYPES, key) && CATEGORY_TYPES[key]) || 'report';
     const event: IncomingEvent = { installId: null, type };
-    if (type === 'report') event.action = text(category, 64) ?? 'unknown';
-    draft = { event, product: {}, platform: {}, modules: new Map(), attributes: new Map() };
+    const action = type === 'report' ? shapedText(category, ACTION_SHAPE) : { rejected: false };
+    if (type === 'report') event.action = action.value ?? 'unknown';
+    draft = {
+      event,
+      categoryRejected: action.rejected,
+      product: {},
+      platform: {},
+      modules: new Map(),
+      attributes: new Map(),
+    };
     drafts.set(key, draft);
   }
   return draft;
 }
 
-/** Folds one row into its category's event; false when the row had to be dropped. */
+/**
+ * Folds one row into its category's event: `kept`, or what had to be dropped — the whole `row`, or
+ * only its `name` (a value without its field's shape).
+ */
 function applyRow(
   draft: Draft,
   action: string,
   rawName: unknown,
   allowed: Record<string, AttributeSpec>,
-): boolean {
+): 'kept' | 'row' | 'name' {
   const name = typeof rawName === 'string' ? unescapeHtml(rawName) : rawName;
-  const value = (max: number) => text(name, max, { absent: NONE });
+  const shaped = (shape: FieldShape, absent: readonly string[] = NONE) =>
+    shapedText(name, shape, { absent });
+  /** Sets a field from the row's name unless an earlier row did; reports a misshapen name. */
+  const fill = <T extends object>(
+    target: T,
+    key: keyof T & string,
+    shape: FieldShape,
+    absent?: readonly string[],
+  ): 'kept' | 'name' => {
+    const result = shaped(shape, absent);
+    if (result.value !== undefined) (target as Record<string, string>)[key] ??= result.value;
+    return result.rejected ? 'name' : 'kept';
+  };
   switch (action.toLowerCase()) {
     case 'openwisp version':
-      draft.product.version ??= value(64);
-      return true;
+      return fill(draft.product, 'version', PRODUCT_SHAPES.version);
     case 'installation method':
-      draft.product.installMethod ??= text(name, 64, { absent: [...NONE, 'unspecified'] });
-      return true;
+      return fill(draft.product, 'installMethod', PRODUCT_SHAPES.installMethod, [
+        ...NONE,
+        'unspecified',
+      ]);
     case 'os_version': {
       const { os, osVersion } = osFromUname(name);
       draft.platform.os ??= os;
       draft.platform.osVersion ??= osVersion;
       // A build string naming no distribution tells nothing an aggregate can use.
-      return os !== undefined || value(200) === undefined;
+      return os !== undefined || text(name, 200, { absent: NONE }) === undefined ? 'kept' : 'row';
     }
     case 'kernel_version': {
-      const release = value(128);
-      if (release) {
-        draft.platform.kernel ??= 'Linux';
-        draft.platform.kernelVersion ??= release;
-      }
-      return true;
+      const filled = fill(draft.platform, 'kernelVersion', PLATFORM_SHAPES.kernelVersion);
+      if (draft.platform.kernelVersion !== undefined) draft.platform.kernel ??= 'Linux';
+      return filled;
     }
     case 'hardware_platform':
-      draft.platform.arch ??= value(32);
-      return true;
+      return fill(draft.platform, 'arch', PLATFORM_SHAPES.arch);
     case 'action':
       // "Consent Withdrawn" carries {"action": "Action", "name": "Opt-out"}: the category says it all.
-      return true;
+      return 'kept';
   }
   const spec = Object.hasOwn(allowed, action) ? allowed[action] : undefined;
   if (spec) {
-    const coerced = toAttribute(spec, name);
+    const coerced = toAttribute(action, spec, name);
     if (coerced !== undefined && !draft.attributes.has(action))
       draft.attributes.set(action, coerced);
-    return coerced !== undefined || value(200) === undefined;
+    return coerced !== undefined || text(name, 200, { absent: NONE }) === undefined
+      ? 'kept'
+      : 'name';
   }
-  const moduleName = text(action, 64);
-  if (!moduleName) return false;
-  if (draft.modules.has(moduleName)) return true;
-  if (draft.modules.size >= MODULES_MAX) return false;
-  const version = value(64);
-  draft.modules.set(moduleName, version ? { name: moduleName, version } : { name: moduleName });
-  return true;
+  const moduleName = shapedText(action, MODULE_SHAPES.name).value;
+  if (!moduleName) return 'row';
+  if (draft.modules.has(moduleName)) return 'kept';
+  if (draft.modules.size >= MODULES_MAX) return 'row';
+  const version = shaped(MODULE_SHAPES.version);
+  draft.modules.set(
+    moduleName,
+    version.value ? { name: moduleName, version: version.value } : { name: moduleName },
+  );
+  return version.rejected ? 'name' : 'kept';
 }
 
 /**

@@ -12,6 +12,12 @@ import { FORBIDDEN_KEYS } from '../http/body.ts';
 import type { z } from 'zod';
 import type { AttributeSpec } from '../../../shared/config.ts';
 import type { AttributeValue } from '../../../shared/schema/event.ts';
+import {
+  ATTRIBUTE_TEXT_MAX,
+  attributeShape,
+  fitsShape,
+  type FieldShape,
+} from '../../../shared/schema/shapes.ts';
 import type { AdapterResult, BodyIssue } from '../ingest/incoming.ts';
 
 /** Values the clients send when they know nothing; treated as absent everywhere. */
@@ -69,6 +75,23 @@ export function text(value: unknown, max: number, options: TextOptions = {}): st
   return bounded.length > 0 ? bounded : undefined;
 }
 
+/** Longest raw value a structured field is read from; none of the shapes allows more. */
+const STRUCTURED_READ_MAX = 1024;
+
+/**
+ * A structured value (version, name, ...): its text when it has `shape`, else `rejected` (the
+ * adapter reports the field). Never truncated: a cut version or name would be a wrong one.
+ */
+export function shapedText(
+  value: unknown,
+  shape: FieldShape,
+  options: TextOptions = {},
+): { value?: string; rejected: boolean } {
+  const coerced = text(value, STRUCTURED_READ_MAX, options);
+  if (coerced === undefined) return { rejected: false };
+  return fitsShape(shape, coerced) ? { value: coerced, rejected: false } : { rejected: true };
+}
+
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 
 /** A finite number from a number or a numeric string ("12", " 3.5 ", "1e3"); else undefined. */
@@ -106,14 +129,23 @@ export function toBoolean(value: unknown): boolean | undefined {
 
 /** Largest magnitude of a numeric attribute (the canonical attribute range). */
 export const ATTRIBUTE_NUMBER_MAX = 1e12;
-/** Longest string attribute value (the canonical attribute limit). */
-export const ATTRIBUTE_TEXT_MAX = 200;
 
-/** Coerces a value to the kind an allowed attribute declares; undefined when it does not fit. */
-export function toAttribute(spec: AttributeSpec, value: unknown): AttributeValue | undefined {
+/**
+ * Coerces a value to the kind the allowed attribute `key` declares; undefined when it does not
+ * fit, including a string without the attribute's shape.
+ */
+export function toAttribute(
+  key: string,
+  spec: AttributeSpec,
+  value: unknown,
+): AttributeValue | undefined {
   switch (spec.kind) {
-    case 'string':
-      return text(value, ATTRIBUTE_TEXT_MAX);
+    case 'string': {
+      const coerced = text(value, ATTRIBUTE_TEXT_MAX);
+      return coerced !== undefined && fitsShape(attributeShape(key, spec.shape), coerced)
+        ? coerced
+        : undefined;
+    }
     case 'number': {
       const parsed = toNumber(value);
       return parsed !== undefined && Math.abs(parsed) <= ATTRIBUTE_NUMBER_MAX ? parsed : undefined;

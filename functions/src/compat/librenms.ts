@@ -13,6 +13,14 @@
 import { z } from 'zod';
 import { deploymentConfig, type AttributeSpec } from '../../../shared/config.ts';
 import type { AttributeValue, Platform, Product } from '../../../shared/schema/event.ts';
+import {
+  COUNTER_GROUP_MAX,
+  COUNTER_KEY_SHAPE,
+  DEVICE_SHAPES,
+  PLATFORM_SHAPES,
+  PRODUCT_SHAPES,
+  fitsShape,
+} from '../../../shared/schema/shapes.ts';
 import type { AdapterResult, BodyIssue, IncomingEvent } from '../ingest/incoming.ts';
 import type { DeviceInfo } from '../store/types.ts';
 import {
@@ -23,6 +31,7 @@ import {
   IgnoredFields,
   isRecord,
   mapSafely,
+  shapedText,
   text,
   toAttribute,
   toInteger,
@@ -34,15 +43,12 @@ import {
 const DATA_MAX_CHARS = 1_048_576;
 /** Canonical limits of counters. */
 const COUNTERS_MAX = 500;
-const COUNTER_KEY_MAX = 128;
-const COUNTER_GROUP_MAX = 48;
+const COUNTER_KEY_MAX = COUNTER_KEY_SHAPE.max;
 const COUNT_MAX = 1e12;
 /** How many `info` rows one report keeps. */
 const DEVICES_MAX = 500;
-/** Bounds of device facts (scrubbed and capped again by the privacy pipeline). */
+/** Longest sysDescr read (free text: scrubbed and cut again by the privacy pipeline). */
 const SYSDESCR_MAX = 1024;
-const SYSOBJECTID_MAX = 128;
-const DEVICE_OS_MAX = 64;
 /** Install ids (LibreNMS UUIDs, or uniqid() of very old installs) are at most this long. */
 const UUID_MAX = 128;
 
@@ -217,7 +223,8 @@ function mapGroups(
     }
     const fact = staticValue(rows);
     if (group === 'librenms_release' && fact) {
-      const release = text(fact.value, 64);
+      const { value: release, rejected } = shapedText(fact.value, PRODUCT_SHAPES.version);
+      if (rejected) ignored.add(field);
       if (release) {
         product.version = release;
         // Stats reports "master" when the install follows the master branch.
@@ -227,6 +234,7 @@ function mapGroups(
     }
     if (group === 'os_version' && fact) {
       platform = osPlatform(fact.value);
+      if (platform === undefined && text(fact.value, 128) !== undefined) ignored.add(field);
       continue;
     }
     if (group.endsWith('_version') && fact?.column === 'version') {
@@ -240,7 +248,7 @@ function mapGroups(
     }
     rows.forEach((row, i) => {
       const counted = counterOf(group, row);
-      if (!counted) {
+      if (!counted || !fitsShape(COUNTER_KEY_SHAPE, counted.key)) {
         ignored.add(`${field}[${i}]`);
         return;
       }
@@ -282,15 +290,19 @@ function mapVersionGroup(
 ): void {
   const key = (Object.hasOwn(ATTRIBUTE_ALIASES, group) && ATTRIBUTE_ALIASES[group]) || group;
   const spec = Object.hasOwn(allowed, key) ? allowed[key] : undefined;
-  const coerced = spec ? toAttribute(spec, value) : undefined;
+  const reported = text(value, 200);
+  // "MariaDB 10.11.6-MariaDB-0+deb12u1": the engine goes to `database`, the rest is the version.
+  const engine = group === 'database_version' ? DATABASE_ENGINE.exec(reported ?? '') : null;
+  const version = engine ? reported?.slice(engine[0].length) : value;
+  const coerced = spec ? toAttribute(key, spec, version) : undefined;
   if (spec && coerced !== undefined) attributes.set(key, coerced);
-  else if (text(value, 200) !== undefined) ignored.add(fieldName('data', group));
-  // "MariaDB 10.11.6-MariaDB-0+deb12u1" also tells the database engine.
-  if (group === 'database_version' && Object.hasOwn(allowed, 'database')) {
-    const engine = /^(mariadb|mysql|sqlite|postgresql)\b/i.exec(text(value, 200) ?? '')?.[1];
-    if (engine) attributes.set('database', engine.toLowerCase());
+  else if (reported !== undefined) ignored.add(fieldName('data', group));
+  if (engine?.[1] && Object.hasOwn(allowed, 'database')) {
+    attributes.set('database', engine[1].toLowerCase());
   }
 }
+
+const DATABASE_ENGINE = /^(mariadb|mysql|sqlite|postgresql)\s+/i;
 
 /** `os_version` ("Debian GNU/Linux 12", os-release NAME and VERSION_ID) → platform. */
 function osPlatform(value: unknown): Platform | undefined {
@@ -299,8 +311,8 @@ function osPlatform(value: unknown): Platform | undefined {
   const match = /^(.*\S)\s+(\d[\w.+~-]*)$/.exec(reported);
   const name = match?.[1] ?? reported;
   return compact<Platform>({
-    os: distributionId(name) ?? text(name, 64),
-    osVersion: match ? text(match[2], 64) : undefined,
+    os: shapedText(distributionId(name) ?? name, PLATFORM_SHAPES.os).value,
+    osVersion: match ? shapedText(match[2], PLATFORM_SHAPES.osVersion).value : undefined,
   });
 }
 
@@ -355,12 +367,14 @@ function mapDevices(rows: unknown[], ignored: IgnoredFields): DeviceInfo[] {
       return;
     }
     const device: DeviceInfo = { count };
-    const os = text(parsed.data.os, DEVICE_OS_MAX);
+    const os = shapedText(parsed.data.os, DEVICE_SHAPES.os);
     const sysDescr = text(parsed.data.sysDescr, SYSDESCR_MAX, { multiline: true });
-    const sysObjectID = text(parsed.data.sysObjectID, SYSOBJECTID_MAX);
-    if (os) device.os = os;
+    const sysObjectID = shapedText(parsed.data.sysObjectID, DEVICE_SHAPES.sysObjectID);
+    if (os.value) device.os = os.value;
+    else if (os.rejected) ignored.add(`info[${i}].os`);
     if (sysDescr) device.sysDescr = sysDescr;
-    if (sysObjectID) device.sysObjectID = sysObjectID;
+    if (sysObjectID.value) device.sysObjectID = sysObjectID.value;
+    else if (sysObjectID.rejected) ignored.add(`info[${i}].sysObjectID`);
     devices.push(device);
   });
   return devices;

@@ -17,14 +17,23 @@ import type {
   Platform,
   Product,
 } from '../../../shared/schema/event.ts';
+import {
+  ACTION_SHAPE,
+  PLATFORM_SHAPES,
+  PRODUCT_SHAPES,
+  type FieldShape,
+} from '../../../shared/schema/shapes.ts';
 import type { AdapterResult, IncomingEvent } from '../ingest/incoming.ts';
+import { normaliseInstallId } from '../ingest/install-id.ts';
 import {
   checkJsonShape,
   compact,
+  distributionId,
   fieldName,
   IgnoredFields,
   isAbsentText,
   mapSafely,
+  shapedText,
   text,
   toAttribute,
   toInteger,
@@ -77,9 +86,6 @@ const ACTION_TYPES: Readonly<Record<string, EventType>> = {
 
 /** Properties that may carry the install id, in order of preference. */
 const ID_PROPERTIES = ['distinct_id', 'netdata_machine_guid', 'system_distinct_id'] as const;
-
-/** Prefixes `kickstart.sh` and the agent put before a machine id (`machine-<md5>`, ...). */
-const ID_PREFIX = /^(?:machine|uuid|dbus|macos)-/;
 
 /** Characters an install id may not contain: whitespace and control characters. */
 // eslint-disable-next-line no-control-regex
@@ -148,13 +154,16 @@ function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): Adapter
     ]);
   }
 
-  const event: IncomingEvent = {
-    installId: id.installId,
-    type,
-    ...(type === 'report' ? { action: text(action, 64) ?? 'unknown' } : {}),
-  };
-  const product = productOf(props, consumed);
-  const platform = platformOf(props, consumed);
+  const event: IncomingEvent = { installId: id.installId, type };
+  // The other ids of the machine (normalised, like the install id) are never stored either.
+  if (id.identifiers.length > 0) event.identifiers = id.identifiers;
+  if (type === 'report') {
+    const name = shapedText(text(action, ACTION_SHAPE.max), ACTION_SHAPE);
+    if (name.rejected) ignored.add('event');
+    event.action = name.value ?? 'unknown';
+  }
+  const product = productOf(props, consumed, ignored);
+  const platform = platformOf(props, consumed, ignored);
   const failure = failureOf(type, result, props, consumed);
   const attributes = attributesOf(props, consumed, allowed, ignored);
   if (product) event.product = product;
@@ -182,26 +191,30 @@ function splitEvent(event: string): { action: string; result: string } {
 }
 
 type IdResult =
-  { ok: true; installId: string | null } | { ok: false; property: string; message: string };
+  | { ok: true; installId: string | null; identifiers: string[] }
+  | { ok: false; property: string; message: string };
 
 /**
- * The install id: the first usable of distinct_id, netdata_machine_guid, system_distinct_id.
- * Normalised so one machine keeps one id whichever script reports it: lower case, without the
- * `machine-`/`uuid-`/`dbus-`/`macos-` prefixes. The all-zero GUID the agent sends when it has no
- * registry id, "null", "" and null mean "no id" (counted without install identity).
+ * The install id: the first usable of distinct_id, netdata_machine_guid, system_distinct_id,
+ * normalised (normaliseInstallId) so one machine keeps one id whichever script reports it. The
+ * all-zero GUID the agent sends when it has no registry id, "null", "" and null mean "no id"
+ * (counted without install identity). Every id sent is returned too: none may be stored.
  */
 function installIdOf(props: Props, consumed: Set<string>): IdResult {
   let installId: string | null = null;
+  const identifiers: string[] = [];
   for (const property of ID_PROPERTIES) {
     consumed.add(property);
-    if (installId !== null) continue;
     const value = props[property];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string' && typeof value !== 'number') {
+      if (installId !== null) continue;
       return { ok: false, property, message: 'must be a string' };
     }
-    const normalised = String(value).trim().toLowerCase().replace(ID_PREFIX, '');
+    const normalised = normaliseInstallId(String(value));
     if (isAbsentText(normalised) || /^[0-]*$/.test(normalised)) continue;
+    if (normalised.length <= 128 && !identifiers.includes(normalised)) identifiers.push(normalised);
+    if (installId !== null) continue;
     if (
       normalised.length > 128 ||
       ID_FORBIDDEN.test(normalised) ||
@@ -215,7 +228,7 @@ function installIdOf(props: Props, consumed: Set<string>): IdResult {
     }
     installId = normalised;
   }
-  return { ok: true, installId };
+  return { ok: true, installId, identifiers: identifiers.filter((id) => id !== installId) };
 }
 
 function take(
@@ -229,28 +242,68 @@ function take(
   return text(props[key], max, { multiline });
 }
 
-function productOf(props: Props, consumed: Set<string>): Product | undefined {
-  const version = take(props, consumed, 'netdata_version', 64)?.replace(/^v(?=\d)/i, '');
-  const channel = take(props, consumed, 'netdata_release_channel', 32);
-  const installType = take(props, consumed, 'netdata_install_type', 64);
-  const selected = take(props, consumed, 'selected_install_method', 64);
-  return compact<Product>({ version, channel, installMethod: installType ?? selected });
+/** A structured property: its value when it has the shape; a value without it is reported. */
+function takeShaped(
+  props: Props,
+  consumed: Set<string>,
+  ignored: IgnoredFields,
+  key: string,
+  shape: FieldShape,
+  clean: (value: string) => string = (value) => value,
+): string | undefined {
+  consumed.add(key);
+  const raw = text(props[key], 1024);
+  if (raw === undefined) return undefined;
+  const shaped = shapedText(clean(raw), shape);
+  if (shaped.rejected) ignored.add(fieldName('properties', key));
+  return shaped.value;
 }
 
-function platformOf(props: Props, consumed: Set<string>): Platform | undefined {
-  const osId = take(props, consumed, 'host_os_id', 64);
-  const osName = take(props, consumed, 'host_os_name', 64);
-  const versionId = take(props, consumed, 'host_os_version_id', 64);
-  const version = take(props, consumed, 'host_os_version', 64);
+function productOf(
+  props: Props,
+  consumed: Set<string>,
+  ignored: IgnoredFields,
+): Product | undefined {
+  const shaped = (key: string, shape: FieldShape, clean?: (value: string) => string) =>
+    takeShaped(props, consumed, ignored, key, shape, clean);
+  // v1.44.3 and 1.44.3 are one version.
+  const version = shaped('netdata_version', PRODUCT_SHAPES.version, (v) =>
+    v.replace(/^v(?=\d)/i, ''),
+  );
+  const channel = shaped('netdata_release_channel', PRODUCT_SHAPES.channel);
+  consumed.add('selected_install_method');
+  const installMethod =
+    shaped('netdata_install_type', PRODUCT_SHAPES.installMethod) ??
+    shaped('selected_install_method', PRODUCT_SHAPES.installMethod);
+  return compact<Product>({ version, channel, installMethod });
+}
+
+function platformOf(
+  props: Props,
+  consumed: Set<string>,
+  ignored: IgnoredFields,
+): Platform | undefined {
+  const shaped = (key: string, shape: FieldShape, clean?: (value: string) => string) =>
+    takeShaped(props, consumed, ignored, key, shape, clean);
+  // Fallbacks are read only when needed: host_os_name ("Debian GNU/Linux") stands in for a
+  // missing host_os_id as its os-release id, host_os_version ("12 (bookworm)") for a missing
+  // VERSION_ID with its leading version.
+  consumed.add('host_os_name').add('host_os_version');
+  const os =
+    shaped('host_os_id', PLATFORM_SHAPES.os) ??
+    shaped('host_os_name', PLATFORM_SHAPES.os, (name) => distributionId(name) ?? name);
+  const osVersion =
+    shaped('host_os_version_id', PLATFORM_SHAPES.osVersion) ??
+    shaped('host_os_version', PLATFORM_SHAPES.osVersion, (v) => /^\d[\w.+~-]*/.exec(v)?.[0] ?? v);
   return compact<Platform>({
-    os: osId ?? osName,
-    osVersion: versionId ?? version,
-    osLike: take(props, consumed, 'host_os_id_like', 128),
-    kernel: take(props, consumed, 'system_kernel_name', 64),
-    kernelVersion: take(props, consumed, 'system_kernel_version', 128),
-    arch: take(props, consumed, 'system_architecture', 32),
-    virtualization: take(props, consumed, 'system_virtualization', 64),
-    container: take(props, consumed, 'system_container', 64),
+    os,
+    osVersion,
+    osLike: shaped('host_os_id_like', PLATFORM_SHAPES.osLike),
+    kernel: shaped('system_kernel_name', PLATFORM_SHAPES.kernel),
+    kernelVersion: shaped('system_kernel_version', PLATFORM_SHAPES.kernelVersion),
+    arch: shaped('system_architecture', PLATFORM_SHAPES.arch),
+    virtualization: shaped('system_virtualization', PLATFORM_SHAPES.virtualization),
+    container: shaped('system_container', PLATFORM_SHAPES.container),
   });
 }
 
@@ -342,7 +395,7 @@ function attributesOf(
     if (!spec || !Object.hasOwn(props, property) || out.has(attribute)) continue;
     const raw = props[property];
     consumed.add(property);
-    const value = coerce ? coerce(raw) : toAttribute(spec, raw);
+    const value = coerce ? coerce(raw) : toAttribute(attribute, spec, raw);
     if (value !== undefined && typeof value === spec.kind) out.set(attribute, value);
     else if (!isEmptyValue(raw)) ignored.add(fieldName('properties', property));
   }

@@ -38,14 +38,22 @@ const acceptedSchema = z
   .describe('Answer to an accepted report.');
 
 const eraseSchema = z
-  .strictObject({ installId: z.string().min(1).max(128).describe('The id the agent sent.') })
+  .strictObject({
+    installId: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe(
+        'The id the agent sent, in any case; the machine-, uuid-, dbus- and macos- prefixes of Netdata ids are ignored.',
+      ),
+  })
   .describe('Erase every stored record of an install.');
 
 const erasedSchema = z
-  .strictObject({
-    erased: z.strictObject({ events: z.number().int(), installs: z.number().int() }),
-  })
-  .describe('What an erase deleted.');
+  .strictObject({ erased: z.literal(true) })
+  .describe(
+    'Every erase answer: nothing of the install is stored any more. The same whether or not anything was stored, so it tells nobody which ids have data.',
+  );
 
 const daysSchema = z
   .strictObject({ days: z.array(dayAggregateSchema) })
@@ -148,7 +156,12 @@ const topParameter = {
 /** The OpenAPI 3.1 document served at `/v1/openapi.json`. */
 export function buildOpenApi(): unknown {
   const stored = { '200': { description: 'Stored.', content: json(acceptedSchema) } };
-  const erased = { '200': { description: 'Deleted (idempotent).', content: json(erasedSchema) } };
+  const erased = {
+    '200': {
+      description: 'Deleted, or nothing was stored (idempotent; the same answer either way).',
+      content: json(erasedSchema),
+    },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -179,7 +192,7 @@ export function buildOpenApi(): unknown {
         stored,
       ),
       '/compat/librenms/clear.php': post(
-        'LibreNMS "clear remote stats": erase the install.',
+        'LibreNMS "clear remote stats": erase the install. An empty body (an install that never submitted) erases nothing and answers 200.',
         form(libreNmsClearSchema),
         erased,
       ),

@@ -33,8 +33,21 @@ export function mediaType(req: HttpRequest): string {
   return (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 }
 
+/** How an endpoint reads its body beyond the media types it accepts. */
+export interface ReadOptions {
+  /**
+   * Repairs the known defects of one client's JSON (returns undefined when there is nothing it
+   * knows how to repair); tried only after the body failed to parse as it is.
+   */
+  repairJson?: (text: string) => string | undefined;
+}
+
 /** Decodes the body as one of `accepted`, or throws the HttpError a client should see. */
-export function readBody(req: HttpRequest, accepted: readonly BodyKind[]): Body {
+export function readBody(
+  req: HttpRequest,
+  accepted: readonly BodyKind[],
+  options: ReadOptions = {},
+): Body {
   const type = mediaType(req);
   const kind = accepted.find((k) => MEDIA_TYPES[k] === type);
   if (!kind) {
@@ -56,15 +69,26 @@ export function readBody(req: HttpRequest, accepted: readonly BodyKind[]): Body 
     for (const key of form.keys()) assertSafeKey(key, [key]);
     return { kind, value: form };
   }
-  let value: unknown;
+  const value = parseJson(text, options.repairJson);
+  assertSafeJson(value);
+  return { kind, value };
+}
+
+function parseJson(text: string, repair: ReadOptions['repairJson']): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
+    const repaired = repair?.(text);
+    if (repaired !== undefined) {
+      try {
+        return JSON.parse(repaired);
+      } catch {
+        // Not one of the known defects after all: report the body's own error.
+      }
+    }
     const reason = error instanceof Error ? error.message : 'parse error';
     throw new HttpError(400, 'bad_request', `Body is not valid JSON: ${reason}`);
   }
-  assertSafeJson(value);
-  return { kind, value };
 }
 
 /** Rejects nesting deeper than MAX_JSON_DEPTH and keys that could pollute prototypes. */

@@ -1,6 +1,7 @@
-/** Keeps only the attribute keys and kinds the deployment's config allows. */
+/** Keeps only the attribute keys, kinds and (for strings) shapes the deployment's config allows. */
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import type { AttributeValue } from '../../../shared/schema/event.ts';
+import { attributeShape, fitsShape } from '../../../shared/schema/shapes.ts';
 
 /** Splits attributes into those the config allows and the dropped keys. */
 export function filterAttributes(
@@ -12,7 +13,11 @@ export function filterAttributes(
   const dropped: string[] = [];
   for (const [key, value] of Object.entries(attributes)) {
     const spec = Object.hasOwn(config.attributes, key) ? config.attributes[key] : undefined;
-    if (spec && typeof value === spec.kind) kept[key] = value;
+    const fits =
+      spec !== undefined &&
+      typeof value === spec.kind &&
+      (typeof value !== 'string' || fitsShape(attributeShape(key, spec.shape), value));
+    if (fits) kept[key] = value;
     else dropped.push(key);
   }
   return { kept: Object.keys(kept).length > 0 ? kept : undefined, dropped };

@@ -63,8 +63,10 @@ export function formatPath(path: Path): string {
 type Parsed<T> = { ok: true; data: T; ignored: string[] } | { ok: false; issues: BodyIssue[] };
 
 /**
- * Validates strictly, then drops the keys the schema does not know and validates again: unknown
- * fields are reported back, never stored, and never a reason to reject a report.
+ * Validates strictly, then drops what may be dropped and validates again: unknown keys, and
+ * structured strings (product, platform, module, counter key, attribute value) that lack their
+ * shape. Both are reported back, never stored, and never a reason to reject a report. A value of
+ * the wrong type or a number out of range still rejects the event: that is a broken client.
  */
 function parseDroppingUnknown<S extends z.ZodType>(
   schema: S,
@@ -72,32 +74,95 @@ function parseDroppingUnknown<S extends z.ZodType>(
   prefix: Path,
 ): Parsed<z.output<S>> {
   let candidate = value;
-  const ignored: string[] = [];
-  for (let attempt = 0; attempt < 2; attempt += 1) {
+  const ignored = new Set<string>();
+  for (let attempt = 0; attempt < 3; attempt += 1) {
     const result = schema.safeParse(candidate);
-    if (result.success) return { ok: true, data: result.data, ignored };
-    const unknownKeys = result.error.issues.filter((i) => i.code === 'unrecognized_keys');
-    const others = result.error.issues.filter((i) => i.code !== 'unrecognized_keys');
-    if (unknownKeys.length === 0 || attempt === 1) {
+    if (result.success) return { ok: true, data: result.data, ignored: [...ignored] };
+    const droppable = result.error.issues.filter(isDroppable);
+    const others = result.error.issues.filter((i) => !isDroppable(i));
+    if (droppable.length === 0 || others.length > 0 || attempt === 2) {
       return {
         ok: false,
-        issues: others.map((i) => ({
+        issues: (others.length > 0 ? others : result.error.issues).map((i) => ({
           path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
           message: i.message,
         })),
       };
     }
     candidate = structuredClone(candidate);
-    for (const issue of unknownKeys) {
-      const target = issue.path.reduce<unknown>(
-        (node, key) => (node as Record<PropertyKey, unknown>)[key as PropertyKey],
-        candidate,
-      ) as Record<string, unknown>;
-      for (const key of issue.keys) {
-        Reflect.deleteProperty(target, key);
-        ignored.push(formatPath([...prefix, ...(issue.path as Path), key]));
+    const emptied = new Set<unknown[]>();
+    for (const issue of droppable) {
+      const path = issue.path as Path;
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [path[path.length - 1]];
+      const parentPath = issue.code === 'unrecognized_keys' ? path : path.slice(0, -1);
+      // A module without a valid name is dropped whole.
+      const moduleName =
+        parentPath.length === 2 && parentPath[0] === 'modules' && keys[0] === 'name';
+      const target = nodeAt(candidate, moduleName ? parentPath.slice(0, 1) : parentPath);
+      if (moduleName && Array.isArray(target)) {
+        const index = parentPath[1] as number;
+        target[index] = DROPPED;
+        emptied.add(target);
+        ignored.add(formatPath([...prefix, ...parentPath]));
+        continue;
       }
+      // Nothing left to drop when the module itself is gone.
+      if (target === null || typeof target !== 'object') continue;
+      for (const key of keys) {
+        Reflect.deleteProperty(target, key as PropertyKey);
+        ignored.add(formatPath([...prefix, ...parentPath, key as string | number]));
+      }
+    }
+    for (const list of emptied) {
+      const kept = list.filter((item) => item !== DROPPED);
+      list.length = 0;
+      list.push(...kept);
     }
   }
   return { ok: false, issues: [{ path: prefix, message: 'invalid event' }] };
+}
+
+/** Marks a module to remove once every issue of a pass has been handled. */
+const DROPPED = Symbol('dropped');
+
+/** Where a structured string may fail its shape without failing the event. */
+function isStructuredLeaf(path: readonly PropertyKey[]): boolean {
+  const [head] = path;
+  if (head === 'product' || head === 'platform' || head === 'counters' || head === 'attributes') {
+    return path.length === 2;
+  }
+  return (
+    head === 'modules' &&
+    path.length === 3 &&
+    typeof path[1] === 'number' &&
+    (path[2] === 'name' || path[2] === 'version')
+  );
+}
+
+function isDroppable(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'unrecognized_keys') return true;
+  if (!isStructuredLeaf(issue.path)) return false;
+  switch (issue.code) {
+    case 'invalid_key':
+      // Counter keys are structured strings; attribute keys are checked against the allowlist.
+      return issue.path[0] === 'counters';
+    case 'invalid_format':
+    case 'custom':
+      return true;
+    case 'too_big':
+    case 'too_small':
+      return issue.origin === 'string';
+    default:
+      return false;
+  }
+}
+
+function nodeAt(root: unknown, path: Path): unknown {
+  return path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === 'object'
+        ? (node as Record<PropertyKey, unknown>)[key]
+        : undefined,
+    root,
+  );
 }

@@ -7,17 +7,19 @@ import type { DeploymentConfig } from '../../../shared/config.ts';
 import { mapCleanInsightsBody } from '../compat/cleaninsights.ts';
 import { mapLibreNmsClear, mapLibreNmsLog } from '../compat/librenms.ts';
 import { mapNetdataBody } from '../compat/netdata.ts';
+import { repairNetdataJson } from '../compat/netdata-json.ts';
 import { HttpError, sendError } from '../http/errors.ts';
 import { allowlistFields, type Logger } from '../http/log.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
-import { readBody, type Body, type BodyKind } from '../http/body.ts';
+import { readBody, type Body, type BodyKind, type ReadOptions } from '../http/body.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/types.ts';
 import { STORE_DEADLINE_MS, withDeadline } from '../store/deadline.ts';
 import type { Store, StoredEvent } from '../store/types.ts';
 import { parseCanonicalBody } from './canonical.ts';
 import type { AdapterResult, BodyIssue } from './incoming.ts';
+import { installPseudonym } from './install-id.ts';
 import { prepareEvent } from './prepare.ts';
-import { pseudonymise } from './pseudonym.ts';
+import { stableJson } from './pseudonym.ts';
 
 /** What the ingest handler is built from. */
 export interface IngestDependencies {
@@ -50,8 +52,15 @@ type Outcome = {
 type Pending = Outcome | Promise<Outcome>;
 type Route = {
   accepts: readonly BodyKind[];
+  read?: ReadOptions;
   run: (body: Body, deps: IngestDependencies) => Pending;
 };
+
+/**
+ * What every erase answers, whether or not anything was stored for the id: the answer must not
+ * tell a caller which ids have data.
+ */
+export const ERASED = Object.freeze({ erased: true });
 
 const DONE: Promise<void> = Promise.resolve();
 
@@ -73,7 +82,10 @@ const ROUTES: Record<string, Route> = {
   },
   '/compat/netdata': {
     accepts: ['json'],
-    run: (body, deps) => storeEvents(mapNetdataBody(body.value, deps.config.attributes), 200, deps),
+    // About one in six bodies of Netdata's scripts is not JSON in two known ways: repair those.
+    read: { repairJson: repairNetdataJson },
+    run: (body, deps) =>
+      storeEvents(mapNetdataBody(body.value, deps.config.attributes), 200, deps, body.value),
   },
   '/compat/librenms/log.php': {
     accepts: ['form'],
@@ -83,7 +95,11 @@ const ROUTES: Record<string, Route> = {
   '/compat/librenms/clear.php': {
     accepts: ['form'],
     run: (body, deps) => {
-      const parsed = mapLibreNmsClear(asForm(body));
+      const form = asForm(body);
+      // An install that never submitted sends an empty clear: there is nothing to erase, and the
+      // original collector answers 200 (LibreNMS resends the clear until it gets a 2xx).
+      if (form.size === 0) return { status: 200, body: ERASED };
+      const parsed = mapLibreNmsClear(form);
       if (!parsed.ok) throw invalidBody(parsed.message, parsed.issues);
       return erase(parsed.installId, deps);
     },
@@ -91,9 +107,12 @@ const ROUTES: Record<string, Route> = {
   '/compat/cleaninsights.php': {
     accepts: ['json'],
     run: (body, deps) =>
-      storeEvents(mapCleanInsightsBody(body.value, deps.config.attributes), 204, deps).then(
-        (outcome) => ({ ...outcome, body: undefined }),
-      ),
+      storeEvents(
+        mapCleanInsightsBody(body.value, deps.config.attributes),
+        204,
+        deps,
+        body.value,
+      ).then((outcome) => ({ ...outcome, body: undefined })),
   },
 };
 
@@ -160,24 +179,33 @@ function handle(req: HttpRequest, route: Route | undefined, deps: IngestDependen
       headers: { 'Retry-After': String(wait) },
     });
   }
-  return route.run(readBody(req, route.accepts), deps);
+  return route.run(readBody(req, route.accepts, route.read), deps);
 }
 
-/** Validates and prepares every event synchronously (a client error throws), then saves them. */
+/**
+ * Validates and prepares every event synchronously (a client error throws), then saves them.
+ * `content` is the parsed request body, whose canonical form identifies the events of a client
+ * that sends no install id.
+ */
 function storeEvents(
   result: AdapterResult,
   status: number,
   deps: IngestDependencies,
+  content?: unknown,
 ): Promise<Outcome> {
   if (!result.ok) throw invalidBody(result.message, result.issues);
   const now = deps.clock();
+  let canonical: string | undefined;
+  const requestContent = () => (canonical ??= stableJson(content));
   const context = { secret: deps.secret(), now, config: deps.config, source: result.source };
   const events: StoredEvent[] = [];
   const ignoredFields = [...result.ignoredFields];
   const issues: BodyIssue[] = [];
   result.events.forEach((incoming, i) => {
     const path = result.events.length > 1 || result.source !== 'v1' ? ['events', i] : [];
-    const prepared = prepareEvent(incoming, path, context);
+    const requestKey =
+      content === undefined ? undefined : () => `${requestContent()}\0${String(i)}`;
+    const prepared = prepareEvent(incoming, path, { ...context, requestKey });
     if (!prepared.ok) issues.push(prepared.issue);
     else {
       events.push(prepared.event);
@@ -202,11 +230,12 @@ function storeEvents(
   }));
 }
 
+/** Erases an install by any form of its id that ingest accepts; the answer is always ERASED. */
 function erase(installId: string, deps: IngestDependencies): Promise<Outcome> {
   return withDeadline(
-    deps.store.eraseInstall(pseudonymise(deps.secret(), installId)),
+    deps.store.eraseInstall(installPseudonym(deps.secret(), installId)),
     storeDeadline(deps),
-  ).then((deleted) => ({ status: 200, body: { erased: deleted } }));
+  ).then(() => ({ status: 200, body: ERASED }));
 }
 
 function storeDeadline(deps: IngestDependencies): number {

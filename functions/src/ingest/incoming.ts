@@ -9,6 +9,11 @@ import type { DeviceInfo, EventSource } from '../store/types.ts';
 export interface IncomingEvent extends Omit<CanonicalEvent, 'schema' | 'installId'> {
   /** The client's raw install id; null when the client sends none (counted without identity). */
   installId: string | null;
+  /**
+   * Other raw ids the client sent for itself (Netdata's machine GUID and system id): never stored,
+   * and removed from every stored string like the install id.
+   */
+  identifiers?: string[];
   /** The client's own name for an action homecall has no type for. */
   action?: string;
   /** LibreNMS device facts. */

@@ -1,6 +1,7 @@
 /**
  * The privacy pipeline every event passes before storage, whatever its wire format: time window,
- * attribute allowlist, scrubbing, pseudonymisation and a deterministic document id.
+ * the install's own id removed from every string, structured strings checked against their
+ * shapes, attribute allowlist, scrubbing, pseudonymisation and a deterministic document id.
  */
 import { randomUUID } from 'node:crypto';
 import type { DeploymentConfig } from '../../../shared/config.ts';
@@ -10,7 +11,9 @@ import { scrubAttributeValue, scrubFreeText } from '../privacy/scrub.ts';
 import type { DeviceInfo, EventSource, StoredEvent } from '../store/types.ts';
 import { filterAttributes } from './allowlist.ts';
 import type { BodyIssue, IncomingEvent } from './incoming.ts';
+import { installIdRedactor, normaliseInstallId } from './install-id.ts';
 import { contentId, pseudonymise, stableJson, unlinkableId } from './pseudonym.ts';
+import { keepShapedFields } from './shape-check.ts';
 
 /** What preparing an event needs besides the event. */
 export interface PrepareContext {
@@ -18,6 +21,12 @@ export interface PrepareContext {
   now: number;
   config: DeploymentConfig;
   source: EventSource;
+  /**
+   * The request's canonical content and the event's place in it, for an event without install
+   * identity and without eventId: a byte-identical resend of the request on the same day then
+   * gets the same document id and is stored once.
+   */
+  requestKey?: () => string;
 }
 
 /** A stored event ready to save, or why the client's event cannot be accepted. */
@@ -44,24 +53,37 @@ export function prepareEvent(
       },
     };
   }
-  const { kept: attributes, dropped } = filterAttributes(incoming.attributes, ctx.config);
-  const body = {
-    type: incoming.type,
-    product: incoming.product,
-    platform: incoming.platform,
-    modules: incoming.modules,
-    failure: incoming.failure && scrubFailure(incoming.failure),
-    counters: incoming.counters,
+  const redact = installIdRedactor(ownIds(incoming));
+  const event = redact ? redactStrings(incoming, redact) : incoming;
+  const shaped = keepShapedFields(event);
+  const { kept: attributes, dropped } = filterAttributes(event.attributes, ctx.config);
+  const scrubbed = {
+    type: event.type,
+    product: shaped.product,
+    platform: shaped.platform,
+    modules: shaped.modules,
+    failure: event.failure && scrubFailure(event.failure),
+    counters: shaped.counters,
     attributes: attributes && scrubAttributes(attributes),
-    action: incoming.action && scrubFreeText(incoming.action, 64),
-    devices: incoming.devices?.map(scrubDevice),
+    action: shaped.action,
+    devices: shaped.devices?.map(scrubDevice),
   };
+  // Scrubbing normalises text (invisible characters go, long text is cut): look for the id again
+  // in what is stored, so no form of it survives in any string.
+  const body = redact ? redactStrings(scrubbed, redact) : scrubbed;
   const optOut = incoming.type === 'opt_out';
   // Opt-outs are counted but never tied to the install's pseudonym.
-  const install =
-    incoming.installId && !optOut ? pseudonymise(ctx.secret, incoming.installId) : null;
-  const event: StoredEvent = {
-    id: documentId(incoming, install, day, () => stableJson({ ...body, time: incoming.time }), ctx),
+  const installId = incoming.installId === null ? null : normaliseInstallId(incoming.installId);
+  // The same pseudonym as installPseudonym() gives the erase paths for any form of the id.
+  const install = installId && !optOut ? pseudonymise(ctx.secret, installId) : null;
+  const stored: StoredEvent = {
+    id: documentId(
+      { ...incoming, installId },
+      install,
+      day,
+      () => stableJson({ ...body, time: incoming.time }),
+      ctx,
+    ),
     install,
     day,
     source: ctx.source,
@@ -69,8 +91,48 @@ export function prepareEvent(
     expireAt: ctx.now + ctx.config.eventRetentionDays * 24 * HOUR_MS,
     ...withoutUndefined(body),
   };
-  return { ok: true, event, ignoredFields: dropped.map((key) => `attributes.${key}`) };
+  return {
+    ok: true,
+    event: stored,
+    ignoredFields: [...shaped.dropped, ...dropped.map((key) => `attributes.${key}`)],
+  };
 }
+
+/** Every raw id the client sent for itself: none of them may appear in a stored string. */
+function ownIds(incoming: IncomingEvent): string[] {
+  const ids = incoming.identifiers ? [...incoming.identifiers] : [];
+  if (incoming.installId !== null) ids.push(incoming.installId);
+  return ids;
+}
+
+/**
+ * A copy of the event's content with `redact` applied to every string and object key (counter
+ * keys are strings too). The ids themselves are not content and are left alone.
+ */
+function redactStrings<T extends object>(value: T, redact: (text: string) => string): T {
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return redact(node);
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(node)) out[redact(key)] = walk(inner);
+    return out;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = SKIPPED_KEYS.has(key) ? inner : walk(inner);
+  }
+  return out as T;
+}
+
+/** Fields of an incoming event that are not stored as they are. */
+const SKIPPED_KEYS: ReadonlySet<string> = new Set([
+  'installId',
+  'eventId',
+  'identifiers',
+  'time',
+  'type',
+]);
 
 /** The day an event counts for, or undefined when its time lies outside the accepted window. */
 function eventDay(time: string | undefined, ctx: PrepareContext): string | undefined {
@@ -98,8 +160,13 @@ function documentId(
     return eventId
       ? contentId('id', install, eventId)
       : contentId('content', install, day, content());
-  // Without an install identity, equal content from two installs is two reports.
-  return eventId ? contentId('anonymous', ctx.source, eventId) : contentId('random', randomUUID());
+  if (eventId) return contentId('anonymous', ctx.source, eventId);
+  // Without an install identity, the request itself is the identity: a resend of the same body
+  // on the same day is the same report (keyed, so the id reveals nothing of the content).
+  if (ctx.requestKey) {
+    return unlinkableId(ctx.secret, 'anonymous-content', ctx.source, day, ctx.requestKey());
+  }
+  return contentId('random', randomUUID());
 }
 
 function scrubFailure(failure: Failure): Failure {
@@ -118,12 +185,11 @@ function scrubAttributes<T extends Record<string, unknown>>(attributes: T): T {
   return scrubbed as T;
 }
 
+/** sysDescr is free text and is scrubbed; os and sysObjectID have passed their shapes. */
 function scrubDevice(device: DeviceInfo): DeviceInfo {
   return withoutUndefined({
-    count: device.count,
-    os: device.os && scrubFreeText(device.os, 64),
+    ...device,
     sysDescr: device.sysDescr && scrubFreeText(device.sysDescr, 255),
-    sysObjectID: device.sysObjectID && scrubFreeText(device.sysObjectID, 128),
   });
 }
 

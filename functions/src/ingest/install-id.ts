@@ -1,0 +1,69 @@
+/**
+ * Install ids as clients send them, made comparable: one normalisation used when an event is
+ * stored and when an install is erased, and a redactor that removes an install's own id from the
+ * strings of its events, in every form the adapters accept.
+ */
+import { pseudonymise } from './pseudonym.ts';
+
+/** Prefixes Netdata's scripts put before a machine id (`machine-<md5>`, `uuid-<uuid>`, ...). */
+const ID_PREFIX = /^(?:machine|uuid|dbus|macos)-/;
+const ID_PREFIX_SOURCE = '(?:(?:machine|uuid|dbus|macos)-)?';
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/;
+/** Ids shorter than this are only redacted where they stand as a whole token. */
+const SHORT_ID = 8;
+/** Ids shorter than this identify nothing (and would take ordinary words and numbers with them). */
+const TOO_SHORT_ID = 4;
+/** What an install's own id becomes in stored text. */
+export const INSTALL_ID_PLACEHOLDER = '<install-id>';
+
+/**
+ * The form of an install id that is pseudonymised: trimmed, lower-case, without the
+ * `machine-`/`uuid-`/`dbus-`/`macos-` prefix of Netdata's scripts (a prefix alone is no id: '').
+ * Idempotent, so ingest and every erase path can apply it to whatever they receive.
+ */
+export function normaliseInstallId(raw: string): string {
+  return raw.trim().toLowerCase().replace(ID_PREFIX, '');
+}
+
+/** The stored pseudonym of an install, from any form of its id that a client sends. */
+export function installPseudonym(secret: string, rawId: string): string {
+  return pseudonymise(secret, normaliseInstallId(rawId));
+}
+
+/**
+ * A function that replaces each of `ids` in a text, in any case, with or without a Netdata prefix,
+ * and (for UUIDs) with or without dashes; undefined when there is no id to look for.
+ */
+export function installIdRedactor(ids: readonly string[]): ((text: string) => string) | undefined {
+  const alternatives = new Set<string>();
+  for (const id of ids) {
+    const core = normaliseInstallId(id);
+    if (core.length < TOO_SHORT_ID) continue;
+    const source = UUID.test(core) ? uuidSource(core) : escapeRegExp(core);
+    alternatives.add(
+      core.length < SHORT_ID
+        ? `(?<![\\p{L}\\p{N}])${ID_PREFIX_SOURCE}${source}(?![\\p{L}\\p{N}])`
+        : `${ID_PREFIX_SOURCE}${source}`,
+    );
+  }
+  if (alternatives.size === 0) return undefined;
+  // Longest first, so an id is replaced whole even where another id is part of it.
+  const pattern = new RegExp(
+    [...alternatives].sort((a, b) => b.length - a.length).join('|'),
+    'giu',
+  );
+  return (text) => (text.length === 0 ? text : text.replace(pattern, INSTALL_ID_PLACEHOLDER));
+}
+
+/** A UUID's hex digits with an optional dash at each of its four dash positions. */
+function uuidSource(uuid: string): string {
+  const hex = uuid.replaceAll('-', '');
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)]
+    .map(escapeRegExp)
+    .join('-?');
+}
+
+function escapeRegExp(text: string): string {
+  // Syntax characters only: the pattern is compiled in unicode mode, where `\-` is an error.
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
