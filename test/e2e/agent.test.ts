@@ -262,20 +262,25 @@ describe.each(['dash', 'bash'])('agent.sh under %s', (shell) => {
 
   test.skipIf(!available)('every value is JSON-escaped and nothing is evaluated', async () => {
     const where = newHome();
-    // Relative to the agent's working directory (its HOME): keeps the version under 64 chars.
-    const version = `1.0 "rc" \\ x\ty\nz $(touch pwned) \`touch pwned2\` ${Date.now()}`;
+    const version = uniqueVersion(shell);
+    const hostile = `"rc" \\ x\ty\nz $(touch pwned) \`touch pwned2\``;
     const result = await runAgent(shell, where, ['send', 'crash'], {
       HOMECALL_PRODUCT_VERSION: version,
+      // A channel is a name: the server drops this one and says so, the event is still stored.
+      HOMECALL_PRODUCT_CHANNEL: hostile,
       HOMECALL_FAILURE_CODE: 'E"1\\',
-      HOMECALL_FAILURE_MESSAGE: 'exploded\r\nat line 3\u0001\u001b[31m',
+      HOMECALL_FAILURE_MESSAGE: `exploded ${hostile}\r\nat line 3\u0001\u001b[31m`,
     });
     expect(result.stderr).toContain('HTTP 202');
+    expect(result.stderr).toContain('"ignoredFields":["product.channel"]');
     expect(readdirSync(where.home).filter((n) => n.startsWith('pwned'))).toEqual([]);
-    const cleaned = version.replace(/[\t\n]/g, ' ');
-    const [event] = await eventsOf(cleaned);
+    const [event] = await eventsOf(version);
     expect(event?.type).toBe('crash');
+    expect(event?.product).toEqual({ version });
     expect(event?.failure).toMatchObject({ code: 'E"1\\' });
-    expect(event?.failure?.message).toContain('exploded');
+    expect(event?.failure?.message).toContain(
+      'exploded "rc" \\ x y z $(touch pwned) `touch pwned2`',
+    );
   });
 
   test.skipIf(!available)('falls back to wget when curl is absent', async () => {

@@ -11,7 +11,7 @@ import type { EventType } from '../../shared/schema/event.ts';
 import { aggregateRange, runScheduledAggregation } from '../../functions/src/aggregate/job.ts';
 import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
-import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { installPseudonym } from '../../functions/src/ingest/install-id.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
@@ -30,7 +30,7 @@ const TO = '2026-11-20';
 const AGGREGATED_AT = '2026-11-21T00:15:00Z';
 
 const INSTALLS = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6'];
-const pseudonymOf = (name: string) => pseudonymise(SECRET, `agg-fs-${name}`);
+const pseudonymOf = (name: string) => installPseudonym(SECRET, `agg-fs-${name}`);
 
 /*
  * 17 events:

@@ -11,7 +11,8 @@
  * or refused.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { contentId, pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { installPseudonym } from '../../functions/src/ingest/install-id.ts';
+import { contentId } from '../../functions/src/ingest/pseudonym.ts';
 import { runAutocannon, type Result } from './autocannon.ts';
 
 /** How to drive the load. */
@@ -388,7 +389,7 @@ export class LoadLedger {
   async checkStore(firestore: Firestore, secret: string): Promise<StoreCheck> {
     const pseudonyms = new Map<string, string>();
     for (const installId of this.installIds())
-      pseudonyms.set(installId, pseudonymise(secret, installId));
+      pseudonyms.set(installId, installPseudonym(secret, installId));
     const all = [...this.events.values()];
     const refs = all.map((e) =>
       firestore

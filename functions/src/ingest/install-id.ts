@@ -30,29 +30,53 @@ export function installPseudonym(secret: string, rawId: string): string {
   return pseudonymise(secret, normaliseInstallId(rawId));
 }
 
+/** Finds an install's own ids in text, in every form the adapters accept. */
+export interface InstallIdRedactor {
+  /** Whether the text may hold one of the ids: cheap, and never false when it does. */
+  mayHold(text: string): boolean;
+  /** The text with each id replaced by INSTALL_ID_PLACEHOLDER. */
+  redact(text: string): string;
+}
+
 /**
- * A function that replaces each of `ids` in a text, in any case, with or without a Netdata prefix,
- * and (for UUIDs) with or without dashes; undefined when there is no id to look for.
+ * A redactor of `ids` in any case, with or without a Netdata prefix, and (for UUIDs) with or
+ * without dashes; undefined when there is no id long enough to look for. Most events hold none
+ * of their ids, so the exact pattern is only compiled once a cheap test finds a candidate.
  */
-export function installIdRedactor(ids: readonly string[]): ((text: string) => string) | undefined {
-  const alternatives = new Set<string>();
-  for (const id of ids) {
-    const core = normaliseInstallId(id);
-    if (core.length < TOO_SHORT_ID) continue;
-    const source = UUID.test(core) ? uuidSource(core) : escapeRegExp(core);
-    alternatives.add(
-      core.length < SHORT_ID
-        ? `(?<![\\p{L}\\p{N}])${ID_PREFIX_SOURCE}${source}(?![\\p{L}\\p{N}])`
-        : `${ID_PREFIX_SOURCE}${source}`,
-    );
-  }
-  if (alternatives.size === 0) return undefined;
-  // Longest first, so an id is replaced whole even where another id is part of it.
-  const pattern = new RegExp(
-    [...alternatives].sort((a, b) => b.length - a.length).join('|'),
-    'giu',
+export function installIdRedactor(ids: readonly string[]): InstallIdRedactor | undefined {
+  const cores = [...new Set(ids.map(normaliseInstallId))].filter((c) => c.length >= TOO_SHORT_ID);
+  if (cores.length === 0) return undefined;
+  // Every form of an id holds this much of it, lower-cased: a UUID's first group, else all of
+  // it. An id beyond ASCII may change length when its case changes: always look for it.
+  const needles = cores.map((core) =>
+    !/^[\x20-\x7e]*$/.test(core) ? '' : UUID.test(core) ? core.slice(0, 8) : core,
   );
-  return (text) => (text.length === 0 ? text : text.replace(pattern, INSTALL_ID_PLACEHOLDER));
+  const shortest = Math.min(...needles.map((needle) => needle.length));
+  let pattern: RegExp | undefined;
+  return {
+    mayHold: (text) => {
+      // Most stored strings (versions, names) are shorter than any id: no need to look.
+      if (text.length === 0 || text.length < shortest) return false;
+      const lower = text.toLowerCase();
+      return needles.some((needle) => lower.includes(needle));
+    },
+    redact: (text) => {
+      if (text.length === 0) return text;
+      pattern ??= redactionPattern(cores);
+      return text.replace(pattern, INSTALL_ID_PLACEHOLDER);
+    },
+  };
+}
+
+function redactionPattern(cores: readonly string[]): RegExp {
+  const alternatives = cores.map((core) => {
+    const source = UUID.test(core) ? uuidSource(core) : escapeRegExp(core);
+    return core.length < SHORT_ID
+      ? `(?<![\\p{L}\\p{N}])${ID_PREFIX_SOURCE}${source}(?![\\p{L}\\p{N}])`
+      : `${ID_PREFIX_SOURCE}${source}`;
+  });
+  // Longest first, so an id is replaced whole even where another id is part of it.
+  return new RegExp(alternatives.sort((a, b) => b.length - a.length).join('|'), 'giu');
 }
 
 /** A UUID's hex digits with an optional dash at each of its four dash positions. */

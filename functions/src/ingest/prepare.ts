@@ -11,7 +11,7 @@ import { scrubAttributeValue, scrubFreeText } from '../privacy/scrub.ts';
 import type { DeviceInfo, EventSource, StoredEvent } from '../store/types.ts';
 import { filterAttributes } from './allowlist.ts';
 import type { BodyIssue, IncomingEvent } from './incoming.ts';
-import { installIdRedactor, normaliseInstallId } from './install-id.ts';
+import { installIdRedactor, normaliseInstallId, type InstallIdRedactor } from './install-id.ts';
 import { contentId, pseudonymise, stableJson, unlinkableId } from './pseudonym.ts';
 import { keepShapedFields } from './shape-check.ts';
 
@@ -53,8 +53,8 @@ export function prepareEvent(
       },
     };
   }
-  const redact = installIdRedactor(ownIds(incoming));
-  const event = redact ? redactStrings(incoming, redact) : incoming;
+  const redactor = installIdRedactor(ownIds(incoming));
+  const event = redactor ? redactStrings(incoming, redactor) : incoming;
   const shaped = keepShapedFields(event);
   const { kept: attributes, dropped } = filterAttributes(event.attributes, ctx.config);
   const scrubbed = {
@@ -70,7 +70,7 @@ export function prepareEvent(
   };
   // Scrubbing normalises text (invisible characters go, long text is cut): look for the id again
   // in what is stored, so no form of it survives in any string.
-  const body = redact ? redactStrings(scrubbed, redact) : scrubbed;
+  const body = redactor ? redactStrings(scrubbed, redactor) : scrubbed;
   const optOut = incoming.type === 'opt_out';
   // Opt-outs are counted but never tied to the install's pseudonym.
   const installId = incoming.installId === null ? null : normaliseInstallId(incoming.installId);
@@ -106,18 +106,40 @@ function ownIds(incoming: IncomingEvent): string[] {
 }
 
 /**
- * A copy of the event's content with `redact` applied to every string and object key (counter
- * keys are strings too). The ids themselves are not content and are left alone.
+ * The event's content with the install's ids replaced in every string and object key (counter
+ * keys are strings too); the same object when no string holds one. The ids themselves are not
+ * content and are left alone.
  */
-function redactStrings<T extends object>(value: T, redact: (text: string) => string): T {
+function redactStrings<T extends object>(value: T, redactor: InstallIdRedactor): T {
+  // A plain loop: this runs for every event, and nearly always finds nothing.
+  const holds = (node: unknown): boolean => {
+    if (typeof node === 'string') return redactor.mayHold(node);
+    if (node === null || typeof node !== 'object') return false;
+    if (Array.isArray(node)) {
+      for (const item of node) if (holds(item)) return true;
+      return false;
+    }
+    for (const key in node) {
+      if (redactor.mayHold(key) || holds((node as Record<string, unknown>)[key])) return true;
+    }
+    return false;
+  };
   const walk = (node: unknown): unknown => {
-    if (typeof node === 'string') return redact(node);
+    if (typeof node === 'string') return redactor.redact(node);
     if (Array.isArray(node)) return node.map(walk);
     if (node === null || typeof node !== 'object') return node;
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(node)) out[redact(key)] = walk(inner);
+    for (const [key, inner] of Object.entries(node)) out[redactor.redact(key)] = walk(inner);
     return out;
   };
+  let found = false;
+  for (const key in value) {
+    if (!SKIPPED_KEYS.has(key) && holds(value[key])) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     out[key] = SKIPPED_KEYS.has(key) ? inner : walk(inner);

@@ -56,7 +56,7 @@ export function keepShapedFields(event: IncomingEvent): ShapedFields {
       if (fitsShape(COUNTER_KEY_SHAPE, key)) {
         counters[key] = value;
         kept++;
-      } else dropped.push(`counters[${JSON.stringify(key).slice(0, 80)}]`);
+      } else dropped.push(`counters.${key}`);
     }
     if (kept > 0) shaped.counters = counters;
   }
@@ -87,15 +87,20 @@ function keepFields<T extends object>(
   dropped: string[],
 ): T | undefined {
   if (!fields) return undefined;
-  const kept: Record<string, string> = {};
-  let count = 0;
-  for (const [key, value] of Object.entries(fields)) {
+  let kept: Record<string, string> | undefined;
+  let changed = false;
+  for (const key in fields) {
+    const value: unknown = fields[key];
     if (value === undefined) continue;
     const shape = Object.hasOwn(shapes, key) ? shapes[key] : undefined;
     if (shape && typeof value === 'string' && fitsShape(shape, value)) {
-      kept[key] = value;
-      count++;
-    } else dropped.push(`${prefix}.${key}`);
+      (kept ??= {})[key] = value;
+    } else {
+      dropped.push(`${prefix}.${key}`);
+      changed = true;
+    }
   }
-  return count > 0 ? (kept as T) : undefined;
+  // Nearly every event keeps every field: hand the object on as it is.
+  if (!changed) return kept ? fields : undefined;
+  return kept as T | undefined;
 }
