@@ -182,7 +182,7 @@ export function buildOpenApi(): unknown {
       ),
       '/v1/erase': post('Delete every stored record of an install.', json(eraseSchema), erased),
       '/compat/netdata': post(
-        "Netdata agent and installer events, as Netdata's scripts send them.",
+        "Netdata agent and installer events, as Netdata's scripts send them, including their two known defects (an empty unquoted value, a raw line break in a string), which are repaired.",
         json(netdataBodySchema),
         stored,
       ),
