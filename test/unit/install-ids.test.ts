@@ -46,7 +46,11 @@ function setup() {
     return res;
   };
   const storedText = () =>
-    JSON.stringify({ events: [...store.events.entries()], installs: [...store.installs] });
+    JSON.stringify({
+      events: [...store.events.entries()],
+      pages: [...store.pages.entries()],
+      erasures: [...store.erasures.entries()],
+    });
   return { store, send, storedText };
 }
 
