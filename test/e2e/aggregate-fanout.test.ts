@@ -2,7 +2,7 @@
 // triggered by POST (no Pub/Sub emulator here), plans the run and enqueues its shard tasks on the
 // Cloud Tasks emulator; each shard task stores its partials and the last one enqueues the merges,
 // which publish the days. Events are posted through hosting like an agent's, four per shard.
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { addDays, dayOf } from '../../shared/dates.ts';
@@ -15,18 +15,21 @@ let stack: Stack;
 let db: Firestore;
 
 const ENV_LOCAL = new URL('../../functions/.env.local', import.meta.url);
-/** Whether this test wrote functions/.env.local (a developer's own file is left alone). */
-let wroteEnv = false;
+/** functions/.env.local as it was before this test (restored after), if there was one. */
+let envBefore: string | undefined;
 
 beforeAll(async () => {
   process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
   // Four events per shard, so even this small day fans out into several shard tasks. The functions
   // emulator takes params from functions/.env.local (a variable in its environment is overridden
   // by the param's default).
-  if (!existsSync(ENV_LOCAL)) {
-    writeFileSync(ENV_LOCAL, 'AGGREGATE_EVENTS_PER_SHARD=4\n');
-    wroteEnv = true;
-  }
+  // The firebase CLI writes every param's default there on an earlier start, so an existing file
+  // gets its shard size replaced rather than being taken as it is.
+  envBefore = existsSync(ENV_LOCAL) ? readFileSync(ENV_LOCAL, 'utf8') : undefined;
+  const others = (envBefore ?? '')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('AGGREGATE_EVENTS_PER_SHARD='));
+  writeFileSync(ENV_LOCAL, [...others, 'AGGREGATE_EVENTS_PER_SHARD=4', ''].join('\n'));
   stack = await startStack({
     demo: false,
     firestorePort: 0,
@@ -40,7 +43,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (wroteEnv) rmSync(ENV_LOCAL, { force: true });
+  if (envBefore === undefined) rmSync(ENV_LOCAL, { force: true });
+  else writeFileSync(ENV_LOCAL, envBefore);
   await db?.terminate();
   await stack?.stop();
 });
@@ -101,7 +105,7 @@ test('a POST to the scheduled function publishes yesterday through shard and mer
   const runs = (await db.collection('runs').get()).docs.map((d) => d.data() as RunPlan);
   const run = runs.sort((a, b) => b.id.localeCompare(a.id))[0] as RunPlan;
   expect(run.days).toContain(yesterday);
-  if (wroteEnv) expect(run.shards).toBeGreaterThan(1);
+  expect(run.shards).toBeGreaterThan(1);
   const partials = (await db.collection('partials').where('run', '==', run.id).get()).docs.map(
     (d) => d.data() as StoredPartial,
   );

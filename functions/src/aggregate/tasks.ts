@@ -47,7 +47,8 @@ async function readPlan(deps: AggregationDependencies, run: string): Promise<Run
 /**
  * Runs one shard, then enqueues the merge of every day whose partials are all stored: the last
  * shard to finish sees them all (a partial is stored before its shard looks), so each day's merge
- * is enqueued at least once; the task id makes repeats harmless.
+ * is enqueued at least once; the task id makes repeats harmless. Merges are enqueued newest day
+ * first.
  */
 export async function shardTask(
   deps: AggregationDependencies,
@@ -61,9 +62,10 @@ export async function shardTask(
   const ready: Day[] = [];
   for (const day of plan.days)
     if ((await missingShards(deps, plan, day)).length === 0) ready.push(day);
-  await Promise.all(
-    ready.map((day) => queues.merge({ run: plan.id, day }, `merge-${plan.id}-${day}`)),
-  );
+  // Newest day first, one after another: a queue that dispatches in order (the emulator's does)
+  // publishes yesterday before a long backfill of older days.
+  for (const day of ready.sort().reverse())
+    await queues.merge({ run: plan.id, day }, `merge-${plan.id}-${day}`);
   log('aggregation shard done', {
     run: plan.id,
     shard: task.shard,
