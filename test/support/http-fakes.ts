@@ -158,7 +158,9 @@ export class FakeResponse implements HttpResponse {
 
   send(body?: unknown): this {
     this.finish('send');
-    this.body = body;
+    // A JSON text sent as it is reads like res.json()'s body, as a client would parse it.
+    const json = this.headers['content-type']?.startsWith('application/json') === true;
+    this.body = json && typeof body === 'string' ? (JSON.parse(body) as unknown) : body;
     return this;
   }
 

@@ -28,12 +28,17 @@ function aggregateOf(day: string, n: number): DayAggregate {
   };
 }
 
-async function setup() {
+async function setup(maxAnswerBytes?: number) {
   const store = new MemoryStore();
   // Stored days from well before the default window to a few days after today.
   await store.writeDays(dayRange('2025-10-01', '2026-03-14').map((d, i) => aggregateOf(d, i)));
   const logger = recordingLogger();
-  const handler = createStatsHandler({ store, clock: fakeClock(NOW).now, log: logger.log });
+  const handler = createStatsHandler({
+    store,
+    clock: fakeClock(NOW).now,
+    log: logger.log,
+    ...(maxAnswerBytes === undefined ? {} : { maxAnswerBytes }),
+  });
   const get = async (
     query: Record<string, unknown> = {},
     method = 'GET',
@@ -238,6 +243,31 @@ describe('GET /api/v1/days', () => {
     // 2023-01-01 .. 2026-01-01 spans 3 × 365 + 1 = 1096 days.
     const res = await get({ from: '2023-01-01', to: '2026-01-01' });
     expect(res.statusCode).toBe(200);
+  });
+
+  test('an answer over the size limit → 413 naming its size and how to ask; fewer fields fit', async () => {
+    // The whole 90 days are about 38 KB of JSON here; the limit stands in for Cloud Functions' 32 MiB.
+    const { get, days } = await setup(20_000);
+    const whole = await get({ range: '90d' });
+    expectErrorBody(whole, 413, 'answer_too_large');
+    const message = (whole.body as { error: { message: string } }).error.message;
+    expect(message).toMatch(/would be \d\d KiB, over the 20 KiB/);
+    expect(message).toMatch(/fields=/);
+    expect(whole.header('Cache-Control') ?? '').not.toMatch(/max-age=[1-9]/);
+    const slim = await get({ range: '90d', fields: 'activeInstalls' });
+    expect(slim.statusCode).toBe(200);
+    expect(days(slim)).toHaveLength(90);
+    // The CSV of 161 days is about 10 KB, of 30 days 2 KB.
+    const small = await setup(5_000);
+    const csv = await small.get(
+      { from: '2025-10-01', to: '2026-03-10' },
+      'GET',
+      '/api/v1/days.csv',
+    );
+    expectErrorBody(csv, 413, 'answer_too_large');
+    expect((csv.body as { error: { message: string } }).error.message).toMatch(/shorter range/);
+    const shortCsv = await small.get({ range: '30d' }, 'GET', '/api/v1/days.csv');
+    expect(shortCsv.statusCode).toBe(200);
   });
 
   test.each(['POST', 'PUT', 'DELETE'])('%s → 405 with Allow', async (method) => {

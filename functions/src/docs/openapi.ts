@@ -237,6 +237,11 @@ export function buildOpenApi(): unknown {
             '200': { description: 'The days.', content: json(daysSchema) },
             '400': errors['400'],
             '405': errors['405'],
+            '413': {
+              description:
+                'The answer would exceed 24 MiB (a whole range with every field): ask for fields, top or a shorter range.',
+              content: json(errorSchema),
+            },
             '503': {
               description: 'Storage unavailable; retry after Retry-After.',
               content: json(errorSchema),

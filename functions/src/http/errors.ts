@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
+  | 'answer_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'

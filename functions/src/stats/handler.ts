@@ -19,10 +19,30 @@ export interface StatsDependencies {
   log: Logger;
   /** Milliseconds to wait for the store before answering 503; STORE_DEADLINE_MS by default. */
   storeDeadlineMs?: number;
+  /** The largest answer in bytes; MAX_ANSWER_BYTES by default. */
+  maxAnswerBytes?: number;
+}
+
+/** Refuses (413) an answer larger than `limit` bytes, naming its size and how to ask instead. */
+function checkAnswerSize(body: string, limit: number, advice: string): void {
+  const bytes = Buffer.byteLength(body);
+  if (bytes <= limit) return;
+  const size = (n: number) =>
+    n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
+  throw new HttpError(
+    413,
+    'answer_too_large',
+    `The answer would be ${size(bytes)}, over the ${size(limit)} one answer may carry. ${advice}`,
+  );
 }
 
 /** Browsers may reuse an answer for 5 minutes, the CDN for an hour: aggregates change daily. */
 export const CACHE_CONTROL = 'public, max-age=300, s-maxage=3600';
+/**
+ * The largest answer served: Cloud Functions refuses responses over 32 MiB, and years of every
+ * field (all versions, every breakdown) can exceed that. Above it the caller is told how to ask.
+ */
+export const MAX_ANSWER_BYTES = 24 * 2 ** 20;
 /** How far back `/api/v1/latest` looks for a final day. */
 const LATEST_LOOKBACK_DAYS = 30;
 
@@ -31,6 +51,7 @@ const KNOWN_PATHS = new Set(['/api/v1/days', '/api/v1/days.csv', '/api/v1/latest
 /** Builds the `stats` request handler. */
 export function createStatsHandler(deps: StatsDependencies): HttpHandler {
   const deadline = deps.storeDeadlineMs ?? STORE_DEADLINE_MS;
+  const maxAnswer = deps.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   const readDays = (from: Day, to: Day, fields: readonly DayField[] | undefined) =>
     withDeadline(deps.store.readDays(from, to, fields), deadline);
   return async (req: HttpRequest, res: HttpResponse) => {
@@ -48,14 +69,23 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
           const fields = parseFields(req.query);
           const top = parseTop(req.query);
           const days = await readDays(from, to, fields);
+          const body = JSON.stringify({ days: top === undefined ? days : foldToTop(days, top) });
+          checkAnswerSize(
+            body,
+            maxAnswer,
+            'Ask for fewer fields (fields=…), top=N or a shorter range.',
+          );
           res.set('Cache-Control', CACHE_CONTROL);
-          res.status(200).json({ days: top === undefined ? days : foldToTop(days, top) });
+          res.set('Content-Type', 'application/json; charset=utf-8');
+          res.status(200).send(body);
         } else {
           const days = await withDeadline(deps.store.readDays(from, to), deadline);
+          const body = daysToCsv(days);
+          checkAnswerSize(body, maxAnswer, 'Ask for a shorter range (from/to or range=).');
           res.set('Cache-Control', CACHE_CONTROL);
           res.set('Content-Type', 'text/csv; charset=utf-8');
           res.set('Content-Disposition', `inline; filename="homecall-${from}-${to}.csv"`);
-          res.status(200).send(daysToCsv(days));
+          res.status(200).send(body);
         }
       } else if (req.path === '/api/v1/latest') {
         const fields = parseFields(req.query);
