@@ -293,6 +293,11 @@ describe('GET /api/v1/days', () => {
     expectErrorBody(res, 503, 'unavailable');
     expect(Number(res.header('Retry-After'))).toBeGreaterThan(0);
     expect(res.header('Cache-Control') ?? '').not.toMatch(/max-age=[1-9]/);
-    expect(logger.lines.map((l) => [l.severity, l.fields.status])).toEqual([['ERROR', 503]]);
+    // First why (the store's error), then the request line.
+    expect(logger.lines.map((l) => [l.severity, l.message, l.fields.status])).toEqual([
+      ['ERROR', 'stats store failure', undefined],
+      ['ERROR', 'stats request', 503],
+    ]);
+    expect(logger.lines[0]?.fields.reason).toBe('Error: unavailable');
   });
 });

@@ -98,6 +98,18 @@ export function createStatsHandler(deps: StatsDependencies): HttpHandler {
         throw new HttpError(404, 'not_found', 'No endpoint at this path.');
       }
     } catch (error) {
+      if (!(error instanceof HttpError)) {
+        // Why the answer is a 503: the store's error (or its deadline), never anything of the caller.
+        deps.log(
+          'ERROR',
+          'stats store failure',
+          allowlistFields({
+            path: KNOWN_PATHS.has(req.path) ? req.path : '(unknown)',
+            reason:
+              error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown',
+          }),
+        );
+      }
       const httpError =
         error instanceof HttpError
           ? error
