@@ -4,6 +4,7 @@ import * as logger from 'firebase-functions/logger';
 import { setGlobalOptions } from 'firebase-functions/options';
 import { onSchedule } from 'firebase-functions/scheduler';
 import { onTaskDispatched } from 'firebase-functions/tasks';
+import { deploymentConfig } from '../../shared/config.ts';
 import openApi from '../../shared/generated/openapi.json' with { type: 'json' };
 import {
   enqueueRun,
@@ -17,18 +18,13 @@ import { handBodyParseFailuresTo } from './http/parse-failures.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import type { HttpHandler } from './http/types.ts';
 import { createIngestHandler } from './ingest/handler.ts';
-import {
-  eventsPerShard,
-  installIdSecret,
-  maxInstances,
-  region,
-  runtimeConfig,
-  shardParallelism,
-} from './params.ts';
+import { installIdSecret } from './params.ts';
 import { createStatsHandler } from './stats/handler.ts';
 import { functionsLogger, productionStore, taskQueues } from './wiring.ts';
 
-setGlobalOptions({ region, maxInstances });
+// Loading shared/config.ts validated homecall.config.ts: a bad value stops the functions here.
+const config = deploymentConfig;
+setGlobalOptions({ region: config.region, maxInstances: config.maxInstances });
 
 const clock = () => Date.now();
 const store = productionStore();
@@ -44,7 +40,7 @@ const ingestHandler = lazy(() =>
     store,
     secret: () => installIdSecret.value(),
     clock,
-    config: runtimeConfig(),
+    config,
     log: functionsLogger,
     rateLimiter: createRateLimiter({ perSecond: 500, burst: 1000 }),
     openApi,
@@ -77,13 +73,8 @@ export const stats = onRequest(
 const runLog = (message: string, fields: Record<string, string | number | boolean>) =>
   logger.info(message, fields);
 
-/** What every aggregation step needs, with the deployment's params. */
-const aggregation = () => ({
-  store,
-  clock,
-  config: runtimeConfig(),
-  eventsPerShard: eventsPerShard.value(),
-});
+/** What every aggregation step needs; shard sizing comes from the configuration too. */
+const aggregation = () => ({ store, clock, config });
 
 /**
  * The daily run: plans (purge, backfill, changed days, shard count), stores the plan and enqueues
@@ -102,7 +93,7 @@ export const aggregate = onSchedule(
   async () => {
     const started = Date.now();
     const { plan, backfilled, recomputed, purged } = await planScheduled(aggregation());
-    await enqueueRun(taskQueues(region.value()), plan);
+    await enqueueRun(taskQueues(config.region), plan);
     logger.info('aggregation planned', {
       run: plan.id,
       shards: plan.days.length > 0 ? plan.shards : 0,
@@ -119,11 +110,11 @@ export const aggregate = onSchedule(
 export const aggregateShard = onTaskDispatched<ShardTask>(
   {
     retryConfig: { maxAttempts: 10, minBackoffSeconds: 30, maxBackoffSeconds: 600 },
-    rateLimits: { maxConcurrentDispatches: shardParallelism },
+    rateLimits: { maxConcurrentDispatches: config.aggregation.shardParallelism },
     timeoutSeconds: 1800,
     memory: '1GiB',
   },
-  (request) => shardTask(aggregation(), taskQueues(region.value()), request.data, runLog),
+  (request) => shardTask(aggregation(), taskQueues(config.region), request.data, runLog),
 );
 
 /** The merge of one day; throws while a shard's partial is missing, so it is retried. */

@@ -8,7 +8,6 @@ import { deploymentConfig } from '../../shared/config.ts';
 import { addDays } from '../../shared/dates.ts';
 import { shardCount } from '../../functions/src/aggregate/buckets.ts';
 import { addExact, emptyExact, exactFromJson } from '../../functions/src/aggregate/exact.ts';
-import { EVENTS_PER_SHARD } from '../../functions/src/aggregate/plan.ts';
 import { publishDay } from '../../functions/src/aggregate/publish.ts';
 import { runShard } from '../../functions/src/aggregate/shard.ts';
 import type { RunPlan, StoredPartial } from '../../functions/src/store/types.ts';
@@ -72,7 +71,7 @@ const ZERO: Counted = {
 
 /** Computes the day of `spec` with each shard in a child process, `parallelism` at a time. */
 export async function benchScale(spec: FleetSpec, parallelism: number): Promise<ScaleRun> {
-  const shards = shardCount(spec.events, EVENTS_PER_SHARD);
+  const shards = shardCount(spec.events, deploymentConfig.aggregation.eventsPerShard);
   const plan = planFor(spec, shards);
   const started = performance.now();
   const results: (ShardRun & { counted: Counted; partials: StoredPartial[] })[] = [];

@@ -243,7 +243,7 @@ describe('mapLibreNmsLog: other shapes real installs send', () => {
           go_version: [{ total: 1, version: '1.22' }],
         },
       }),
-      { php_version: { kind: 'string', description: 'php', published: true } },
+      { php_version: { kind: 'string', title: 'PHP', description: 'php', published: true } },
     );
     expect(result).toMatchObject({
       ok: true,

@@ -458,7 +458,7 @@ describe('mapNetdataBody: actions, failures and coercion', () => {
         event: 'META -',
         properties: { system_cpu_logical_cpu_count: '4', event_source: 'agent backend' },
       },
-      { cpu_cores: { kind: 'number', description: 'cores', published: true } },
+      { cpu_cores: { kind: 'number', title: 'Cores', description: 'cores', published: true } },
     );
     expect(result).toMatchObject({
       ok: true,

@@ -10,7 +10,7 @@ import { mergeDay } from './merge.ts';
 import { planDays, planScheduled, type AggregationDependencies } from './plan.ts';
 import { runShard } from './shard.ts';
 
-export { EVENTS_PER_SHARD, isFinal, lateDays, type AggregationDependencies } from './plan.ts';
+export { isFinal, lateDays, type AggregationDependencies } from './plan.ts';
 
 /** Progress of a run, reported after each shard and each merge. */
 export type ProgressListener = (done: number, total: number, label: string) => void;

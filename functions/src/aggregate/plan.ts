@@ -15,17 +15,11 @@ export interface AggregationDependencies {
   store: Store;
   clock: () => number;
   config: DeploymentConfig;
-  /** Events one shard is sized for (default EVENTS_PER_SHARD). */
+  /** Events one shard is sized for (default: the configuration's aggregation.eventsPerShard). */
   eventsPerShard?: number;
   /** A shard's events of a day up to this many are read in one query (default PREFETCH_EVENTS). */
   prefetchEvents?: number;
 }
-
-/**
- * Events per shard by default: a shard holds one bucket's pages and events at a time, so its
- * memory does not grow with this; it sets how many tasks share the day's work.
- */
-export const EVENTS_PER_SHARD = 1_000_000;
 
 /** Days before today that every scheduled run looks at: late events may still arrive for them. */
 export function lateDays(config: DeploymentConfig): number {
@@ -61,7 +55,7 @@ async function sizeAndStore(
   const largest = Math.max(0, ...plan.days.map((d) => counts.get(d) ?? 0));
   const run: RunPlan = {
     ...plan,
-    shards: shardCount(largest, deps.eventsPerShard ?? EVENTS_PER_SHARD),
+    shards: shardCount(largest, deps.eventsPerShard ?? deps.config.aggregation.eventsPerShard),
   };
   // Plans and partials of earlier runs are done with: their days are published.
   await deps.store.deleteRunsBefore(run.id);

@@ -8,6 +8,11 @@ import {
   NAMED_RANGES,
   RELIABILITY_PARTS,
 } from '../../../shared/days-query.ts';
+import {
+  deploymentConfig,
+  type CompatFormat,
+  type DeploymentConfig,
+} from '../../../shared/config.ts';
 import { canonicalEventSchema, eventBatchSchema } from '../../../shared/schema/event.ts';
 import { cleanInsightsBodySchema } from '../compat/cleaninsights.ts';
 import { libreNmsClearSchema, libreNmsStatsSchema } from '../compat/librenms.ts';
@@ -153,8 +158,24 @@ const topParameter = {
   schema: { type: 'integer', minimum: 1, maximum: MAX_TOP },
 };
 
-/** The OpenAPI 3.1 document served at `/v1/openapi.json`. */
-export function buildOpenApi(): unknown {
+
+/** A compat endpoint's path item, or nothing when the deployment does not accept the format. */
+function compat(
+  config: DeploymentConfig,
+  format: CompatFormat,
+  path: string,
+  summary: string,
+  body: object,
+  responses: object,
+): Record<string, ReturnType<typeof post>> {
+  return config.compat[format] ? { [path]: post(summary, body, responses) } : {};
+}
+
+/**
+ * The OpenAPI 3.1 document served at `/v1/openapi.json`, for a deployment: its product name and
+ * site URL, and only the compat endpoints its configuration enables.
+ */
+export function buildOpenApi(config: DeploymentConfig = deploymentConfig): unknown {
   const stored = { '200': { description: 'Stored.', content: json(acceptedSchema) } };
   const erased = {
     '200': {
@@ -165,11 +186,11 @@ export function buildOpenApi(): unknown {
   return {
     openapi: '3.1.0',
     info: {
-      title: 'homecall',
+      title: `${config.productName} statistics (homecall)`,
       version: '1',
-      description:
-        'Anonymous usage statistics: ingest of agent events and public daily aggregates.',
+      description: `Anonymous usage statistics of ${config.productName}: ingest of agent events and public daily aggregates.`,
     },
+    servers: [{ url: config.siteUrl }],
     paths: {
       '/v1/events': post(
         'Report one event or a batch of up to 100.',
@@ -181,22 +202,34 @@ export function buildOpenApi(): unknown {
         { '202': { description: 'Stored.', content: json(acceptedSchema) } },
       ),
       '/v1/erase': post('Delete every stored record of an install.', json(eraseSchema), erased),
-      '/compat/netdata': post(
+      ...compat(
+        config,
+        'netdata',
+        '/compat/netdata',
         "Netdata agent and installer events, as Netdata's scripts send them, including their two known defects (an empty unquoted value, a raw line break in a string), which are repaired.",
         json(netdataBodySchema),
         stored,
       ),
-      '/compat/librenms/log.php': post(
+      ...compat(
+        config,
+        'librenms',
+        '/compat/librenms/log.php',
         'LibreNMS daily statistics.',
         form(libreNmsFormSchema),
         stored,
       ),
-      '/compat/librenms/clear.php': post(
+      ...compat(
+        config,
+        'librenms',
+        '/compat/librenms/clear.php',
         'LibreNMS "clear remote stats": erase the install. An empty body (an install that never submitted) erases nothing and answers 200.',
         form(libreNmsClearSchema),
         erased,
       ),
-      '/compat/cleaninsights.php': post(
+      ...compat(
+        config,
+        'cleaninsights',
+        '/compat/cleaninsights.php',
         'Clean Insights (OpenWISP) measurements; one request is one install-day.',
         json(cleanInsightsBodySchema),
         { '204': { description: 'Stored.' } },

@@ -3,7 +3,7 @@
  * LibreNMS and Clean Insights. Built from its dependencies so tests and any runtime can call it.
  */
 import { z } from 'zod';
-import type { DeploymentConfig } from '../../../shared/config.ts';
+import type { CompatFormat, DeploymentConfig } from '../../../shared/config.ts';
 import { mapCleanInsightsBody } from '../compat/cleaninsights.ts';
 import { mapLibreNmsClear, mapLibreNmsLog } from '../compat/librenms.ts';
 import { mapNetdataBody } from '../compat/netdata.ts';
@@ -51,6 +51,8 @@ type Outcome = {
  */
 type Pending = Outcome | Promise<Outcome>;
 type Route = {
+  /** The compat format this route serves; it answers only when the config enables the format. */
+  format?: CompatFormat;
   accepts: readonly BodyKind[];
   read?: ReadOptions;
   run: (body: Body, deps: IngestDependencies) => Pending;
@@ -81,6 +83,7 @@ const ROUTES: Record<string, Route> = {
     },
   },
   '/compat/netdata': {
+    format: 'netdata',
     accepts: ['json'],
     // About one in six bodies of Netdata's scripts is not JSON in two known ways: repair those.
     read: { repairJson: repairNetdataJson },
@@ -88,11 +91,13 @@ const ROUTES: Record<string, Route> = {
       storeEvents(mapNetdataBody(body.value, deps.config.attributes), 200, deps, body.value),
   },
   '/compat/librenms/log.php': {
+    format: 'librenms',
     accepts: ['form'],
     run: (body, deps) =>
       storeEvents(mapLibreNmsLog(asForm(body), deps.config.attributes), 200, deps),
   },
   '/compat/librenms/clear.php': {
+    format: 'librenms',
     accepts: ['form'],
     run: (body, deps) => {
       const form = asForm(body);
@@ -105,6 +110,7 @@ const ROUTES: Record<string, Route> = {
     },
   },
   '/compat/cleaninsights.php': {
+    format: 'cleaninsights',
     accepts: ['json'],
     run: (body, deps) =>
       storeEvents(
@@ -120,7 +126,7 @@ const ROUTES: Record<string, Route> = {
 export function createIngestHandler(deps: IngestDependencies): HttpHandler {
   return (req: HttpRequest, res: HttpResponse) => {
     const started = deps.clock();
-    const route = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path] : undefined;
+    const route = routeFor(req.path, deps.config);
     const logPath = route || req.path === '/v1/openapi.json' ? req.path : '(unknown)';
     const answer = (outcome: Outcome) => {
       res.status(outcome.status);
@@ -166,12 +172,27 @@ export function createIngestHandler(deps: IngestDependencies): HttpHandler {
   };
 }
 
+/** The route of a path; a compat format the deployment does not accept has none (404). */
+function routeFor(path: string, config: DeploymentConfig): Route | undefined {
+  const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+  return route?.format === undefined || config.compat[route.format] ? route : undefined;
+}
+
 function handle(req: HttpRequest, route: Route | undefined, deps: IngestDependencies): Pending {
   if (req.path === '/v1/openapi.json' && deps.openApi !== undefined) {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET');
     return { status: 200, body: deps.openApi };
   }
-  if (!route) throw new HttpError(404, 'not_found', `No endpoint at ${req.path.slice(0, 100)}.`);
+  if (!route) {
+    const disabled = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path]?.format : undefined;
+    throw new HttpError(
+      404,
+      'not_found',
+      disabled
+        ? `This deployment does not accept ${disabled} reports (${req.path}).`
+        : `No endpoint at ${req.path.slice(0, 100)}.`,
+    );
+  }
   if (req.method !== 'POST') throw methodNotAllowed('POST');
   const wait = deps.rateLimiter.take(deps.clock());
   if (wait > 0) {

@@ -1,0 +1,72 @@
+/**
+ * Example configuration of a Netdata-style deployment: agents (`anonymous-statistics.sh`) and the
+ * installer (`kickstart.sh`) post their events to `/compat/netdata`; the canonical API stays open
+ * too. Copy the parts you need into homecall.config.ts (a test validates this file against the
+ * same rules).
+ */
+import type { DeploymentConfigInput } from '../shared/config-schema.ts';
+
+export default {
+  productName: 'Netdata',
+  siteName: 'Netdata agent statistics',
+  siteUrl: 'https://stats.netdata.example.org',
+  region: 'us-central1',
+  // Every agent reports on start, exit and crash: a large fleet needs more instances.
+  maxInstances: 100,
+  kAnonymity: 10,
+  eventRetentionDays: 60,
+  installRetentionDays: 60,
+  lateArrivalHours: 72,
+  clockSkewMinutes: 10,
+  // Millions of events a day: more shards run at once to publish the day sooner.
+  aggregation: { eventsPerShard: 1_000_000, shardParallelism: 16 },
+  attributes: {
+    cpu_cores: {
+      kind: 'number',
+      title: 'CPU cores',
+      unit: 'cores',
+      description: 'CPU cores of the host the agent runs on.',
+      published: true,
+    },
+    memory_gib: {
+      kind: 'number',
+      title: 'Memory',
+      unit: 'GiB',
+      description: 'Total RAM of the host, rounded to GiB.',
+      published: true,
+    },
+    cloud_provider: {
+      kind: 'string',
+      title: 'Cloud provider',
+      description: 'Cloud provider type the host runs on, if any.',
+      published: true,
+    },
+    telemetry_source: {
+      kind: 'string',
+      title: 'Reporting client',
+      description: 'Agent or installer.',
+      published: true,
+    },
+    mirrored_hosts: {
+      kind: 'number',
+      title: 'Streamed child hosts',
+      unit: 'hosts',
+      description: 'Child agents streaming their metrics to this one.',
+      published: false,
+    },
+    netdata_buildinfo: {
+      kind: 'string',
+      title: 'Build features',
+      description: 'Compile-time features of the agent; kept for debugging, never published.',
+      published: false,
+    },
+  },
+  counters: {},
+  compat: { netdata: true, librenms: false, cleaninsights: false },
+  optOut: {
+    wording:
+      'Anonymous statistics are on by default. To opt out, create the file below in the agent configuration directory or set one of the environment variables when installing or starting the agent; it then sends nothing.',
+    environment: ['DO_NOT_TRACK', 'DISABLE_TELEMETRY'],
+    files: ['.opt-out-from-anonymous-statistics'],
+  },
+} satisfies DeploymentConfigInput;

@@ -1,0 +1,153 @@
+/**
+ * The deployment's configuration: the one file a maintainer edits. The functions (ingest,
+ * aggregate, stats), `npm run aggregate`, the site, the OpenAPI document and the privacy page all
+ * read it, and `npm run build`, `npm start`, `npm run deploy` and the functions' startup refuse a
+ * bad value with a message naming the field (shared/config-schema.ts holds the rules).
+ * Secrets are not configuration: INSTALL_ID_SECRET lives in Secret Manager.
+ * Examples for other kinds of deployment: examples/librenms.config.ts, examples/netdata.config.ts.
+ */
+import type { DeploymentConfigInput } from './shared/config-schema.ts';
+
+export default {
+  /** The software whose installs report; used in page titles and texts. */
+  productName: 'homecall',
+  /** The site's name in the header and the browser tab. */
+  siteName: 'homecall stats',
+  /** Public address of the site (links, the privacy page, the OpenAPI `servers` entry). */
+  siteUrl: 'https://stats.example.org',
+
+  /** Region of every function. firebase.json's hosting rewrites must name the same one (a test checks). */
+  region: 'us-central1',
+  /** Cost cap: the most instances one HTTP function may scale to. */
+  maxInstances: 20,
+
+  /** k-anonymity: a published bucket backed by fewer installs is folded into "other". At least 5. */
+  kAnonymity: 5,
+  /** Days a raw event is kept (Firestore TTL on expireAt, and the daily purge). */
+  eventRetentionDays: 90,
+  /** Days an install record is kept after the install was last seen (at least 28). */
+  installRetentionDays: 90,
+  /** An agent-supplied event time is accepted this far back (late arrivals)... */
+  lateArrivalHours: 72,
+  /** ...and this far ahead (clock skew). */
+  clockSkewMinutes: 5,
+
+  /** How the daily aggregation splits its work into Cloud Tasks. */
+  aggregation: {
+    /** Events one shard task is sized for: a day of N events runs in N / this tasks (at most 256). */
+    eventsPerShard: 1_000_000,
+    /** Shard tasks running at once (the task queue's concurrent dispatches). */
+    shardParallelism: 8,
+  },
+
+  /**
+   * Attribute keys agents may send (anything else is dropped and named back in ignoredFields).
+   * `published` ones get a daily breakdown `attribute.<key>`, subject to k.
+   */
+  attributes: {
+    cpu_cores: {
+      kind: 'number',
+      title: 'CPU cores',
+      unit: 'cores',
+      description: 'Number of CPU cores of the host.',
+      published: true,
+    },
+    memory_gib: {
+      kind: 'number',
+      title: 'Memory',
+      unit: 'GiB',
+      description: 'Installed memory in GiB, rounded.',
+      published: true,
+    },
+    database: {
+      kind: 'string',
+      title: 'Database engine',
+      description: 'Database engine the software stores its data in.',
+      published: true,
+    },
+    php_version: {
+      kind: 'string',
+      title: 'PHP version',
+      description: 'PHP version (LibreNMS-style installs).',
+      published: true,
+    },
+    python_version: {
+      kind: 'string',
+      title: 'Python version',
+      description: 'Python version (OpenWISP-style installs).',
+      published: true,
+    },
+    mysql_version: {
+      kind: 'string',
+      title: 'MySQL/MariaDB version',
+      description: 'MySQL or MariaDB version (LibreNMS-style installs).',
+      published: true,
+    },
+    rrdtool_version: {
+      kind: 'string',
+      title: 'RRDtool version',
+      description: 'RRDtool version (LibreNMS-style installs).',
+      published: true,
+    },
+    netsnmp_version: {
+      kind: 'string',
+      title: 'Net-SNMP version',
+      description: 'Net-SNMP version (LibreNMS-style installs).',
+      published: true,
+    },
+    cloud_provider: {
+      kind: 'string',
+      title: 'Cloud provider',
+      description: 'Cloud provider type the host runs on, if any (Netdata-style installs).',
+      published: true,
+    },
+    netdata_buildinfo: {
+      kind: 'string',
+      title: 'Build features',
+      description: 'Compile-time features of the agent (Netdata-style installs).',
+      published: false,
+    },
+    mirrored_hosts: {
+      kind: 'number',
+      title: 'Streamed child hosts',
+      unit: 'hosts',
+      description: 'Number of child hosts streamed to this agent.',
+      published: false,
+    },
+    telemetry_source: {
+      kind: 'string',
+      title: 'Reporting client',
+      description: 'Which client sent the event (agent, installer, web app).',
+      published: true,
+    },
+  },
+
+  /**
+   * Counter groups (`counters: {"<group>.<value>": n}`, LibreNMS-style facts) with the title, unit
+   * and description the site shows. Groups not listed are still summed and published (subject
+   * to k), titled by their key.
+   */
+  counters: {
+    devices: {
+      title: 'Monitored devices',
+      unit: 'devices',
+      description: 'Devices an install monitors, summed over installs.',
+    },
+    os: {
+      title: 'Devices by operating system',
+      unit: 'devices',
+      description: 'Monitored devices by the operating system the install detected on them.',
+    },
+  },
+
+  /** Which compat wire formats this deployment accepts; `/compat/...` of the others answers 404. */
+  compat: { netdata: true, librenms: true, cleaninsights: true },
+
+  /** How users opt out, as the privacy page states it (and as agent.sh honours it). */
+  optOut: {
+    wording:
+      'Telemetry is on by default and anonymous. To turn it off, set one of the environment variables below or create one of the files; the agent then sends nothing at all.',
+    environment: ['DO_NOT_TRACK', 'DISABLE_TELEMETRY'],
+    files: ['.opt-out-from-anonymous-statistics', '~/.config/homecall/opt-out'],
+  },
+} satisfies DeploymentConfigInput;

@@ -1,0 +1,162 @@
+/**
+ * What a deployment's configuration (homecall.config.ts at the repository root) may say, and
+ * the validation every reader runs before using it: the functions when they start, the
+ * aggregation, the site build, `npm start` and `npm run deploy`. A bad value stops each of them
+ * with a message that names the field.
+ */
+import { z } from 'zod';
+
+/** The compat wire formats a deployment can accept besides the canonical `/v1/events`. */
+export const COMPAT_FORMATS = ['netdata', 'librenms', 'cleaninsights'] as const;
+/** One compat wire format. */
+export type CompatFormat = (typeof COMPAT_FORMATS)[number];
+
+/**
+ * The smallest k a deployment may publish with. Below it a bucket of 2–4 installs is published
+ * as such, and anyone who knows a few of them can tell what the rest run.
+ */
+export const MIN_K_ANONYMITY = 5;
+/** Install records must outlive the 28-day active window, or d28 and breakdowns undercount. */
+export const MIN_INSTALL_RETENTION_DAYS = 28;
+
+const title = z.string().trim().min(1).max(60);
+const unit = z.string().trim().min(1).max(24);
+const description = z.string().trim().min(1).max(300);
+/** Keys as agents send them and as they appear in `attribute.<key>` breakdowns. */
+const attributeKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'attribute keys are lower-case letters, digits and _');
+/** Counter groups: the `<group>` of `<group>.<value>` counter keys. */
+const counterGroupKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,48}$/, 'counter groups are letters, digits, _ and -');
+
+const attributeSpecSchema = z.strictObject({
+  kind: z.enum(['string', 'number', 'boolean']),
+  title,
+  unit: unit.optional(),
+  description,
+  published: z.boolean(),
+  /**
+   * The shape a string value must have (see shared/schema/shapes.ts); by default `version` for
+   * keys ending in `_version` and `label` for the others. A value that does not fit is dropped.
+   */
+  shape: z.enum(['version', 'label']).optional(),
+});
+
+const counterGroupSpecSchema = z.strictObject({ title, unit: unit.optional(), description });
+
+const siteUrl = z
+  .url({
+    protocol: /^https?$/,
+    hostname: /^(localhost|127\.0\.0\.1|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i,
+    error: 'an http(s) address such as https://stats.example.org',
+  })
+  .refine((url) => !/[?#]/.test(url), 'the site URL has no query or fragment')
+  .refine(
+    (url) => url.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(url),
+    'the site URL must use https (http only for localhost)',
+  )
+  .transform((url) => url.replace(/\/+$/, ''));
+
+/** The validated configuration; `homecall.config.ts` is checked against this schema. */
+export const deploymentConfigSchema = z
+  .strictObject({
+    productName: title,
+    siteName: title,
+    siteUrl,
+    region: z
+      .string()
+      .regex(/^[a-z]+-[a-z]+\d+$/, 'a Cloud Functions region such as us-central1 or europe-west1'),
+    maxInstances: z.int().min(1).max(1000),
+    kAnonymity: z
+      .int()
+      .max(1000)
+      .min(
+        MIN_K_ANONYMITY,
+        `must be at least ${MIN_K_ANONYMITY}: with fewer, a published bucket of a handful of installs singles them out`,
+      ),
+    eventRetentionDays: z.int().min(7).max(3650),
+    installRetentionDays: z
+      .int()
+      .max(3650)
+      .min(
+        MIN_INSTALL_RETENTION_DAYS,
+        `must be at least ${MIN_INSTALL_RETENTION_DAYS}: the 28-day active window reads install records that old`,
+      ),
+    lateArrivalHours: z.int().min(0).max(168),
+    clockSkewMinutes: z.int().min(0).max(60),
+    aggregation: z.strictObject({
+      /**
+       * Events one shard task is sized for: a day of N events runs in about N / this shard tasks
+       * (a power of two, at most 256). A shard holds one bucket of installs at a time, so its
+       * memory does not grow with this.
+       */
+      eventsPerShard: z.int().min(1).max(100_000_000),
+      /** Shard tasks Cloud Tasks runs at once. */
+      shardParallelism: z.int().min(1).max(256),
+    }),
+    attributes: z.record(attributeKey, attributeSpecSchema),
+    counters: z.record(counterGroupKey, counterGroupSpecSchema),
+    compat: z.strictObject(
+      Object.fromEntries(COMPAT_FORMATS.map((f) => [f, z.boolean()])) as Record<
+        CompatFormat,
+        z.ZodBoolean
+      >,
+    ),
+    optOut: z.strictObject({
+      wording: z.string().trim().min(1).max(600),
+      environment: z
+        .array(z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'an environment variable name'))
+        .max(10),
+      files: z.array(z.string().trim().min(1).max(200)).max(10),
+    }),
+  })
+  .superRefine((config, ctx) => {
+    // The daily run recomputes the late-arrival window from raw events: they must still exist.
+    const lateDays = Math.ceil(config.lateArrivalHours / 24) + 1;
+    if (config.eventRetentionDays <= lateDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['eventRetentionDays'],
+        message: `must be more than ${lateDays} days: the daily run recomputes the late-arrival window (lateArrivalHours ${config.lateArrivalHours}) from raw events`,
+      });
+    }
+  });
+
+/** What a maintainer writes in homecall.config.ts (before validation and defaults). */
+export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;
+/** Everything a deployment decides, validated. */
+export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
+/** One attribute key that agents may send. */
+export type AttributeSpec = DeploymentConfig['attributes'][string];
+/** Kind of value an allowed attribute may carry. */
+export type AttributeKind = AttributeSpec['kind'];
+/** How one counter group is titled on the site. */
+export type CounterGroupSpec = DeploymentConfig['counters'][string];
+
+/** A configuration that failed validation; the message lists every bad field. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(message: string) {
+    super(message);
+    // The stack would point into zod; the message is what a maintainer needs.
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/** Validates a configuration, throwing a ConfigError that names each bad field. */
+export function parseDeploymentConfig(
+  raw: unknown,
+  source = 'homecall.config.ts',
+): DeploymentConfig {
+  const parsed = deploymentConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || '(the whole file)';
+    return `  - ${field}: ${issue.message}`;
+  });
+  throw new ConfigError(
+    `${source} is invalid:\n${lines.join('\n')}\nFix the field(s) above in ${source}; nothing was built, started or deployed.`,
+  );
+}
