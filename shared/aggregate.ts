@@ -3,6 +3,7 @@
  * and what the site draws. Only counts of installs and events; never a single install's values.
  */
 import { z } from 'zod';
+import type { DeploymentConfig } from './config-schema.ts';
 import { EVENT_TYPES } from './schema/event.ts';
 
 const installCount = z.number().int().min(0);
@@ -25,6 +26,31 @@ export const aggregationRunSchema = z
     documentsWritten: installCount.describe('Firestore documents the run wrote for the day.'),
   })
   .describe('How the day was computed; not part of the statistics.');
+
+/**
+ * The publication parameters a day was computed with, stamped on the day itself so the site and
+ * the API say what the data was computed with rather than what the config says today.
+ */
+export const publicationSchema = z
+  .strictObject({
+    kAnonymity: z
+      .number()
+      .int()
+      .min(1)
+      .describe('k: buckets backed by fewer installs were folded into "other".'),
+    eventRetentionDays: z.number().int().min(1).describe('Days raw events were kept.'),
+    installRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .describe('Days an install record was kept after it was last seen.'),
+    lateArrivalHours: z
+      .number()
+      .int()
+      .min(0)
+      .describe('How late an event could arrive and still count for its own day.'),
+  })
+  .describe('The publication parameters the day was computed with.');
 
 /** Names of the published breakdowns of the 28-day active installs. */
 export const BREAKDOWNS = [
@@ -130,6 +156,17 @@ export const dayAggregateSchema = z
       .describe('Crash-free installs per version, top failures and install failures of the day.'),
     counters: z.array(counterGroupSchema).describe('Counter groups backed by at least k installs.'),
     run: aggregationRunSchema,
+    publication: publicationSchema
+      .optional()
+      .describe(
+        'The publication parameters the day was computed with (absent on days computed before they were recorded).',
+      ),
+    demo: z
+      .literal(true)
+      .optional()
+      .describe(
+        'Present only on days of the simulated demo fleet of a local run; a deploy refuses them.',
+      ),
   })
   .describe('Public statistics of one UTC day.');
 
@@ -141,3 +178,14 @@ export type CounterGroup = z.infer<typeof counterGroupSchema>;
 export type ActiveInstalls = z.infer<typeof activeInstallsSchema>;
 export type DayAggregate = z.infer<typeof dayAggregateSchema>;
 export type AggregationRun = z.infer<typeof aggregationRunSchema>;
+export type Publication = z.infer<typeof publicationSchema>;
+
+/** The parameters of `config` that decide what a day publishes, as stamped on the day. */
+export function publicationOf(config: DeploymentConfig): Publication {
+  return {
+    kAnonymity: config.kAnonymity,
+    eventRetentionDays: config.eventRetentionDays,
+    installRetentionDays: config.installRetentionDays,
+    lateArrivalHours: config.lateArrivalHours,
+  };
+}

@@ -208,8 +208,9 @@ export async function seedDemo(
   const simulated = { ...options, days: options.days + WARM_UP_DAYS };
   await memory.saveEvents(simulateFleet(simulated, secret, today));
   const first = addDays(today, -(simulated.days - 1));
+  // Marked demo: a deploy refuses these days, so the fleet's made-up numbers are never published.
   const all = await aggregateRange(
-    { store: memory, clock: () => now, config: deploymentConfig },
+    { store: memory, clock: () => now, config: deploymentConfig, demo: true },
     first,
     today,
   );

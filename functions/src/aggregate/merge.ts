@@ -53,6 +53,7 @@ export async function mergeDay(
   for (const partial of partials) addExact(exact, exactFromJson(partial.exact));
   const aggregate = publishDay(exact, deps.config, {
     final: isFinal(day, plan.today, deps.config),
+    demo: deps.demo,
     run: {
       computedAt: new Date(deps.clock()).toISOString(),
       documentsRead: partials.reduce((n, p) => n + p.documentsRead, 0) + plan.shards,

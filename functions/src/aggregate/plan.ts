@@ -19,6 +19,8 @@ export interface AggregationDependencies {
   eventsPerShard?: number;
   /** A shard's events of a day up to this many are read in one query (default PREFETCH_EVENTS). */
   prefetchEvents?: number;
+  /** The store holds the simulated demo fleet: every day written is marked `demo: true`. */
+  demo?: boolean;
 }
 
 /** Days before today that every scheduled run looks at: late events may still arrive for them. */

@@ -3,7 +3,7 @@
  * k-anonymity (anonymity.ts and the folds of each section); a differential-privacy module taking
  * the same ExactDay replaces the call in merge.ts, one line.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
+import { publicationOf, type DayAggregate } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { EVENT_TYPES, type EventType } from '../../../shared/schema/event.ts';
 import { publishBreakdowns, publishUpgrades } from './breakdowns.ts';
@@ -15,6 +15,8 @@ import { publishReliability } from './reliability.ts';
 export interface PublicationContext {
   final: boolean;
   run: DayAggregate['run'];
+  /** Computed from the simulated demo fleet: the day is marked, and a deploy refuses it. */
+  demo?: boolean;
 }
 
 /** The public aggregate of a day from its exact tallies; pure and deterministic. */
@@ -41,5 +43,8 @@ export function publishDay(
     reliability: publishReliability(exact, k),
     counters: publishCounters(exact, k),
     run: context.run,
+    // The parameters the day was computed with, so the site states what the data says.
+    publication: publicationOf(config),
+    ...(context.demo ? { demo: true as const } : {}),
   };
 }
