@@ -2,22 +2,27 @@
  * `npm run ops:exclude-request-logs -- [--project ID] [--dry-run]`: adds (or brings up to date)
  * the Cloud Logging exclusion that keeps Cloud Run's request logs of the `ingest` and `stats`
  * functions — which record every caller's IP address — out of the `_Default` log bucket.
- * Prints each gcloud command before running it; `--dry-run` only prints.
+ * Then lists the project's other log sinks and warns about those that may copy the same logs
+ * elsewhere. Prints each gcloud command before running it; `--dry-run` only prints.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import {
+  GcloudError,
+  applyRequestLogExclusion,
+  gcloudAvailable,
+  sinkWarningLines,
+} from './lib/log-exclusion-run.ts';
 import {
   EXCLUSION_NAME,
   SINK,
   UsageError,
-  actionFor,
   describeArgs,
   exclusionArgs,
   exclusionFilter,
   formatCommand,
+  listSinksArgs,
   resolveProject,
-  type SinkDescription,
 } from './lib/request-log-exclusion.ts';
 
 const FIREBASERC = new URL('../.firebaserc', import.meta.url);
@@ -26,11 +31,6 @@ const USAGE = 'usage: npm run ops:exclude-request-logs -- [--project ID] [--dry-
 function fail(message: string, code = 1): never {
   console.error(`error: ${message}`);
   process.exit(code);
-}
-
-function gcloudAvailable(): boolean {
-  const probe = spawnSync('gcloud', ['--version'], { stdio: 'ignore' });
-  return probe.error === undefined && probe.status === 0;
 }
 
 let values: { project?: string; 'dry-run'?: boolean; help?: boolean };
@@ -79,34 +79,16 @@ console.log(`Filter: ${filter}\n`);
 if (dryRun) {
   console.log('Dry run: this would be run (--update-exclusion instead when it exists already):\n');
   console.log(`  ${formatCommand('gcloud', exclusionArgs(project, 'add', filter))}`);
+  console.log(`\nand the project's other log sinks would be checked with:\n`);
+  console.log(`  ${formatCommand('gcloud', listSinksArgs(project))}`);
   if (!hasGcloud) console.log('\nNote: gcloud is not on PATH; install it before the real run.');
 } else {
-  console.log(`$ ${formatCommand('gcloud', describeArgs(project, true))}`);
-  const described = spawnSync('gcloud', describeArgs(project, true), {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (described.status !== 0)
-    fail(
-      `could not read the ${SINK} sink of ${project} (see gcloud's message above). ` +
-        'Are you logged in (`gcloud auth login`) with a role that may configure logging ' +
-        '(roles/logging.configWriter)?',
-    );
-  let sink: SinkDescription;
   try {
-    sink = JSON.parse(described.stdout) as SinkDescription;
-  } catch {
-    fail(`gcloud printed something that is not JSON for the ${SINK} sink`);
-  }
-  const action = actionFor(sink, filter);
-  if (action === 'unchanged') {
-    console.log(`\nThe exclusion ${EXCLUSION_NAME} is in place and up to date: nothing to do.`);
-  } else {
-    const args = exclusionArgs(project, action, filter);
-    console.log(`\n$ ${formatCommand('gcloud', args)}`);
-    const applied = spawnSync('gcloud', args, { stdio: 'inherit' });
-    if (applied.status !== 0) fail(`gcloud failed (exit ${applied.status ?? 'signal'})`);
-    console.log(`\nThe exclusion ${EXCLUSION_NAME} was ${action === 'add' ? 'added' : 'updated'}.`);
+    const outcome = applyRequestLogExclusion(project, (line) => console.log(line));
+    for (const line of sinkWarningLines(project, outcome.sinkWarnings ?? [])) console.warn(line);
+  } catch (error) {
+    if (error instanceof GcloudError) fail(error.message);
+    throw error;
   }
 }
 

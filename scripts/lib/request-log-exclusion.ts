@@ -127,6 +127,7 @@ export function resolveProject(
   flag: string | undefined,
   env: Record<string, string | undefined>,
   firebaserc: string | undefined,
+  options: { allowDemo?: boolean } = {},
 ): ResolvedProject {
   const candidates: [string | undefined, string][] = [
     [flag, '--project'],
@@ -143,10 +144,79 @@ export function resolveProject(
   const project = (found[0] as string).trim();
   if (!isProjectId(project))
     throw new UsageError(`${found[1]} is "${project}", which is not a Google Cloud project id`);
-  if (project.startsWith('demo-'))
+  if (project.startsWith('demo-') && !options.allowDemo)
     throw new UsageError(
       `${found[1]} is "${project}": demo- projects exist only in the local emulators; ` +
         'pass the id of the real project with --project',
     );
   return { project, source: found[1] };
+}
+
+/** Arguments of `gcloud` that list the project's log sinks as JSON. */
+export function listSinksArgs(project: string): string[] {
+  return ['logging', 'sinks', 'list', `--project=${project}`, '--format=json'];
+}
+
+/** A sink as `gcloud logging sinks list --format=json` prints it (the parts used here). */
+export interface SinkListing {
+  name?: string;
+  destination?: string;
+  filter?: string;
+  disabled?: boolean;
+  exclusions?: readonly { name?: string; filter?: string; disabled?: boolean }[];
+}
+
+/** A sink that may copy the request logs elsewhere, and why it is suspected. */
+export interface SinkWarning {
+  name: string;
+  destination: string;
+  reason: string;
+}
+
+/** Sinks Cloud Logging manages: `_Default` gets the exclusion, `_Required` holds audit logs only. */
+const MANAGED_SINKS = new Set([SINK, '_Required']);
+
+/**
+ * The project's other sinks that may route Cloud Run request logs (and their caller IPs) to
+ * another destination: enabled, without an exclusion of their own for these logs, and with a
+ * filter that does not confine them to other logs. Judged on the filter's text, so it leans to
+ * warning: a sink with no filter, one that names the request logs or Cloud Run, and one that
+ * does not restrict log names or resource types at all (e.g. `severity>=ERROR`, which 5xx
+ * request entries match) are all reported.
+ */
+export function sinksCopyingRequestLogs(
+  sinks: readonly SinkListing[],
+  filter = exclusionFilter(),
+): SinkWarning[] {
+  const warnings: SinkWarning[] = [];
+  for (const sink of sinks) {
+    const name = sink.name ?? '(unnamed)';
+    if (MANAGED_SINKS.has(name) || sink.disabled) continue;
+    const excluded = sink.exclusions?.some(
+      (e) => !e.disabled && (e.filter === filter || e.name === EXCLUSION_NAME),
+    );
+    if (excluded) continue;
+    const text = (sink.filter ?? '').trim();
+    let reason: string | undefined;
+    if (text === '') reason = 'it has no filter, so it copies every log entry';
+    else if (
+      /run\.googleapis\.com(%2F|\/)requests|cloud_run_revision|run\.googleapis\.com/i.test(text)
+    )
+      reason = 'its filter names Cloud Run or its request logs';
+    else if (!/\b(logName|LOG_ID|log_id|resource\.type)\b/.test(text))
+      reason = 'its filter does not restrict log names or resource types';
+    if (reason) warnings.push({ name, destination: sink.destination ?? '(unknown)', reason });
+  }
+  return warnings;
+}
+
+/** Arguments of `gcloud` that add the same exclusion to another sink. */
+export function sinkExclusionArgs(
+  project: string,
+  sink: string,
+  filter = exclusionFilter(),
+): string[] {
+  const args = exclusionArgs(project, 'add', filter);
+  args[3] = sink;
+  return args;
 }

@@ -4,7 +4,6 @@
  * hosting with the production firebase.json. Used by `npm start` and the end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, dayOf } from '../../shared/dates.ts';
 import { aggregateRange, lateDays } from '../../functions/src/aggregate/job.ts';
@@ -14,6 +13,7 @@ import { buildFunctions } from './build-functions.ts';
 import { seedDemo } from './demo.ts';
 import { startFirestoreEmulator, type RunningEmulator } from './firestore-emulator.ts';
 import { ensureLocalSecret } from './local-secret.ts';
+import { readSnapshotDays, writeSnapshotFile } from './project-snapshot.ts';
 
 /** The project id of every local run; `demo-` keeps the CLI away from real cloud services. */
 export const LOCAL_PROJECT = 'demo-homecall';
@@ -22,9 +22,9 @@ export const HOSTING_URL = 'http://127.0.0.1:5000';
 /** Where the functions emulator listens. */
 export const FUNCTIONS_URL = 'http://127.0.0.1:5001';
 /** The scheduled aggregation's emulator URL: a POST runs it (there is no scheduler locally). */
-export const AGGREGATE_URL = `${FUNCTIONS_URL}/${'demo-homecall'}/us-central1/aggregate-0`;
+export const AGGREGATE_URL = `${FUNCTIONS_URL}/${LOCAL_PROJECT}/${deploymentConfig.region}/aggregate-0`;
 const ROOT = new URL('../../', import.meta.url).pathname;
-const SNAPSHOT_FILE = new URL('../../site/.snapshot/days.json', import.meta.url);
+const SNAPSHOT_FILE = new URL('../../site/.snapshot/days.json', import.meta.url).pathname;
 
 /** How to start the stack. */
 export interface StackOptions {
@@ -33,6 +33,8 @@ export interface StackOptions {
   firestorePort: number;
   /** Skips building the site (tests that only need the API). */
   skipSite?: boolean;
+  /** The emulator project (a `demo-` id); LOCAL_PROJECT unless a test wants data of its own. */
+  project?: string;
   log: (line: string) => void;
   /** Receives the firebase CLI's output lines. */
   onEmulatorOutput?: (line: string) => void;
@@ -75,11 +77,18 @@ export async function run(command: string, args: string[], env: NodeJS.ProcessEn
 }
 
 /** Writes the aggregates the site is built with (and shows until it fetches fresh ones). */
-export async function writeSiteSnapshot(store: FirestoreStore, now = Date.now()): Promise<number> {
-  const today = dayOf(now);
-  const days = await store.readDays(addDays(today, -(3 * 366 - 1)), today);
-  mkdirSync(new URL('.', SNAPSHOT_FILE), { recursive: true });
-  writeFileSync(SNAPSHOT_FILE, JSON.stringify({ generatedAt: new Date(now).toISOString(), days }));
+export async function writeSiteSnapshot(
+  store: FirestoreStore,
+  now = Date.now(),
+  project = LOCAL_PROJECT,
+): Promise<number> {
+  const days = await readSnapshotDays(store, now);
+  writeSnapshotFile(SNAPSHOT_FILE, {
+    generatedAt: new Date(now).toISOString(),
+    project,
+    source: 'emulator',
+    days,
+  });
   return days.length;
 }
 
@@ -139,18 +148,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   } else {
     options.log(`Using the Firestore emulator at FIRESTORE_EMULATOR_HOST=${firestoreHost}`);
   }
+  const project = options.project ?? LOCAL_PROJECT;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     FIRESTORE_EMULATOR_HOST: firestoreHost,
-    GCLOUD_PROJECT: LOCAL_PROJECT,
+    GCLOUD_PROJECT: project,
     METADATA_SERVER_DETECTION: 'none',
   };
   Object.assign(process.env, {
     FIRESTORE_EMULATOR_HOST: firestoreHost,
-    GCLOUD_PROJECT: LOCAL_PROJECT,
+    GCLOUD_PROJECT: project,
   });
   const secret = ensureLocalSecret();
-  const firestore = createFirestore({ projectId: LOCAL_PROJECT });
+  const firestore = createFirestore({ projectId: project });
   const store = new FirestoreStore(firestore);
   let child: ChildProcess | undefined;
   const cleanup = async () => {
@@ -168,14 +178,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const today = dayOf(Date.now());
       await timed(timings, 'aggregate', () =>
         aggregateRange(
-          { store, clock: Date.now, config: deploymentConfig },
+          { store, clock: Date.now, config: deploymentConfig, demo: true },
           addDays(today, -lateDays(deploymentConfig)),
           today,
         ),
       );
     }
     if (!options.skipSite) {
-      const days = await writeSiteSnapshot(store);
+      const days = await writeSiteSnapshot(store, Date.now(), project);
       await timed(timings, 'build site', () => run(bin('astro'), ['build', '--root', 'site'], env));
       options.log(`Site built with a snapshot of ${days} days`);
     }
@@ -183,7 +193,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     child = spawn(
       bin('firebase'),
       // tasks: the Cloud Tasks emulator runs the aggregation's shard and merge tasks.
-      ['emulators:start', '--only', 'functions,hosting,tasks', '--project', LOCAL_PROJECT],
+      ['emulators:start', '--only', 'functions,hosting,tasks', '--project', project],
       {
         cwd: ROOT,
         env,

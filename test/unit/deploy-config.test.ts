@@ -2,6 +2,13 @@
 // and Firestore will be told, checked before anyone deploys it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { deploymentConfig } from '../../shared/config.ts';
+import {
+  REWRITES,
+  retiredParamProblems,
+  rewriteProblems,
+} from '../../scripts/lib/deploy-preflight.ts';
+import { functionsLockProblems } from '../../scripts/lib/functions-lock-files.ts';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const firebase = JSON.parse(read('firebase.json')) as {
@@ -14,6 +21,7 @@ const firebase = JSON.parse(read('firebase.json')) as {
   }[];
   hosting: {
     public: string;
+    predeploy: string[];
     cleanUrls: boolean;
     rewrites: { source: string; function: { functionId: string; region: string } }[];
     headers: { source: string; headers: { key: string; value: string }[] }[];
@@ -40,7 +48,7 @@ describe('firebase.json', () => {
     expect(functions?.runtime).toBe(`nodejs${manifest.engines.node}`);
   });
 
-  test('hosting serves the site and sends the API paths to the functions of the default region', () => {
+  test('hosting serves the site and sends the API paths to the functions of the configured region', () => {
     expect(firebase.hosting.public).toBe('site/dist');
     expect(firebase.hosting.cleanUrls).toBe(true);
     const routes = Object.fromEntries(
@@ -49,15 +57,32 @@ describe('firebase.json', () => {
         `${r.function.functionId}@${r.function.region}`,
       ]),
     );
+    // homecall.config.ts decides the region of every function; the rewrites must name it.
+    const region = deploymentConfig.region;
     expect(routes).toEqual({
-      '/v1/**': 'ingest@us-central1',
-      '/compat/**': 'ingest@us-central1',
-      '/api/**': 'stats@us-central1',
+      '/v1/**': `ingest@${region}`,
+      '/compat/**': `ingest@${region}`,
+      '/api/**': `stats@${region}`,
     });
-    // REGION's default in functions/src/params.ts must match the rewrites.
-    expect(read('functions/src/params.ts')).toMatch(
-      /defineString\('REGION', \{ default: 'us-central1' \}\)/,
+    expect(rewriteProblems(firebase, deploymentConfig)).toEqual([]);
+  });
+
+  test('a rewrite to another region than the config is named as a problem', () => {
+    const elsewhere = { ...deploymentConfig, region: 'europe-west1' };
+    expect(rewriteProblems(firebase, elsewhere)).toEqual(
+      Object.keys(REWRITES).map(
+        (source) =>
+          `firebase.json: the rewrite of ${source} names region ${deploymentConfig.region}, but homecall.config.ts deploys the functions to europe-west1: set "region": "europe-west1" in every rewrite`,
+      ),
     );
+  });
+
+  test('hosting has a predeploy that checks the built site before any upload', () => {
+    expect(firebase.hosting.predeploy).toEqual(['npm --prefix "$PROJECT_DIR" run check:site']);
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> })
+      .scripts;
+    expect(scripts['check:site']).toBe('node scripts/check-site.ts');
+    expect(scripts.deploy).toBe('node scripts/deploy.ts');
   });
 
   test('every response gets the security headers; no inline scripts are allowed', () => {
@@ -147,5 +172,30 @@ describe('Firestore rules and indexes', () => {
     const declaredFields = [...declared.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]);
     expect(new Set(declaredFields)).toEqual(new Set(['id', ...storedEventFields]));
     expect(new Set(exempt)).toEqual(new Set(storedEventFields.filter((f) => !queried.includes(f))));
+  });
+});
+
+describe('one source of configuration', () => {
+  test('the functions read no setting from .env params: only the secret is a param', () => {
+    const params = read('functions/src/params.ts');
+    expect([...params.matchAll(/define(\w+)\('(\w+)'/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'Secret INSTALL_ID_SECRET',
+    ]);
+    expect(() => read('functions/.env.example')).toThrow();
+  });
+
+  test('a leftover .env setting of what the config now decides is named with its new field', () => {
+    expect(
+      retiredParamProblems({
+        'functions/.env': 'K_ANONYMITY=10\n# comment\nOTHER=1\nSITE_URL=https://x.example\n',
+      }),
+    ).toEqual([
+      'functions/.env sets K_ANONYMITY, which homecall no longer reads: set kAnonymity in homecall.config.ts and delete the line',
+      'functions/.env sets SITE_URL, which homecall no longer reads: set siteUrl in homecall.config.ts and delete the line',
+    ]);
+  });
+
+  test('functions/package-lock.json pins every package at the version the root lockfile installs', () => {
+    expect(functionsLockProblems()).toEqual([]);
   });
 });

@@ -14,6 +14,9 @@ import {
   exclusionFilter,
   firebasercDefault,
   formatCommand,
+  listSinksArgs,
+  sinkExclusionArgs,
+  sinksCopyingRequestLogs,
   resolveProject,
   shellQuote,
 } from '../../scripts/lib/request-log-exclusion.ts';
@@ -162,11 +165,16 @@ describe('the CLI', () => {
     expect(result.stderr).toContain('demo- projects exist only in the local emulators');
   });
 
-  // A stand-in gcloud that records its arguments and describes a sink with `exclusions`.
-  function fakeGcloud(exclusions: unknown[]): { dir: string; calls: () => string[][] } {
+  // A stand-in gcloud that records its arguments, describes a sink with `exclusions` and lists
+  // `sinks` as the project's sinks.
+  function fakeGcloud(
+    exclusions: unknown[],
+    sinks: unknown[] = [{ name: '_Default' }, { name: '_Required' }],
+  ): { dir: string; calls: () => string[][] } {
     const dir = mkdtempSync(join(tmpdir(), 'homecall-gcloud-'));
     const log = join(dir, 'calls');
     writeFileSync(join(dir, 'sink.json'), `${JSON.stringify({ name: '_Default', exclusions })}\n`);
+    writeFileSync(join(dir, 'sinks.json'), `${JSON.stringify(sinks)}\n`);
     writeFileSync(
       join(dir, 'gcloud'),
       [
@@ -174,6 +182,7 @@ describe('the CLI', () => {
         `for a in "$@"; do printf '%s\\n' "$a"; done >>'${log}'`,
         `printf -- '----\\n' >>'${log}'`,
         `[ "$3" = describe ] && while IFS= read -r l; do printf '%s\\n' "$l"; done <'${dir}/sink.json'`,
+        `[ "$3" = list ] && while IFS= read -r l; do printf '%s\\n' "$l"; done <'${dir}/sinks.json'`,
         'exit 0',
         '',
       ].join('\n'),
@@ -201,7 +210,11 @@ describe('the CLI', () => {
         ['--version'],
         describeArgs('stats-prod-1', true),
         exclusionArgs('stats-prod-1', action),
+        listSinksArgs('stats-prod-1'),
       ]);
+      expect(result.stdout).toContain(
+        'No other log sink copies the request logs (2 sinks checked)',
+      );
       expect(result.stdout).toContain(
         `$ ${formatCommand('gcloud', exclusionArgs('stats-prod-1', action))}`,
       );
@@ -218,9 +231,97 @@ describe('the CLI', () => {
       expect(result.status).toBe(0);
       expect(result.stdout).toContain('Project: stats-prod-1 (from GCLOUD_PROJECT)');
       expect(result.stdout).toContain('in place and up to date: nothing to do');
-      expect(gcloud.calls()).toHaveLength(2);
+      expect(gcloud.calls()).toEqual([
+        ['--version'],
+        describeArgs('stats-prod-1', true),
+        listSinksArgs('stats-prod-1'),
+      ]);
     } finally {
       rmSync(gcloud.dir, { recursive: true, force: true });
     }
+  });
+  test('other sinks that would copy the request logs are named with the command that fixes each', () => {
+    const gcloud = fakeGcloud(
+      [{ name: EXCLUSION_NAME, filter: FILTER }],
+      [
+        { name: '_Default' },
+        { name: '_Required', filter: 'LOG_ID("cloudaudit.googleapis.com/activity")' },
+        { name: 'to-bigquery', destination: 'bigquery.googleapis.com/projects/p/datasets/all' },
+        {
+          name: 'errors',
+          destination: 'pubsub.googleapis.com/projects/p/topics/e',
+          filter: 'severity>=ERROR',
+        },
+        {
+          name: 'gce-only',
+          destination: 'storage.googleapis.com/b',
+          filter: 'resource.type="gce_instance"',
+        },
+        { name: 'off', disabled: true },
+      ],
+    );
+    try {
+      const result = run(['--project', 'stats-prod-1'], { PATH: gcloud.dir });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(
+        'WARNING: log sink "to-bigquery" (to bigquery.googleapis.com/projects/p/datasets/all) may copy Cloud Run request logs, which carry caller IP addresses: it has no filter, so it copies every log entry.',
+      );
+      expect(result.stderr).toContain(
+        'WARNING: log sink "errors" (to pubsub.googleapis.com/projects/p/topics/e) may copy Cloud Run request logs, which carry caller IP addresses: its filter does not restrict log names or resource types.',
+      );
+      expect(result.stderr).toContain(
+        formatCommand('gcloud', sinkExclusionArgs('stats-prod-1', 'errors')),
+      );
+      expect(result.stderr).not.toMatch(/_Required|gce-only|"off"/);
+      // Nothing but the _Default exclusion is changed: other sinks are only reported.
+      expect(gcloud.calls().filter((c) => c[2] === 'update')).toEqual([]);
+    } finally {
+      rmSync(gcloud.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('other log sinks', () => {
+  test.each([
+    [{ name: 'all' }, 'it has no filter, so it copies every log entry'],
+    [
+      { name: 'run', filter: 'resource.type="cloud_run_revision"' },
+      'its filter names Cloud Run or its request logs',
+    ],
+    [
+      { name: 'req', filter: 'logName="projects/p/logs/run.googleapis.com%2Frequests"' },
+      'its filter names Cloud Run or its request logs',
+    ],
+    [
+      { name: 'sev', filter: 'severity>=WARNING' },
+      'its filter does not restrict log names or resource types',
+    ],
+    [{ name: 'gce', filter: 'resource.type="gce_instance"' }, undefined],
+    [{ name: 'audit', filter: 'LOG_ID("cloudaudit.googleapis.com/activity")' }, undefined],
+    [{ name: 'off', disabled: true }, undefined],
+    [{ name: 'covered', exclusions: [{ name: 'mine', filter: FILTER }] }, undefined],
+    [
+      {
+        name: 'covered-off',
+        exclusions: [{ name: EXCLUSION_NAME, filter: FILTER, disabled: true }],
+      },
+      'it has no filter, so it copies every log entry',
+    ],
+    [{ name: '_Default' }, undefined],
+    [{ name: '_Required' }, undefined],
+  ] as const)('%j → %s', (sink, reason) => {
+    const found = sinksCopyingRequestLogs([sink]);
+    expect(found.map((w) => w.reason)).toEqual(reason === undefined ? [] : [reason]);
+  });
+
+  test('the fix for another sink is the same exclusion on that sink', () => {
+    expect(sinkExclusionArgs('p-123456', 'to-bq')).toEqual([
+      'logging',
+      'sinks',
+      'update',
+      'to-bq',
+      exclusionArgs('p-123456', 'add')[4],
+      '--project=p-123456',
+    ]);
   });
 });

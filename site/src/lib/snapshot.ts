@@ -1,6 +1,7 @@
 /**
  * The build-time data: the snapshot of daily aggregates every page is rendered from, written
- * as `{"generatedAt": "<iso>", "days": DayAggregate[]}` by whoever builds the site.
+ * as `{"generatedAt": "<iso>", "project": "<id>", "source": "firestore"|"emulator",
+ * "days": DayAggregate[]}` by whoever builds the site (`npm start`, `npm run deploy`).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -11,8 +12,15 @@ import { byDay } from './series.ts';
 /** The aggregates the site is built from. */
 export interface Snapshot {
   generatedAt: string | null;
+  /** The Firebase project whose `days` were read; null for a snapshot of unknown origin. */
+  project: string | null;
+  /** Where they were read: the project's Firestore, or an emulator. */
+  source: SnapshotSource | null;
   days: DayAggregate[];
 }
+
+/** Where a snapshot's days were read. */
+export type SnapshotSource = 'firestore' | 'emulator';
 
 const daysSchema = dayAggregateSchema.array();
 
@@ -37,7 +45,8 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (isRecordWithCode(error) && error.code === 'ENOENT') return { generatedAt: null, days: [] };
+    if (isRecordWithCode(error) && error.code === 'ENOENT')
+      return { generatedAt: null, project: null, source: null, days: [] };
     throw error;
   }
   const body: unknown = JSON.parse(text);
@@ -53,7 +62,9 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
   ) {
     throw new Error(`${file}: "generatedAt" is not an ISO timestamp`);
   }
-  return { generatedAt: generatedAt ?? null, days: byDay(days.data) };
+  const project = typeof raw.project === 'string' && raw.project !== '' ? raw.project : null;
+  const source = raw.source === 'firestore' || raw.source === 'emulator' ? raw.source : null;
+  return { generatedAt: generatedAt ?? null, project, source, days: byDay(days.data) };
 }
 
 function isRecordWithCode(value: unknown): value is { code: unknown } {

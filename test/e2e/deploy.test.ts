@@ -1,0 +1,289 @@
+// `npm run deploy` end to end, with recording stand-ins for the firebase and gcloud CLIs first on
+// PATH: a fleet posted through hosting to the real ingest function and aggregated by the real
+// job is what the built site's no-JS tables show; demo days are refused; a dry run reads but
+// changes and uploads nothing; a real run applies the log exclusion and then runs firebase deploy.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { dayOf } from '../../shared/dates.ts';
+import { createFirestore } from '../../functions/src/store/firestore-client.ts';
+import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import { seedDemo } from '../../scripts/lib/demo.ts';
+import { exclusionArgs, listSinksArgs } from '../../scripts/lib/request-log-exclusion.ts';
+import { startStack, type Stack } from '../../scripts/lib/stack.ts';
+import { fakeClis, type FakeClis } from '../support/fake-cli.ts';
+import { tableByCaption, textById } from '../support/html-tables.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const PROJECT = 'demo-deploy-e2e';
+const today = dayOf(Date.now());
+let stack: Stack;
+let clis: FakeClis;
+let emulator: string;
+
+/** 7 installs of 3.1.0 on debian, 6 of 3.0.0 on ubuntu, 5 of 2.9.0 on alpine: 18 in all. */
+export const FLEET = [
+  ...Array.from({ length: 7 }, (_, i) => ({ id: `a${i}`, version: '3.1.0', os: 'debian' })),
+  ...Array.from({ length: 6 }, (_, i) => ({ id: `b${i}`, version: '3.0.0', os: 'ubuntu' })),
+  ...Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, version: '2.9.0', os: 'alpine' })),
+];
+
+/** The fleet's heartbeats as one canonical batch. */
+export function fleetBatch(prefix: string): unknown {
+  return {
+    events: FLEET.map((m) => ({
+      schema: 1,
+      installId: `${prefix}-${m.id}`,
+      eventId: `${prefix}-${m.id}-hb`,
+      type: 'heartbeat',
+      product: { version: m.version },
+      platform: { os: m.os, arch: 'x86_64' },
+    })),
+  };
+}
+
+/** Runs a script of the repository at `root` with Node 24; resolves with its output. */
+export function runScript(
+  root: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(`${ROOT}node_modules/.bin/node`, [script, ...args], {
+      cwd: root,
+      env: { ...process.env, METADATA_SERVER_DETECTION: 'none', CI: 'true', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** PATH with the recording CLIs first, then Node 24 and the repository's tools. */
+function fakePath(): string {
+  return `${clis.dir}:${ROOT}node_modules/.bin:${process.env.PATH ?? ''}`;
+}
+
+function deploy(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runScript(ROOT, 'scripts/deploy.ts', args, {
+    PATH: fakePath(),
+    FIRESTORE_EMULATOR_HOST: emulator,
+    GCLOUD_PROJECT: '',
+    ...env,
+  });
+}
+
+const page = (path: string) => readFileSync(`${ROOT}site/dist/${path}`, 'utf8');
+
+beforeAll(async () => {
+  emulator = inject('firestoreEmulatorHost');
+  process.env.FIRESTORE_EMULATOR_HOST = emulator;
+  clis = fakeClis();
+  stack = await startStack({
+    demo: false,
+    firestorePort: 0,
+    project: PROJECT,
+    skipSite: true,
+    log: () => {},
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  clis?.remove();
+});
+
+describe('npm run deploy', () => {
+  test('the site it builds from real ingest and aggregation shows exactly those numbers', async () => {
+    const posted = await fetch(`${stack.hostingUrl}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fleetBatch('site')),
+    });
+    expect(posted.status).toBe(202);
+    expect(await posted.json()).toMatchObject({ accepted: 18, duplicates: 0 });
+    const aggregated = await runScript(
+      ROOT,
+      'scripts/aggregate.ts',
+      ['--from', today, '--to', today],
+      {
+        FIRESTORE_EMULATOR_HOST: emulator,
+        GCLOUD_PROJECT: PROJECT,
+      },
+    );
+    expect(aggregated.code).toBe(0);
+
+    const result = await deploy(['--dry-run', '--project', PROJECT]);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `[snapshot] reading the days of ${PROJECT} from the Firestore emulator`,
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(`1 days, ${today} to ${today}, read at .*; computed with k = 5`),
+    );
+    expect(result.stdout).toMatch(/site\/dist\/ \(hosting\): \d+ files/);
+    expect(result.stdout).toMatch(/ {2}\S+ KB {2}index\.html/);
+    expect(result.stdout).toContain('package-lock.json');
+    expect(result.stdout).toContain('ingest     https, us-central1');
+    expect(result.stdout).toContain('TTL on events.expireAt, installs.expireAt');
+    expect(result.stdout).toContain(
+      `nothing was uploaded. The deploy would run:\n  firebase deploy --only firestore,functions,hosting --project ${PROJECT}`,
+    );
+    expect(clis.calls('firebase')).toEqual([]);
+    expect(clis.calls('gcloud')).toEqual([]);
+
+    // The no-JS tables of the built pages: exactly the fleet, at k = 5 (every bucket has ≥ 5).
+    const versions = tableByCaption(page('versions/index.html'), 'current-version-caption');
+    expect(versions.rows.map((r) => [r.label, r.cells[0]])).toEqual([
+      ['3.1.0', '7'],
+      ['3.0.0', '6'],
+      ['2.9.0', '5'],
+    ]);
+    const os = tableByCaption(page('platforms/index.html'), 'os-caption');
+    expect(os.rows.map((r) => [r.label, r.cells[0]])).toEqual([
+      ['debian', '7'],
+      ['ubuntu', '6'],
+      ['alpine', '5'],
+    ]);
+    const active = tableByCaption(page('index.html'), 'active-caption');
+    expect(active.rows).toEqual([{ label: today, cells: ['18', '18', '18'] }]);
+    expect(textById(page('privacy/index.html'), 'computed-with-list')).toBe(
+      `${today} (1 day): computed with k = 5, raw events kept 90 days, install records 90 days after last seen, late arrivals accepted up to 72 hours.`,
+    );
+    // What ingest stored follows the same config: raw events expire after 90 days.
+    const firestore = createFirestore({ projectId: PROJECT });
+    try {
+      const events = await new FirestoreStore(firestore).readDayEvents(today);
+      expect(events).toHaveLength(18);
+      for (const e of events) expect(e.expireAt - e.receivedAt).toBe(90 * 86_400_000);
+    } finally {
+      await firestore.terminate();
+    }
+  });
+
+  test('a snapshot with demo days is refused, naming the fix, and nothing is built from it', async () => {
+    const project = 'demo-deploy-demo';
+    const firestore = createFirestore({ projectId: project });
+    try {
+      await seedDemo(new FirestoreStore(firestore), 'demo-secret', {
+        installs: 12,
+        days: 5,
+        seed: 7,
+      });
+    } finally {
+      await firestore.terminate();
+    }
+    const before = page('.homecall-build.json');
+    const result = await deploy(['--dry-run', '--only', 'hosting', '--project', project]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('refusing to build the site from this snapshot');
+    expect(result.stderr).toMatch(
+      /5 of the 5 days in the Firestore emulator \(project demo-deploy-demo\) are demo data .*made by the demo fleet of `npm start`; demo numbers are never published\. Fix: deploy from the real project's aggregates/,
+    );
+    expect(page('.homecall-build.json')).toBe(before);
+    expect(clis.calls('firebase')).toEqual([]);
+  });
+
+  test("the hosting predeploy refuses npm start's demo site in site/dist", async () => {
+    // What `npm start` leaves: a site built from the local demo project's snapshot.
+    const firestore = createFirestore({ projectId: 'demo-deploy-demo' });
+    const { writeSnapshotFile, readSnapshotDays } =
+      await import('../../scripts/lib/project-snapshot.ts');
+    const file = `${ROOT}site/.snapshot/e2e-demo.json`;
+    try {
+      writeSnapshotFile(file, {
+        generatedAt: new Date().toISOString(),
+        project: 'demo-homecall',
+        source: 'emulator',
+        days: await readSnapshotDays(new FirestoreStore(firestore), Date.now()),
+      });
+    } finally {
+      await firestore.terminate();
+    }
+    const built = await runScript(
+      ROOT,
+      `${ROOT}node_modules/.bin/astro`,
+      ['build', '--root', 'site', '--silent'],
+      {
+        HOMECALL_SNAPSHOT: file,
+        PATH: `${ROOT}node_modules/.bin:${process.env.PATH ?? ''}`,
+      },
+    );
+    expect(built.code).toBe(0);
+    const check = await runScript(ROOT, 'scripts/check-site.ts', [], {
+      GCLOUD_PROJECT: 'homecall-prod-1',
+    });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('refusing to deploy site/dist to homecall-prod-1');
+    expect(check.stderr).toContain(
+      'the snapshot was read from demo-homecall, not from homecall-prod-1',
+    );
+    expect(check.stderr).toMatch(/5 of the 5 days .* are demo data/);
+  });
+
+  test('a dry run of functions and Firestore only reads: no update, no deploy', async () => {
+    const project = 'homecall-e2e-1';
+    const result = await deploy([
+      '--dry-run',
+      '--only',
+      'functions,firestore',
+      '--project',
+      project,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Would run: gcloud logging sinks update _Default`);
+    expect(clis.calls('firebase')).toEqual([]);
+    const gcloud = clis.calls('gcloud');
+    expect(gcloud.map((c) => c.slice(0, 3).join(' '))).toEqual([
+      '--version',
+      'logging sinks describe',
+      'logging sinks list',
+    ]);
+  });
+
+  test('a deploy applies the log exclusion, checks the other sinks, then runs firebase deploy', async () => {
+    const recording = fakeClis({ name: '_Default', exclusions: [] }, [
+      { name: '_Default' },
+      { name: 'everything', destination: 'storage.googleapis.com/logs' },
+    ]);
+    const project = 'homecall-e2e-1';
+    try {
+      const result = await runScript(
+        ROOT,
+        'scripts/deploy.ts',
+        ['--only', 'functions,firestore', '--project', project],
+        {
+          PATH: `${recording.dir}:${ROOT}node_modules/.bin:${process.env.PATH ?? ''}`,
+          FIRESTORE_EMULATOR_HOST: emulator,
+        },
+      );
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(
+        'WARNING: log sink "everything" (to storage.googleapis.com/logs)',
+      );
+      expect(recording.calls('gcloud').slice(2)).toEqual([
+        exclusionArgs(project, 'add'),
+        listSinksArgs(project),
+      ]);
+      expect(recording.calls('firebase')).toEqual([
+        ['deploy', '--only', 'firestore,functions', '--project', project, '--non-interactive'],
+      ]);
+
+      const skipped = await runScript(
+        ROOT,
+        'scripts/deploy.ts',
+        ['--only', 'functions', '--project', project, '--skip-log-exclusion'],
+        { PATH: `${recording.dir}:${ROOT}node_modules/.bin:${process.env.PATH ?? ''}` },
+      );
+      expect(skipped.code).toBe(0);
+      expect(skipped.stderr).toContain('WARNING: the request-log exclusion was skipped');
+      expect(recording.calls('gcloud')).toHaveLength(4);
+    } finally {
+      recording.remove();
+    }
+  });
+});
