@@ -154,7 +154,9 @@ export function parseDeploymentConfig(
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const field = issue.path.map(String).join('.') || '(the whole file)';
-    return `  - ${field}: ${issue.message}`;
+    // A bad record key nests the reason; say it instead of "Invalid key in record".
+    const nested = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+    return `  - ${field}: ${nested ?? issue.message}`;
   });
   throw new ConfigError(
     `${source} is invalid:\n${lines.join('\n')}\nFix the field(s) above in ${source}; nothing was built, started or deployed.`,

@@ -108,7 +108,7 @@ export function checkSiteBuild(
   config: DeploymentConfig,
   target: PublishTarget,
 ): CheckResult {
-  const rebuild = `run \`npm run deploy -- --project ${target.project}\` (or \`-- --only hosting\`), which builds the site from the project's own aggregates`;
+  const rebuild = `Run \`npm run deploy -- --project ${target.project}\` (or \`-- --only hosting\`), which builds the site from the project's own aggregates`;
   if (!manifest)
     return {
       errors: [
@@ -136,8 +136,9 @@ export function checkSiteBuild(
   );
   if (!isDeepStrictEqual(manifest.config, JSON.parse(JSON.stringify(config))))
     result.errors.push(
-      `site/dist was built with another homecall.config.ts than the one being deployed: ${rebuild}`,
+      `site/dist was built with another homecall.config.ts than the one being deployed. ${rebuild}`,
     );
-  if (result.errors.length > 0) result.errors[0] = `site/dist: ${result.errors[0]}`;
+  if (result.errors[0] && !result.errors[0].startsWith('site/dist'))
+    result.errors[0] = `site/dist: ${result.errors[0]}`;
   return result;
 }
