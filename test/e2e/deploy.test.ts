@@ -2,7 +2,6 @@
 // PATH: a fleet posted through hosting to the real ingest function and aggregated by the real
 // job is what the built site's no-JS tables show; demo days are refused; a dry run reads but
 // changes and uploads nothing; a real run applies the log exclusion and then runs firebase deploy.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { dayOf } from '../../shared/dates.ts';
@@ -12,6 +11,7 @@ import { seedDemo } from '../../scripts/lib/demo.ts';
 import { exclusionArgs, listSinksArgs } from '../../scripts/lib/request-log-exclusion.ts';
 import { startStack, type Stack } from '../../scripts/lib/stack.ts';
 import { fakeClis, type FakeClis } from '../support/fake-cli.ts';
+import { fleetBatch, runScript } from '../support/deploy-fixtures.ts';
 import { tableByCaption, textById } from '../support/html-tables.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -20,47 +20,6 @@ const today = dayOf(Date.now());
 let stack: Stack;
 let clis: FakeClis;
 let emulator: string;
-
-/** 7 installs of 3.1.0 on debian, 6 of 3.0.0 on ubuntu, 5 of 2.9.0 on alpine: 18 in all. */
-export const FLEET = [
-  ...Array.from({ length: 7 }, (_, i) => ({ id: `a${i}`, version: '3.1.0', os: 'debian' })),
-  ...Array.from({ length: 6 }, (_, i) => ({ id: `b${i}`, version: '3.0.0', os: 'ubuntu' })),
-  ...Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, version: '2.9.0', os: 'alpine' })),
-];
-
-/** The fleet's heartbeats as one canonical batch. */
-export function fleetBatch(prefix: string): unknown {
-  return {
-    events: FLEET.map((m) => ({
-      schema: 1,
-      installId: `${prefix}-${m.id}`,
-      eventId: `${prefix}-${m.id}-hb`,
-      type: 'heartbeat',
-      product: { version: m.version },
-      platform: { os: m.os, arch: 'x86_64' },
-    })),
-  };
-}
-
-/** Runs a script of the repository at `root` with Node 24; resolves with its output. */
-export function runScript(
-  root: string,
-  script: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(`${ROOT}node_modules/.bin/node`, [script, ...args], {
-      cwd: root,
-      env: { ...process.env, METADATA_SERVER_DETECTION: 'none', CI: 'true', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 /** PATH with the recording CLIs first, then Node 24 and the repository's tools. */
 function fakePath(): string {

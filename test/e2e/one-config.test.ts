@@ -1,0 +1,200 @@
+// The one configuration file, edited as a maintainer would: in a copy of the repository,
+// homecall.config.ts with k = 4 stops the build, npm start and the deploy; with k = 7 and 30 days
+// of retention, ingest (expiry of stored events), the aggregation (what is folded into "other"),
+// the stats API and the built site all change together — the same fleet that the repository's
+// k = 5 publishes bucket by bucket (test/e2e/deploy.test.ts).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  mkdirSync,
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dayOf } from '../../shared/dates.ts';
+import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import { fleetBatch, runScript, withoutUndefined } from '../support/deploy-fixtures.ts';
+import { emulatorFirestore } from '../support/emulator-firestore.ts';
+import { fakeClis, type FakeClis } from '../support/fake-cli.ts';
+import { tableByCaption, textById } from '../support/html-tables.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const HOSTING = 'http://127.0.0.1:5000';
+const FIRESTORE = '127.0.0.1:8080';
+const today = dayOf(Date.now());
+let copy: string;
+let clis: FakeClis;
+let started: ChildProcess | undefined;
+
+/** The environment of a maintainer's shell: no emulator of the test run, Node 24 first. */
+function shell(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    FIRESTORE_EMULATOR_HOST: undefined,
+    GCLOUD_PROJECT: undefined,
+    GOOGLE_CLOUD_PROJECT: undefined,
+    PATH: `${clis.dir}:${ROOT}node_modules/.bin:${process.env.PATH ?? ''}`,
+    ...extra,
+  };
+}
+
+/** Replaces one field's line in the copy's homecall.config.ts. */
+function setConfig(field: string, value: string): void {
+  const file = join(copy, 'homecall.config.ts');
+  const text = readFileSync(file, 'utf8');
+  const next = text.replace(new RegExp(`^(\\s*${field}: )[^,]+,`, 'm'), `$1${value},`);
+  expect(next, `${field} is in homecall.config.ts`).not.toBe(text);
+  writeFileSync(file, next);
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`timed out; output:\n${output}`)), ms);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (pattern.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}; output:\n${output}`));
+    });
+  });
+}
+
+beforeAll(() => {
+  clis = fakeClis();
+  copy = mkdtempSync(join(tmpdir(), 'homecall-copy-'));
+  const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout.split('\n');
+  for (const file of files.filter((f) => f !== '')) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    try {
+      copyFileSync(join(ROOT, file), join(copy, file));
+    } catch {
+      // listed but deleted in the working tree
+    }
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+});
+
+afterAll(async () => {
+  if (started && started.exitCode === null) {
+    const exited = new Promise((resolve) => started?.once('exit', resolve));
+    started.kill('SIGINT');
+    await exited;
+  }
+  clis?.remove();
+  if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+describe('homecall.config.ts is the one configuration', () => {
+  test('k = 4 stops the functions build, the site build, npm start and the deploy, naming the field', async () => {
+    setConfig('kAnonymity', '4');
+    const runs = await Promise.all([
+      runScript(copy, 'scripts/build-functions.ts', [], shell()),
+      runScript(copy, `${ROOT}node_modules/.bin/astro`, ['build', '--root', 'site'], shell()),
+      runScript(copy, 'scripts/start.ts', ['--no-demo'], shell()),
+      runScript(copy, 'scripts/deploy.ts', ['--dry-run', '--project', 'p-123456'], shell()),
+    ]);
+    for (const run of runs) {
+      expect(run.code).not.toBe(0);
+      expect(run.stdout + run.stderr).toContain(
+        '- kAnonymity: must be at least 5: with fewer, a published bucket of a handful of installs singles them out',
+      );
+    }
+    expect(clis.calls('firebase')).toEqual([]);
+  });
+
+  test('k = 7 and 30-day retention change ingest, aggregation, the API and the site together', async () => {
+    setConfig('kAnonymity', '7');
+    setConfig('eventRetentionDays', '30');
+    started = spawn(`${ROOT}node_modules/.bin/node`, ['scripts/start.ts', '--no-demo'], {
+      cwd: copy,
+      env: withoutUndefined({
+        ...process.env,
+        ...shell({ CI: 'true', METADATA_SERVER_DETECTION: 'none' }),
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await waitForLine(started, /homecall is running/, 200_000);
+
+    const posted = await fetch(`${HOSTING}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fleetBatch('k7')),
+    });
+    expect(posted.status).toBe(202);
+    // Ingest: raw events now expire after 30 days.
+    const firestore = emulatorFirestore(FIRESTORE, 'demo-homecall');
+    try {
+      const events = await new FirestoreStore(firestore).readDayEvents(today);
+      expect(events).toHaveLength(18);
+      for (const e of events) expect(e.expireAt - e.receivedAt).toBe(30 * 86_400_000);
+    } finally {
+      await firestore.terminate();
+    }
+
+    // Aggregation (npm run aggregate of the copy) and the API: 3.0.0 (6) and 2.9.0 (5) are now
+    // under k and folded into "other"; the day says it was computed with k = 7.
+    const aggregated = await runScript(
+      copy,
+      'scripts/aggregate.ts',
+      ['--from', today, '--to', today],
+      shell(),
+    );
+    expect(aggregated.code).toBe(0);
+    const api = (await (
+      await fetch(`${HOSTING}/api/v1/days?from=${today}&to=${today}`)
+    ).json()) as {
+      days: { publication: unknown; breakdowns: Record<string, unknown> }[];
+    };
+    expect(api.days[0]?.publication).toEqual({
+      kAnonymity: 7,
+      eventRetentionDays: 30,
+      installRetentionDays: 90,
+      lateArrivalHours: 72,
+    });
+    expect(api.days[0]?.breakdowns.version).toEqual([
+      { value: '3.1.0', installs: 7 },
+      { value: 'other', installs: 11 },
+    ]);
+
+    // The site the deploy builds says and shows the same.
+    const deployed = await runScript(
+      copy,
+      'scripts/deploy.ts',
+      ['--dry-run', '--only', 'hosting', '--project', 'demo-homecall'],
+      shell({ FIRESTORE_EMULATOR_HOST: FIRESTORE }),
+    );
+    expect(deployed.stderr).toBe('');
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toContain('k = 7; raw events kept 30 d');
+    expect(deployed.stdout).toMatch(/1 days, .*; computed with k = 7/);
+    const page = (path: string) => readFileSync(join(copy, 'site/dist', path), 'utf8');
+    const versions = tableByCaption(page('versions/index.html'), 'current-version-caption');
+    expect(versions.rows.map((r) => [r.label, r.cells[0]])).toEqual([
+      ['3.1.0', '7'],
+      ['other', '11'],
+    ]);
+    const privacy = page('privacy/index.html');
+    expect(textById(privacy, 'k-heading')).toBe('k-anonymity (k = 7)');
+    expect(textById(privacy, 'computed-with-list')).toBe(
+      `${today} (1 day): computed with k = 7, raw events kept 30 days, install records 90 days after last seen, late arrivals accepted up to 72 hours.`,
+    );
+    expect(textById(page('versions/index.html'), 'current-heading')).toBe('Current distribution');
+    expect(page('versions/index.html')).toContain('A version run by fewer than 7 installs');
+    expect(clis.calls('firebase')).toEqual([]);
+  });
+});

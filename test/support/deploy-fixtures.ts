@@ -1,0 +1,61 @@
+/**
+ * What the deploy end-to-end tests share: a small fleet whose published numbers are known by
+ * hand, and a way to run one of a repository's scripts (this one or a copy) on Node 24.
+ */
+import { spawn } from 'node:child_process';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** 7 installs of 3.1.0 on debian, 6 of 3.0.0 on ubuntu, 5 of 2.9.0 on alpine: 18 in all. */
+export const FLEET = [
+  ...Array.from({ length: 7 }, (_, i) => ({ id: `a${i}`, version: '3.1.0', os: 'debian' })),
+  ...Array.from({ length: 6 }, (_, i) => ({ id: `b${i}`, version: '3.0.0', os: 'ubuntu' })),
+  ...Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, version: '2.9.0', os: 'alpine' })),
+];
+
+/** The fleet's heartbeats as one canonical batch. */
+export function fleetBatch(prefix: string): unknown {
+  return {
+    events: FLEET.map((m) => ({
+      schema: 1,
+      installId: `${prefix}-${m.id}`,
+      eventId: `${prefix}-${m.id}-hb`,
+      type: 'heartbeat',
+      product: { version: m.version },
+      platform: { os: m.os, arch: 'x86_64' },
+    })),
+  };
+}
+
+/**
+ * Runs a script of the repository at `root` with Node 24; resolves with its output. `env` is
+ * added to this process's environment; a key given as undefined is removed from it.
+ */
+export function runScript(
+  root: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(`${ROOT}node_modules/.bin/node`, [script, ...args], {
+      cwd: root,
+      env: withoutUndefined({
+        ...process.env,
+        METADATA_SERVER_DETECTION: 'none',
+        CI: 'true',
+        ...env,
+      }),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** The environment without the keys whose value is undefined. */
+export function withoutUndefined(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
