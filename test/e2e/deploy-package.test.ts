@@ -1,12 +1,15 @@
 // firebase deploy uploads only functions/ to Cloud Build. This does what Cloud Build does: copy
-// the folder alone, install its production dependencies, load `main`, and find the triggers.
+// the folder alone, install its production dependencies from its own lockfile (`npm ci`, which
+// fails when package.json and package-lock.json disagree), load `main`, and find the triggers.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { deploymentConfig } from '../../shared/config.ts';
 import { buildFunctions } from '../../scripts/lib/build-functions.ts';
+import { lockedVersions, type Lockfile } from '../../scripts/lib/functions-lock.ts';
 
 const exec = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -19,7 +22,7 @@ beforeAll(async () => {
     recursive: true,
     filter: (source) => !source.includes('node_modules') && !source.endsWith('.secret.local'),
   });
-  await exec('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
+  await exec('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
     cwd: dir,
     env: { ...process.env, PATH: `${ROOT}node_modules/.bin:${process.env.PATH ?? ''}` },
   });
@@ -30,6 +33,23 @@ afterAll(() => {
 });
 
 describe('the deployed functions package', () => {
+  test('installs from its own lockfile alone, at the versions the root lockfile tested', () => {
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as Lockfile;
+    const root = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as Lockfile;
+    const tested = lockedVersions(root);
+    const locked = lockedVersions(lock);
+    expect(locked.size).toBeGreaterThan(50);
+    for (const [path, version] of locked) {
+      // What npm ci put on disk is what the lockfile says...
+      const installed = JSON.parse(readFileSync(join(dir, path, 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      expect(installed.version, path).toBe(version);
+      // ...and what the root install (the one CI tests) has at the same place.
+      expect(tested.get(path) ?? tested.get(`functions/${path}`), path).toBe(version);
+    }
+  });
+
   test('loads alone and exports the ingest, stats and aggregate triggers', async () => {
     const script = `
       const m = await import(${JSON.stringify(join(dir, 'lib/index.js'))});
@@ -73,6 +93,28 @@ describe('the deployed functions package', () => {
     expect(endpoint.scheduleTrigger.timeZone).toBe('UTC');
     expect(endpoint.scheduleTrigger.retryConfig.retryCount).toBeGreaterThan(0);
     expect(endpoint.timeoutSeconds).toBeGreaterThanOrEqual(540);
+  });
+
+  test('every function runs in the region of homecall.config.ts, HTTP ones capped at its maxInstances', async () => {
+    const script = `
+      const m = await import(${JSON.stringify(join(dir, 'lib/index.js'))});
+      console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.__endpoint]))));`;
+    const { stdout } = await exec(
+      `${ROOT}node_modules/.bin/node`,
+      ['--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        env: { ...process.env, FIRESTORE_EMULATOR_HOST: '', GCLOUD_PROJECT: 'demo-homecall' },
+      },
+    );
+    const endpoints = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<
+      string,
+      { region: string[]; maxInstances: number }
+    >;
+    for (const endpoint of Object.values(endpoints))
+      expect(endpoint.region).toEqual([deploymentConfig.region]);
+    expect(endpoints.ingest?.maxInstances).toBe(deploymentConfig.maxInstances);
+    expect(endpoints.stats?.maxInstances).toBe(deploymentConfig.maxInstances);
   });
 
   test('the bundle reaches nothing outside the folder', () => {
