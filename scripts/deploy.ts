@@ -305,7 +305,8 @@ async function main(): Promise<number> {
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof DeployError || (error instanceof Error && error.name === 'ConfigError')) {
+  // A bad homecall.config.ts never gets here: importing shared/config.ts throws its ConfigError.
+  if (error instanceof DeployError) {
     console.error(`error: ${error.message}`);
     process.exitCode = 1;
   } else throw error;
