@@ -158,7 +158,6 @@ const topParameter = {
   schema: { type: 'integer', minimum: 1, maximum: MAX_TOP },
 };
 
-
 /** A compat endpoint's path item, or nothing when the deployment does not accept the format. */
 function compat(
   config: DeploymentConfig,
