@@ -25,7 +25,7 @@ export default {
   kAnonymity: 5,
   /** Days a raw event is kept (Firestore TTL on expireAt, and the daily purge). */
   eventRetentionDays: 90,
-  /** Days an install record is kept after the install was last seen (at least 28). */
+  /** Days an install is remembered after it was last seen; unseen longer, it counts as new (at least 28). */
   installRetentionDays: 90,
   /** An agent-supplied event time is accepted this far back (late arrivals)... */
   lateArrivalHours: 72,

@@ -99,7 +99,8 @@ function preflight(firebase: FirebaseJson, options: DeployOptions): void {
   say(
     `[config] homecall.config.ts: ${config.productName} at ${config.siteUrl}; k = ${config.kAnonymity}; ` +
       `raw events kept ${config.eventRetentionDays} d, installs ${config.installRetentionDays} d; ` +
-      `region ${config.region}, at most ${config.maxInstances} instances; compat: ` +
+      `region ${config.region}, at most ${config.maxInstances} instances; ` +
+      `aggregation shards of ${config.aggregation.eventsPerShard} events, ${config.aggregation.shardParallelism} at once; compat: ` +
       `${
         Object.entries(config.compat)
           .filter(([, on]) => on)
@@ -115,7 +116,7 @@ async function functionsStep(firebase: FirebaseJson, project: string, dryRun: bo
   say(`[functions] bundle built in ${ms} ms; it loads and declares:`);
   for (const f of declared)
     say(
-      `    ${f.name.padEnd(10)} ${f.trigger}, ${f.region}, ${f.memoryMb} MB, max ${f.maxInstances} instances, ${f.timeoutSeconds} s${f.secrets.length ? `, secrets ${f.secrets.join(',')}` : ''}`,
+      `    ${f.name.padEnd(14)} ${f.trigger}, ${f.region}, ${f.memoryMb} MB, max ${f.maxInstances} instances, ${f.timeoutSeconds} s${f.secrets.length ? `, secrets ${f.secrets.join(',')}` : ''}`,
     );
   const files = await functionsUploadFiles(ROOT, firebase);
   if (!files.some((f) => f.path === 'package-lock.json'))

@@ -43,7 +43,9 @@ export const publicationSchema = z
       .number()
       .int()
       .min(1)
-      .describe('Days an install record was kept after it was last seen.'),
+      .describe(
+        'Days an install was remembered after it was last seen (unseen longer, it counted as new).',
+      ),
     lateArrivalHours: z
       .number()
       .int()

@@ -82,7 +82,7 @@ export const deploymentConfigSchema = z
       .max(3650)
       .min(
         MIN_INSTALL_RETENTION_DAYS,
-        `must be at least ${MIN_INSTALL_RETENTION_DAYS}: the 28-day active window reads install records that old`,
+        `must be at least ${MIN_INSTALL_RETENTION_DAYS}: the 28-day active window needs installs remembered that long`,
       ),
     lateArrivalHours: z.int().min(0).max(168),
     clockSkewMinutes: z.int().min(0).max(60),

@@ -57,6 +57,8 @@ export const RETIRED_PARAMS: Readonly<Record<string, string>> = {
   SITE_URL: 'siteUrl',
   REGION: 'region',
   MAX_INSTANCES: 'maxInstances',
+  AGGREGATE_EVENTS_PER_SHARD: 'aggregation.eventsPerShard',
+  AGGREGATE_SHARD_PARALLELISM: 'aggregation.shardParallelism',
 };
 
 /** Leftover settings in functions/.env files (name → text), each with how to move it. */

@@ -81,8 +81,11 @@ export function declaredFunctions(root: string, project: string): DeclaredFuncti
     const m = await import(${JSON.stringify(join(root, 'functions/lib/index.js'))});
     const out = Object.entries(m).filter(([, v]) => v && v.__endpoint).map(([name, v]) => {
       const e = v.__endpoint;
+      const queue = e.taskQueueTrigger;
       const trigger = e.scheduleTrigger ? 'schedule ' + e.scheduleTrigger.schedule + ' ' + (e.scheduleTrigger.timeZone ?? '')
-        : e.httpsTrigger ? 'https' : e.taskQueueTrigger ? 'task queue' : Object.keys(e).find((k) => k.endsWith('Trigger')) ?? 'unknown';
+        : e.httpsTrigger ? 'https'
+        : queue ? 'task queue (' + (queue.rateLimits?.maxConcurrentDispatches ?? '?') + ' at once, ' + (queue.retryConfig?.maxAttempts ?? '?') + ' attempts)'
+        : Object.keys(e).find((k) => k.endsWith('Trigger')) ?? 'unknown';
       return { name, trigger: trigger.trim(), region: (e.region ?? []).join(','), memoryMb: e.availableMemoryMb ?? null,
         maxInstances: e.maxInstances ?? null, timeoutSeconds: e.timeoutSeconds ?? null,
         secrets: (e.secretEnvironmentVariables ?? []).map((s) => s.key) };

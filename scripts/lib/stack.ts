@@ -35,6 +35,11 @@ export interface StackOptions {
   skipSite?: boolean;
   /** The emulator project (a `demo-` id); LOCAL_PROJECT unless a test wants data of its own. */
   project?: string;
+  /**
+   * A configuration file the functions are built with instead of homecall.config.ts (a test of
+   * other settings, e.g. small aggregation shards); the rest of the stack uses homecall.config.ts.
+   */
+  functionsConfig?: string;
   log: (line: string) => void;
   /** Receives the firebase CLI's output lines. */
   onEmulatorOutput?: (line: string) => void;
@@ -169,7 +174,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await emulator?.stop();
   };
   try {
-    await timed(timings, 'build functions', () => buildFunctions());
+    await timed(timings, 'build functions', () =>
+      buildFunctions({ configFile: options.functionsConfig }),
+    );
     if (options.demo) {
       const seeded = await timed(timings, 'demo data', () => seedDemo(store, secret));
       options.log(

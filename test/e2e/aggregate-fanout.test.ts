@@ -2,7 +2,9 @@
 // triggered by POST (no Pub/Sub emulator here), plans the run and enqueues its shard tasks on the
 // Cloud Tasks emulator; each shard task stores its partials and the last one enqueues the merges,
 // which publish the days. Events are posted through hosting like an agent's, four per shard.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { addDays, dayOf } from '../../shared/dates.ts';
@@ -14,25 +16,23 @@ const INSTALLS = 12;
 let stack: Stack;
 let db: Firestore;
 
-const ENV_LOCAL = new URL('../../functions/.env.local', import.meta.url);
-/** functions/.env.local as it was before this test (restored after), if there was one. */
-let envBefore: string | undefined;
+/** Where this test keeps its copy of the configuration. */
+let configDir: string;
 
 beforeAll(async () => {
   process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
-  // Four events per shard, so even this small day fans out into several shard tasks. The functions
-  // emulator takes params from functions/.env.local (a variable in its environment is overridden
-  // by the param's default).
-  // The firebase CLI writes every param's default there on an earlier start, so an existing file
-  // gets its shard size replaced rather than being taken as it is.
-  envBefore = existsSync(ENV_LOCAL) ? readFileSync(ENV_LOCAL, 'utf8') : undefined;
-  const others = (envBefore ?? '')
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.startsWith('AGGREGATE_EVENTS_PER_SHARD='));
-  writeFileSync(ENV_LOCAL, [...others, 'AGGREGATE_EVENTS_PER_SHARD=4', ''].join('\n'));
+  // Four events per shard, so even this small day fans out into several shard tasks: the functions
+  // are built with a copy of homecall.config.ts that says so (the settings are compiled in).
+  configDir = mkdtempSync(join(tmpdir(), 'homecall-fanout-'));
+  const config = readFileSync(new URL('../../homecall.config.ts', import.meta.url), 'utf8');
+  const small = config.replace(/^(\s*eventsPerShard: )[^,]+,/m, '$14,');
+  expect(small).not.toBe(config);
+  const functionsConfig = join(configDir, 'homecall.config.ts');
+  writeFileSync(functionsConfig, small);
   stack = await startStack({
     demo: false,
     firestorePort: 0,
+    functionsConfig,
     log: () => {},
     onEmulatorOutput: (line) => {
       // Function errors (a failed task is retried, so the test would only see a timeout).
@@ -43,8 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (envBefore === undefined) rmSync(ENV_LOCAL, { force: true });
-  else writeFileSync(ENV_LOCAL, envBefore);
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
   await db?.terminate();
   await stack?.stop();
 });

@@ -50,7 +50,7 @@ describe('the deployed functions package', () => {
     }
   });
 
-  test('loads alone and exports the ingest, stats and aggregate triggers', async () => {
+  test('loads alone and exports the ingest, stats, aggregate, aggregateShard and aggregateMerge triggers', async () => {
     const script = `
       const m = await import(${JSON.stringify(join(dir, 'lib/index.js'))});
       const found = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Object.keys(v.__endpoint ?? {})]));
@@ -67,10 +67,50 @@ describe('the deployed functions package', () => {
       string,
       string[]
     >;
-    expect(Object.keys(triggers).sort()).toEqual(['aggregate', 'ingest', 'stats']);
-    expect(triggers.ingest).toContain('httpsTrigger');
-    expect(triggers.stats).toContain('httpsTrigger');
-    expect(triggers.aggregate).toContain('scheduleTrigger');
+    // Each function's trigger kind: what firebase deploy creates for it (an HTTPS endpoint, a
+    // Cloud Scheduler job, a Cloud Tasks queue).
+    const kinds = Object.fromEntries(
+      Object.entries(triggers).map(([name, keys]) => [
+        name,
+        keys.filter((k) => k.endsWith('Trigger')),
+      ]),
+    );
+    expect(kinds).toEqual({
+      aggregate: ['scheduleTrigger'],
+      aggregateMerge: ['taskQueueTrigger'],
+      aggregateShard: ['taskQueueTrigger'],
+      ingest: ['httpsTrigger'],
+      stats: ['httpsTrigger'],
+    });
+  });
+
+  test('the shard queue runs aggregation.shardParallelism of homecall.config.ts at once; both queues retry', async () => {
+    const script = `
+      const m = await import(${JSON.stringify(join(dir, 'lib/index.js'))});
+      console.log(JSON.stringify({ shard: m.aggregateShard.__endpoint, merge: m.aggregateMerge.__endpoint }));`;
+    const { stdout } = await exec(
+      `${ROOT}node_modules/.bin/node`,
+      ['--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        env: { ...process.env, FIRESTORE_EMULATOR_HOST: '', GCLOUD_PROJECT: 'demo-homecall' },
+      },
+    );
+    type Queue = {
+      taskQueueTrigger: {
+        retryConfig: { maxAttempts: number };
+        rateLimits: { maxConcurrentDispatches: number };
+      };
+    };
+    const { shard, merge } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+      shard: Queue;
+      merge: Queue;
+    };
+    expect(shard.taskQueueTrigger.rateLimits.maxConcurrentDispatches).toBe(
+      deploymentConfig.aggregation.shardParallelism,
+    );
+    expect(shard.taskQueueTrigger.retryConfig.maxAttempts).toBeGreaterThan(1);
+    expect(merge.taskQueueTrigger.retryConfig.maxAttempts).toBeGreaterThan(1);
   });
 
   test('aggregate runs daily at 00:15 UTC with retries and a timeout for a large day', async () => {

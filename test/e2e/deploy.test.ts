@@ -4,6 +4,7 @@
 // changes and uploads nothing; a real run applies the log exclusion and then runs firebase deploy.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { deploymentConfig } from '../../shared/config.ts';
 import { dayOf } from '../../shared/dates.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
@@ -87,8 +88,23 @@ describe('npm run deploy', () => {
     expect(result.stdout).toMatch(/site\/dist\/ \(hosting\): \d+ files/);
     expect(result.stdout).toMatch(/ {2}\S+ KB {2}index\.html/);
     expect(result.stdout).toContain('package-lock.json');
-    expect(result.stdout).toContain('ingest     https, us-central1');
-    expect(result.stdout).toContain('TTL on events.expireAt, installs.expireAt');
+    // Every function the bundle declares, each with its trigger, as firebase deploy would create it.
+    const declared = result.stdout
+      .split('\n')
+      .filter((line) => /^ {4}(ingest|stats|aggregate\w*) /.test(line))
+      .map((line) => line.trim().split(',')[0]);
+    const { shardParallelism } = deploymentConfig.aggregation;
+    expect(declared.sort()).toEqual([
+      'aggregate      schedule 15 0 * * * UTC',
+      'aggregateMerge task queue (4 at once',
+      `aggregateShard task queue (${shardParallelism} at once`,
+      'ingest         https',
+      'stats          https',
+    ]);
+    expect(result.stdout).toContain(
+      `aggregateShard task queue (${shardParallelism} at once, 10 attempts), us-central1, 1024 MB`,
+    );
+    expect(result.stdout).toContain('TTL on events.expireAt\n');
     expect(result.stdout).toContain(
       `nothing was uploaded. The deploy would run:\n  firebase deploy --only firestore,functions,hosting --project ${PROJECT}`,
     );
@@ -111,7 +127,7 @@ describe('npm run deploy', () => {
     const active = tableByCaption(page('index.html'), 'active-caption');
     expect(active.rows).toEqual([{ label: today, cells: ['18', '18', '18'] }]);
     expect(textById(page('privacy/index.html'), 'computed-with-list')).toBe(
-      `${today} (1 day): computed with k = 5, raw events kept 90 days, install records 90 days after last seen, late arrivals accepted up to 72 hours.`,
+      `${today} (1 day): computed with k = 5, raw events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours.`,
     );
     // What ingest stored follows the same config: raw events expire after 90 days.
     const firestore = createFirestore({ projectId: PROJECT });

@@ -191,7 +191,7 @@ describe('homecall.config.ts is the one configuration', () => {
     const privacy = page('privacy/index.html');
     expect(textById(privacy, 'k-heading')).toBe('k-anonymity (k = 7)');
     expect(textById(privacy, 'computed-with-list')).toBe(
-      `${today} (1 day): computed with k = 7, raw events kept 30 days, install records 90 days after last seen, late arrivals accepted up to 72 hours.`,
+      `${today} (1 day): computed with k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours.`,
     );
     expect(textById(page('versions/index.html'), 'current-heading')).toBe('Current distribution');
     expect(page('versions/index.html')).toContain('A version run by fewer than 7 installs');

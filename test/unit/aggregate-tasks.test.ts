@@ -99,6 +99,19 @@ describe('aggregation tasks', () => {
     expect(data.activeInstalls.d1).toBe(13);
   });
 
+  test('without an override the shard count follows aggregation.eventsPerShard of the configuration', async () => {
+    const sized = async (eventsPerShard: number) => {
+      const { deps } = await setup();
+      const config = { ...deploymentConfig, aggregation: { eventsPerShard, shardParallelism: 2 } };
+      const { eventsPerShard: _override, ...rest } = deps;
+      return (await planScheduled({ ...rest, config })).plan.shards;
+    };
+    // 40 events of the day: 1 shard at the default size, 4 at 10 per shard, 8 at 5.
+    expect(await sized(deploymentConfig.aggregation.eventsPerShard)).toBe(1);
+    expect(await sized(10)).toBe(4);
+    expect(await sized(5)).toBe(8);
+  });
+
   test('a merge refuses to publish while a shard is missing, and publishes nothing', async () => {
     const { store, deps, shards, queues } = await setup();
     const { plan } = await planScheduled(deps);

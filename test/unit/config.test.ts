@@ -100,6 +100,25 @@ describe('validation', () => {
       /- attributes\.Bad Key: attribute keys are lower-case/,
     ],
     [{ counters: { os: { title: 'OS' } } }, /- counters\.os\.description: /],
+    [
+      { aggregation: { eventsPerShard: 0, shardParallelism: 8 } },
+      /- aggregation\.eventsPerShard: /,
+    ],
+    [{ aggregation: { eventsPerShard: 1000 } }, /- aggregation\.shardParallelism: /],
+    [
+      {
+        attributes: {
+          os_build: {
+            kind: 'string',
+            title: 't',
+            description: 'x',
+            published: true,
+            shape: 'anything',
+          },
+        },
+      },
+      /- attributes\.os_build\.shape: /,
+    ],
     [{ optOut: { environment: ['DO_NOT_TRACK'], files: [] } }, /- optOut\.wording: /],
   ])('%j is refused with the field named', (patch, message) => {
     expect(refusal(withField(patch))).toMatch(message);

@@ -188,10 +188,13 @@ describe('one source of configuration', () => {
     expect(
       retiredParamProblems({
         'functions/.env': 'K_ANONYMITY=10\n# comment\nOTHER=1\nSITE_URL=https://x.example\n',
+        'functions/.env.local': 'AGGREGATE_EVENTS_PER_SHARD=4\nAGGREGATE_SHARD_PARALLELISM=2\n',
       }),
     ).toEqual([
       'functions/.env sets K_ANONYMITY, which homecall no longer reads: set kAnonymity in homecall.config.ts and delete the line',
       'functions/.env sets SITE_URL, which homecall no longer reads: set siteUrl in homecall.config.ts and delete the line',
+      'functions/.env.local sets AGGREGATE_EVENTS_PER_SHARD, which homecall no longer reads: set aggregation.eventsPerShard in homecall.config.ts and delete the line',
+      'functions/.env.local sets AGGREGATE_SHARD_PARALLELISM, which homecall no longer reads: set aggregation.shardParallelism in homecall.config.ts and delete the line',
     ]);
   });
 

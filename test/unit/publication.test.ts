@@ -121,7 +121,7 @@ describe('what the site says the data was computed with', () => {
     expect(publishedK(days, 5)).toBe(7);
     expect(publishedK([day('2026-11-01')], 9)).toBe(9);
     expect(describePublication(p7)).toBe(
-      'k = 7, raw events kept 90 days, install records 90 days after last seen, late arrivals accepted up to 72 hours',
+      'k = 7, raw events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours',
     );
     expect(describePublication(null)).toBe('computed before the parameters were recorded');
   });

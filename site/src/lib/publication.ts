@@ -55,7 +55,7 @@ export function describePublication(publication: Publication | null): string {
   if (!publication) return 'computed before the parameters were recorded';
   return (
     `k = ${publication.kAnonymity}, raw events kept ${publication.eventRetentionDays} days, ` +
-    `install records ${publication.installRetentionDays} days after last seen, ` +
+    `installs remembered ${publication.installRetentionDays} days after last seen, ` +
     `late arrivals accepted up to ${publication.lateArrivalHours} hours`
   );
 }
