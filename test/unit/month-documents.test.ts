@@ -49,6 +49,25 @@ describe('encodeMonth and decodeMonth', () => {
     expect(decodeMonth(documents, undefined)).toStrictEqual(days);
   });
 
+  test('the publication parameters and the demo marker come back with a whole day, never in a projection', () => {
+    const publication = {
+      kAnonymity: 7,
+      eventRetentionDays: 30,
+      installRetentionDays: 90,
+      lateArrivalHours: 72,
+    };
+    const marked = days.map((d, n) =>
+      n % 2 ? { ...d, publication } : { ...d, publication, demo: true as const },
+    );
+    const documents = encodeMonth('2026-11', marked);
+    const whole = decodeMonth(documents, undefined);
+    expect(whole).toStrictEqual(marked);
+    expect(whole.filter((d) => d.demo === true)).toHaveLength(15);
+    expect(decodeMonth(documents, ['activeInstalls'])).toStrictEqual(
+      marked.map((d) => projectDay(d, ['activeInstalls'])),
+    );
+  });
+
   test.each([
     [['activeInstalls']],
     [['breakdowns']],

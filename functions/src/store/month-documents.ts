@@ -25,6 +25,8 @@ export const MONTH_FORMAT = 1;
 
 const CORE = 'core';
 const CORE_FIELDS = ['activeInstalls', 'newInstalls', 'optOuts', 'events', 'run'] as const;
+/** Fields of the core only a whole day answers with (no projection selects them). */
+const WHOLE_DAY_FIELDS = ['publication', 'demo'] as const;
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 6 } };
 
 /** One compressed slice of a section: `[[day, value], ...]` as brotli JSON. */
@@ -75,6 +77,9 @@ export function partId(month: string, part: number): string {
 function daySections(day: DayAggregate): [string, unknown][] {
   const core: Record<string, unknown> = { day: day.day, final: day.final };
   for (const field of CORE_FIELDS) core[field] = day[field];
+  // What the day was computed with, and the demo marker: a whole day read back carries them (the
+  // deploy refuses demo days, the privacy page states the publication parameters).
+  for (const field of WHOLE_DAY_FIELDS) if (day[field] !== undefined) core[field] = day[field];
   return [
     [CORE, core],
     ...Object.entries(day.breakdowns).map(([name, buckets]): [string, unknown] => [
@@ -189,6 +194,8 @@ export function decodeMonth(
       const out: Record<string, unknown> = { day: core.day, final: core.final };
       for (const field of CORE_FIELDS) if (wanted(field)) out[field] = core[field];
       if (fields === undefined) {
+        for (const field of WHOLE_DAY_FIELDS)
+          if (core[field] !== undefined) out[field] = core[field];
         out.breakdowns = {};
         out.reliability = {};
       }
