@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
+import { STORE_DEADLINE_MS } from '../../functions/src/store/deadline.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import {
   startFirestoreEmulator,
@@ -17,6 +18,7 @@ import {
   expectUnavailable,
   faultHarness,
   heartbeat,
+  retryUntil,
   watchUnhandledRejections,
 } from '../support/fault-harness.ts';
 
@@ -46,10 +48,13 @@ afterAll(async () => {
 });
 
 test('a stopped emulator: 503 + Retry-After in time, no crash, no unhandled rejection', async () => {
-  const h = faultHarness(new FirestoreStore(firestore), { deadlineMs: DEADLINE_MS, now: NOW });
-  expect((await h.post('/v1/events', heartbeat('before-stop', 'before-1'))).res.statusCode).toBe(
-    202,
-  );
+  const store = new FirestoreStore(firestore);
+  const h = faultHarness(store, { deadlineMs: DEADLINE_MS, now: NOW });
+  // Before the stop, the production deadline: a machine slowed by other work is not an outage.
+  const healthy = faultHarness(store, { deadlineMs: STORE_DEADLINE_MS, now: NOW });
+  expect(
+    (await healthy.post('/v1/events', heartbeat('before-stop', 'before-1'))).res.statusCode,
+  ).toBe(202);
 
   await emulator.stop();
   expectUnavailable(await h.post('/v1/events', heartbeat('stopped', 'stopped-1')), DEADLINE_MS);
@@ -62,14 +67,7 @@ test('a stopped emulator: 503 + Retry-After in time, no crash, no unhandled reje
   // The emulator comes back on the same address (empty): the same handlers recover by themselves.
   const port = Number(emulator.host.split(':')[1]);
   emulator = await startFirestoreEmulator({ port });
-  const batch = batchOf('after-restart', 5);
-  for (let attempt = 1; ; attempt += 1) {
-    const answer = await h.post('/v1/events', batch);
-    if (answer.res.statusCode === 202) break;
-    expectUnavailable(answer, DEADLINE_MS);
-    expect(attempt).toBeLessThan(40);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  expect((await h.getDays('2026-11-01', '2026-11-20')).res.statusCode).toBe(200);
+  await retryUntil(202, () => h.post('/v1/events', batchOf('after-restart', 5)), DEADLINE_MS);
+  await retryUntil(200, () => h.getDays('2026-11-01', '2026-11-20'), DEADLINE_MS);
   expect(unhandled.reasons).toEqual([]);
 });
