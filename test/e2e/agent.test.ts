@@ -361,7 +361,9 @@ describe.each(['dash', 'bash'])('agent.sh under %s', (shell) => {
         HOMECALL_URL: UNREACHABLE,
       });
       expect(result.code).toBe(0);
-      expect(result.ms).toBeLessThan(6000);
+      // A refused connection fails at once; the bound is four times the agent's own 5 s limit
+      // (curl --max-time, wget -T), so only an agent that waits or retries past it fails here.
+      expect(result.ms).toBeLessThan(20_000);
       expect(result.stderr).toContain('no answer');
     }
     const quiet = await runAgent(shell, newHome(), ['send'], {
