@@ -25,14 +25,20 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           sequence: { groupOrder: 1 },
           globalSetup: ['test/support/firestore-emulator-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // The aggregation kill test alone starts four CLI processes; with another job on the
+          // machine it has taken over 60 s. A hang still fails.
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
         },
       },
       {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // The functions emulator gives a worker process 30 s to boot, and boots one whenever no
+          // worker is idle; a busy machine has taken 28 s. The hosting emulator's own 60 s proxy
+          // limit stays the last word.
+          env: { FUNCTIONS_DISCOVERY_TIMEOUT: '60' },
           // After unit and integration have finished, so the firebase emulators and their
           // function workers never add their memory to the other suites' Firestore emulators.
           sequence: { groupOrder: 2 },
