@@ -240,7 +240,7 @@ console.log(
 // 8. The local stack (firebase emulators) under load, when asked for.
 let stack: StackRun[] | undefined;
 if (withStack) {
-  stack = await benchStack({ seconds: quick ? 5 : 20, connections: [1, 8, 32] });
+  stack = await benchStack({ seconds: quick ? 5 : 20, connections: [1, 8, 16] });
   console.log(
     `\n== local stack: hosting → ingest (functions emulator) → Firestore emulator, ${quick ? 5 : 20} s each ==`,
   );
