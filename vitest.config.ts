@@ -1,5 +1,5 @@
-// Three suites: pure unit tests, store tests against a Firestore emulator, and the end-to-end
-// run through the firebase CLI emulators. `npm test` runs all of them.
+// Three suites in `npm test`: pure unit tests, store tests against a Firestore emulator, and the
+// end-to-end run through the firebase CLI emulators; the browser and ReDoS suites run on their own.
 // Group orders start at 1: vitest 5.1 runs a group 0 after group 1, not before.
 import { defineConfig } from 'vitest/config';
 
@@ -54,7 +54,7 @@ export default defineConfig({
         test: {
           name: 'redos',
           include: ['test/redos/**/*.test.ts'],
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
           testTimeout: 600_000,
         },
       },
