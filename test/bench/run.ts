@@ -194,7 +194,7 @@ const withinBudget = [...site.pages, ...site.netdataPages].every(
 );
 console.log(`page weights within budget: ${withinBudget ? 'yes' : 'NO'}`);
 
-// 6. Lighthouse, mobile profile, on every page and on a bare reference page.
+// 7. Lighthouse, mobile profile, on every page and on a bare reference page.
 const lighthouse = await benchLighthouse({ runs: quick ? 1 : 3 });
 console.log(
   `\n== Lighthouse (mobile, simulated throttling; median of ${quick ? 1 : 3} runs by performance) ==`,
@@ -223,7 +223,7 @@ console.log(
   }${lighthouseTargets ? '' : ' short'}); reference page: ${reference?.performance ?? '?'}, TBT ${reference?.tbtMs.toFixed(0) ?? '?'} ms`,
 );
 
-// 7. The scrubber: 64 KiB against 6.4 KiB of the same shape.
+// 8. The scrubber: 64 KiB against 6.4 KiB of the same shape.
 const scrub = benchScrub({ quick });
 console.log('\n== scrubber (scrubFreeText, 6.4 KiB x10 vs 64 KiB x1) ==');
 console.log('shape                6.4 KiB ms   64 KiB ms   ratio   ns/byte');
@@ -237,7 +237,7 @@ console.log(
   `worst 64 KiB / 6.4 KiB ratio: ${worstScrubRatio.toFixed(1)} (linear is about 10; target <= 20: ${worstScrubRatio <= 20 ? 'met' : 'MISSED'})`,
 );
 
-// 8. The local stack (firebase emulators) under load, when asked for.
+// 9. The local stack (firebase emulators) under load, when asked for.
 let stack: StackRun[] | undefined;
 if (withStack) {
   stack = await benchStack({ seconds: quick ? 5 : 20, connections: [1, 8, 16] });
