@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick]`: ingest throughput, aggregation compute, Firestore operations and
-// what they cost, the site's build time and page weights, Lighthouse on every page, and the
-// scrubber's time against size.
+// `npm run bench [-- --quick] [-- --stack]`: ingest throughput, aggregation compute, Firestore
+// operations and what they cost, the site's build time and page weights, Lighthouse on every
+// page, the scrubber's time against size, and with --stack the local stack under the load
+// suite's ledger (it starts the firebase emulators on ports 5000/5001: run it under the port lock).
 // Prints a table, writes bench-results/<timestamp>.json, ends with `ingest/bare ratio: <n>`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -12,8 +13,10 @@ import { benchIngest, type IngestRun } from './ingest.ts';
 import { benchLighthouse, meetsTargets } from './lighthouse.ts';
 import { benchScrub } from './scrub.ts';
 import { benchSite } from './site.ts';
+import { benchStack, type StackRun } from './stack.ts';
 
 const quick = process.argv.includes('--quick');
+const withStack = process.argv.includes('--stack');
 const started = Date.now();
 const machine = {
   cpus: cpus().length,
@@ -191,7 +194,7 @@ const withinBudget = [...site.pages, ...site.netdataPages].every(
 );
 console.log(`page weights within budget: ${withinBudget ? 'yes' : 'NO'}`);
 
-// 6. Lighthouse, mobile profile, on every page and on a bare reference page.
+// 7. Lighthouse, mobile profile, on every page and on a bare reference page.
 const lighthouse = await benchLighthouse({ runs: quick ? 1 : 3 });
 console.log(
   `\n== Lighthouse (mobile, simulated throttling; median of ${quick ? 1 : 3} runs by performance) ==`,
@@ -220,7 +223,7 @@ console.log(
   }${lighthouseTargets ? '' : ' short'}); reference page: ${reference?.performance ?? '?'}, TBT ${reference?.tbtMs.toFixed(0) ?? '?'} ms`,
 );
 
-// 7. The scrubber: 64 KiB against 6.4 KiB of the same shape.
+// 8. The scrubber: 64 KiB against 6.4 KiB of the same shape.
 const scrub = benchScrub({ quick });
 console.log('\n== scrubber (scrubFreeText, 6.4 KiB x10 vs 64 KiB x1) ==');
 console.log('shape                6.4 KiB ms   64 KiB ms   ratio   ns/byte');
@@ -233,6 +236,21 @@ const worstScrubRatio = Math.max(...scrub.map((r) => r.ratio));
 console.log(
   `worst 64 KiB / 6.4 KiB ratio: ${worstScrubRatio.toFixed(1)} (linear is about 10; target <= 20: ${worstScrubRatio <= 20 ? 'met' : 'MISSED'})`,
 );
+
+// 9. The local stack (firebase emulators) under load, when asked for.
+let stack: StackRun[] | undefined;
+if (withStack) {
+  stack = await benchStack({ seconds: quick ? 5 : 20, connections: [1, 8, 16] });
+  console.log(
+    `\n== local stack: hosting → ingest (functions emulator) → Firestore emulator, ${quick ? 5 : 20} s each ==`,
+  );
+  console.log('connections      req/s   p50 ms   p90 ms   p99 ms   max ms   events stored  ledger');
+  for (const r of stack) {
+    console.log(
+      `${String(r.connections).padEnd(11)}${fmt(r.requestsPerSecond)}${fmt(r.latencyMs.p50).slice(1)}${fmt(r.latencyMs.p90).slice(1)}${fmt(r.latencyMs.p99).slice(1)}${fmt(r.latencyMs.max).slice(1)}${fmt(r.eventsStored).padStart(16)}  ${r.clean ? 'clean' : 'FAILED'}`,
+    );
+  }
+}
 
 const results = {
   at: new Date().toISOString(),
@@ -256,6 +274,7 @@ const results = {
   site: { ...site, buildRatio, withinBudget },
   lighthouse,
   scrub: { runs: scrub, worstRatio: worstScrubRatio },
+  ...(stack ? { stack } : {}),
   seconds: (Date.now() - started) / 1000,
 };
 await mkdir('bench-results', { recursive: true });

@@ -1,11 +1,11 @@
-// Reliability under load: 50 connections for 20 s against the local stack (hosting → ingest
-// function → Firestore emulator). Every event answered 2xx must be in the store, exactly once;
-// no 5xx, no socket errors, no request left unanswered past the functions' 30 s timeout; 429s
-// are allowed but counted, and the events they refused must not be stored. Retried bodies must
-// come back as duplicates and stay stored once.
-// The functions emulator serves one request per worker process and starts workers on demand, so
-// a warm-up first brings it to 50 warm workers (about a minute on 2 cores); its answers are
-// checked like the rest. LOAD_SECONDS shortens the measured run locally; CI runs the full 20 s.
+// Reliability under load: a fixed number of requests, several at a time, against the local stack
+// (hosting → ingest function → Firestore emulator). Every event answered 2xx must be in the
+// store, exactly once; retried bodies must come back as duplicates and stay stored once; no 5xx,
+// no socket errors, no request left without an answer. 429s are allowed but counted, and the
+// events they refused must not be stored. The same work is done however fast the machine is, so
+// nothing here depends on its speed: throughput is measured by `npm run bench -- --stack`.
+// The functions emulator serves one request at a time per worker process (≈ 140 MB each) and
+// starts one whenever none is idle, so CONNECTIONS is also the number of workers the run needs.
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
@@ -13,15 +13,11 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { ensureLocalSecret } from '../../scripts/lib/local-secret.ts';
 import { LOCAL_PROJECT, startStack, type Stack } from '../../scripts/lib/stack.ts';
-import {
-  CLEAN_VERDICT,
-  formatLoadReport,
-  loadVerdict,
-  runIngestLoad,
-} from '../support/ingest-load.ts';
+import { formatLoadRun, runIngestLoad } from '../support/ingest-load.ts';
+import { CLEAN_VERDICT, formatLedger, loadVerdict } from '../support/load-ledger.ts';
 
-const CONNECTIONS = 50;
-const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
+const CONNECTIONS = 8;
+const REQUESTS = 600;
 const SITE_BUILT = existsSync(new URL('../../site/dist/index.html', import.meta.url));
 
 let stack: Stack;
@@ -39,30 +35,32 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+// Each request has its own limit (below), so a lost one fails the test however slow the machine.
+// The test's 900 s limit (at the end) only catches a hang: far past what the whole run has needed
+// on a busy 2-core machine, so that it is no throughput floor in disguise (240 s, the e2e default,
+// would be 2.7 requests a second).
 describe('load', () => {
-  test(`${CONNECTIONS} connections for ${SECONDS} s: every event answered 2xx is stored once, no 5xx`, async () => {
-    const started = Date.now();
-    const ledger = await runIngestLoad({
+  test(`${REQUESTS} requests over ${CONNECTIONS} connections: every event answered 2xx is stored once, no 5xx`, async () => {
+    const { ledger, run } = await runIngestLoad({
       baseUrl: stack.hostingUrl,
       connections: CONNECTIONS,
-      seconds: SECONDS,
-      // A timeout means no answer within the functions' own 30 s limit
-      // (functions/src/index.ts), not a client's impatience: single requests have been seen at
-      // 9 s while the emulator started a worker process.
-      timeoutSeconds: 30,
+      requests: REQUESTS,
+      // Past the hosting emulator's own 60 s limit, when it answers 504 itself (the function's
+      // limit is 30 s): a timeout here is a request the stack lost, not a slow machine.
+      timeoutSeconds: 90,
       runId: `load-${randomBytes(4).toString('hex')}`,
     });
     const store = await ledger.checkStore(firestore, ensureLocalSecret());
     const { report } = ledger;
-    console.log(
-      `${formatLoadReport(report, store)}; ${Math.round((Date.now() - started) / 1000)} s in all`,
-    );
+    console.log(`load: ${formatLoadRun(run)}; ${formatLedger(report, store)}`);
 
-    // The load happened: on average every connection had an answer at least every 2 s
-    // (about 120 req/s were measured on a 2-core machine; the floor leaves room for slower ones).
-    expect(report.requests).toBeGreaterThanOrEqual((CONNECTIONS * SECONDS) / 2);
-    expect(report.retries.acked + report.retries.refused).toBeGreaterThan(0);
+    // Every request was answered once, with nothing to resend; batches and retries of bodies
+    // already acknowledged were among them.
+    const answers = Object.values(report.statuses).reduce((sum, n) => sum + n, 0);
+    expect(answers).toBe(run.rampUpRequests + REQUESTS);
+    expect(report.batches).toBeGreaterThan(0);
+    expect(report.retries.acked).toBeGreaterThan(0);
     // Every event answered 2xx is stored exactly once, no refused one is, nothing failed.
     expect(loadVerdict(report, store)).toEqual(CLEAN_VERDICT);
-  });
+  }, 900_000);
 });

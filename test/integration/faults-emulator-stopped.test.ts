@@ -1,12 +1,13 @@
 // The Firestore emulator really stopped under a running ingest/stats function: every request
-// gets 503 + Retry-After within the store deadline, nothing crashes and no promise rejection goes
-// unhandled; once a store listens again, the same handlers (and the same client) work again.
+// gets 503 + Retry-After from homecall (its store deadline), nothing crashes and no promise
+// rejection goes unhandled; once a store listens again, the same handlers (and the same client) work again.
 // The Node emulator keeps its data in memory, so what was stored before is gone: the outage
 // test with the TCP proxy is the one that checks that nothing acknowledged is lost.
 import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
+import { STORE_DEADLINE_MS } from '../../functions/src/store/deadline.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import {
   startFirestoreEmulator,
@@ -17,6 +18,7 @@ import {
   expectUnavailable,
   faultHarness,
   heartbeat,
+  retryUntil,
   watchUnhandledRejections,
 } from '../support/fault-harness.ts';
 
@@ -45,31 +47,27 @@ afterAll(async () => {
   process.env.FIRESTORE_EMULATOR_HOST = previousHost;
 });
 
-test('a stopped emulator: 503 + Retry-After in time, no crash, no unhandled rejection', async () => {
-  const h = faultHarness(new FirestoreStore(firestore), { deadlineMs: DEADLINE_MS, now: NOW });
-  expect((await h.post('/v1/events', heartbeat('before-stop', 'before-1'))).res.statusCode).toBe(
-    202,
-  );
+test('a stopped emulator: 503 + Retry-After from homecall, no crash, no unhandled rejection', async () => {
+  const store = new FirestoreStore(firestore);
+  const h = faultHarness(store, { deadlineMs: DEADLINE_MS, now: NOW });
+  // Before the stop, the production deadline: a machine slowed by other work is not an outage.
+  const healthy = faultHarness(store, { deadlineMs: STORE_DEADLINE_MS, now: NOW });
+  expect(
+    (await healthy.post('/v1/events', heartbeat('before-stop', 'before-1'))).res.statusCode,
+  ).toBe(202);
 
   await emulator.stop();
-  expectUnavailable(await h.post('/v1/events', heartbeat('stopped', 'stopped-1')), DEADLINE_MS);
-  expectUnavailable(await h.post('/v1/events', batchOf('stopped-batch', 20)), DEADLINE_MS);
-  expectUnavailable(await h.post('/v1/erase', { installId: 'before-stop' }), DEADLINE_MS);
-  expectUnavailable(await h.getDays('2026-11-01', '2026-11-20'), DEADLINE_MS);
+  expectUnavailable(await h.post('/v1/events', heartbeat('stopped', 'stopped-1')));
+  expectUnavailable(await h.post('/v1/events', batchOf('stopped-batch', 20)));
+  expectUnavailable(await h.post('/v1/erase', { installId: 'before-stop' }));
+  expectUnavailable(await h.getDays('2026-11-01', '2026-11-20'));
   const failures = h.logger.lines.filter((l) => l.fields.status === 503);
   expect(failures.map((l) => l.severity)).toEqual(['ERROR', 'ERROR', 'ERROR', 'ERROR']);
 
   // The emulator comes back on the same address (empty): the same handlers recover by themselves.
   const port = Number(emulator.host.split(':')[1]);
   emulator = await startFirestoreEmulator({ port });
-  const batch = batchOf('after-restart', 5);
-  for (let attempt = 1; ; attempt += 1) {
-    const answer = await h.post('/v1/events', batch);
-    if (answer.res.statusCode === 202) break;
-    expectUnavailable(answer, DEADLINE_MS);
-    expect(attempt).toBeLessThan(40);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  expect((await h.getDays('2026-11-01', '2026-11-20')).res.statusCode).toBe(200);
+  await retryUntil(202, () => h.post('/v1/events', batchOf('after-restart', 5)));
+  await retryUntil(200, () => h.getDays('2026-11-01', '2026-11-20'));
   expect(unhandled.reasons).toEqual([]);
 });

@@ -1,7 +1,9 @@
-// The load ledger of the e2e load suite (test/support/ingest-load.ts) against the ingest handler
+// The load ledger of the e2e load suite (test/support/load-ledger.ts) against the ingest handler
 // on Firestore with a small token bucket, so 429s happen: the functions emulator never answers
 // 429 (each of its workers has a bucket of its own and serves one request at a time), and this
 // proves the ledger counts them, retries refused bodies, and would see a refused event stored.
+// The bucket's clock advances a fixed step per request instead of with the wall clock, so the
+// same share of requests is refused however fast the machine answers.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Firestore } from '@google-cloud/firestore';
@@ -9,19 +11,19 @@ import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { deploymentConfig } from '../../shared/config.ts';
-import { createRateLimiter } from '../../functions/src/http/rate-limit.ts';
+import { createRateLimiter, type RateLimiter } from '../../functions/src/http/rate-limit.ts';
 import type { HttpRequest, HttpResponse } from '../../functions/src/http/types.ts';
 import { createIngestHandler } from '../../functions/src/ingest/handler.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
-import {
-  CLEAN_VERDICT,
-  formatLoadReport,
-  loadVerdict,
-  runIngestLoad,
-} from '../support/ingest-load.ts';
+import { formatLoadRun, runIngestLoad } from '../support/ingest-load.ts';
+import { CLEAN_VERDICT, formatLedger, loadVerdict } from '../support/load-ledger.ts';
 import { emulatorFirestore } from '../support/emulator-firestore.ts';
 
 const SECRET = 'load-ledger-secret';
+// 40 tokens a second and 1/80 s per request: after the burst of 20, every other request is
+// refused (half a token comes back with each).
+const PER_SECOND = 40;
+const STEP_MS = 1000 / 80;
 let firestore: Firestore;
 let server: ReturnType<typeof getTestServer>;
 let baseUrl: string;
@@ -34,7 +36,7 @@ beforeAll(async () => {
     clock: () => Date.now(),
     config: deploymentConfig,
     log: () => {},
-    rateLimiter: createRateLimiter({ perSecond: 40, burst: 20 }),
+    rateLimiter: requestClockLimiter(),
   });
   http('ingest', (req, res) =>
     ingest(req as unknown as HttpRequest, res as unknown as HttpResponse),
@@ -44,24 +46,30 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
+/** The handler's token bucket, with a clock that moves STEP_MS per request. */
+function requestClockLimiter(): RateLimiter {
+  const bucket = createRateLimiter({ perSecond: PER_SECOND, burst: 20 });
+  let now = Date.parse('2026-11-20T10:00:00.000Z');
+  return { take: () => bucket.take((now += STEP_MS)) };
+}
+
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await firestore?.terminate();
 });
 
 test('429s are counted, refused bodies retried, and every acknowledged event is stored once', async () => {
-  const ledger = await runIngestLoad({
+  const { ledger, run } = await runIngestLoad({
     baseUrl,
     connections: 10,
-    seconds: 3,
-    overallRate: 150,
+    requests: 300,
+    rampUp: false,
     runId: `ledger-${randomUUID().slice(0, 8)}`,
     retryEvery: 3,
-    warmUpBudgetSeconds: 0,
   });
   const store = await ledger.checkStore(firestore, SECRET);
   const { report } = ledger;
-  console.log(formatLoadReport(report, store));
+  console.log(`${formatLoadRun(run)}; ${formatLedger(report, store)}`);
   expect(report.rateLimited).toBeGreaterThan(0);
   expect(report.retries.refused).toBeGreaterThan(0);
   expect(report.refusedEvents).toBeGreaterThan(0);

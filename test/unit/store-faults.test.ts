@@ -1,7 +1,7 @@
 // Store faults as the handlers meet them, on MemoryStore: a store that never answers (the store
 // deadline turns it into 503 + Retry-After), a late failure after that answer (never an unhandled
 // rejection), and a store that fails halfway through a batch (the retry stores the rest once).
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import { StoreDeadlineError, withDeadline } from '../../functions/src/store/deadline.ts';
 import type { SaveResult, Store, StoredEvent } from '../../functions/src/store/types.ts';
@@ -49,11 +49,21 @@ describe('withDeadline', () => {
     await expect(withDeadline(Promise.reject(new Error('boom')), 50)).rejects.toThrow('boom');
   });
 
-  test('rejects with StoreDeadlineError when the call outlives the deadline', async () => {
-    const never = new Promise<number>(() => {});
-    const started = performance.now();
-    await expect(withDeadline(never, 30)).rejects.toBeInstanceOf(StoreDeadlineError);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+  test('rejects with StoreDeadlineError when the call outlives the deadline, not before', async () => {
+    // On a fake clock, so the test is about the order of events, not about this machine's timers.
+    vi.useFakeTimers();
+    try {
+      let outcome: unknown = 'pending';
+      withDeadline(new Promise<number>(() => {}), 30).catch((error: unknown) => {
+        outcome = error;
+      });
+      await vi.advanceTimersByTimeAsync(29);
+      expect(outcome).toBe('pending');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcome).toBeInstanceOf(StoreDeadlineError);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('a failure after the deadline is not an unhandled rejection', async () => {
@@ -70,8 +80,8 @@ describe('a store that does not answer', () => {
     const h = faultHarness(store, { deadlineMs: DEADLINE_MS, now: NOW });
     const body = heartbeat('slow-install', 'slow-1');
     const answer = await h.post('/v1/events', body);
-    expectUnavailable(answer, DEADLINE_MS);
-    expect(answer.ms).toBeGreaterThanOrEqual(DEADLINE_MS - 5);
+    expectUnavailable(answer);
+    // The store never answered: the 503 is the deadline's, not another failure's.
     const failure = h.logger.lines.find((l) => l.message === 'ingest store failure');
     expect(failure?.fields.reason).toMatch(/^StoreDeadlineError: /);
 
@@ -86,15 +96,15 @@ describe('a store that does not answer', () => {
   test('erase and the stats API answer 503 + Retry-After at the deadline too', async () => {
     const { store, release } = stalledStore();
     const h = faultHarness(store, { deadlineMs: DEADLINE_MS, now: NOW });
-    expectUnavailable(await h.post('/v1/erase', { installId: 'slow-install' }), DEADLINE_MS);
-    expectUnavailable(await h.getDays('2026-03-01', '2026-03-10'), DEADLINE_MS);
+    expectUnavailable(await h.post('/v1/erase', { installId: 'slow-install' }));
+    expectUnavailable(await h.getDays('2026-03-01', '2026-03-10'));
     release();
   });
 
   test('a late failure of the store after the 503 is not an unhandled rejection', async () => {
     const { memory, store, release } = stalledStore();
     const h = faultHarness(store, { deadlineMs: DEADLINE_MS, now: NOW });
-    expectUnavailable(await h.post('/v1/events', batchOf('late', 3)), DEADLINE_MS);
+    expectUnavailable(await h.post('/v1/events', batchOf('late', 3)));
     memory.failWith = new Error('unavailable');
     release();
   });
@@ -116,7 +126,7 @@ test('a store failing halfway through a batch: 503, and the retry stores the res
   const h = faultHarness(store, { deadlineMs: DEADLINE_MS, now: NOW });
   const batch = batchOf('halfway', 10);
 
-  expectUnavailable(await h.post('/v1/events', batch), DEADLINE_MS);
+  expectUnavailable(await h.post('/v1/events', batch));
   expect(memory.events.size).toBe(4);
   const retry = await h.post('/v1/events', batch);
   expect(retry.res.statusCode).toBe(202);
