@@ -242,11 +242,11 @@ export function lighthouseReport(rows: readonly LighthouseRow[], runs: number): 
   const pad = (n: number, width: number) => n.toFixed(0).padStart(width);
   const lines = [
     `\n== Lighthouse (mobile, simulated throttling; median of ${runs} runs by performance) ==`,
-    'page                  perf   a11y   best    seo     CLS   TBT ms   TTI ms   LCP ms    KB   runs',
+    'page                      perf   a11y   best    seo     CLS   TBT ms   TTI ms   LCP ms    KB   runs',
   ];
   for (const r of rows) {
     lines.push(
-      `${r.page.padEnd(20)}${pad(r.performance, 6)}${pad(r.accessibility, 7)}${pad(r.bestPractices, 7)}${pad(r.seo, 7)}${r.cls.toFixed(3).padStart(8)}${pad(r.tbtMs, 9)}${pad(r.ttiMs, 9)}${pad(r.lcpMs, 9)}${pad(r.transferBytes / 1024, 6)}   ${r.performanceRuns.join('/')}`,
+      `${r.page.padEnd(24)}${pad(r.performance, 6)}${pad(r.accessibility, 7)}${pad(r.bestPractices, 7)}${pad(r.seo, 7)}${r.cls.toFixed(3).padStart(8)}${pad(r.tbtMs, 9)}${pad(r.ttiMs, 9)}${pad(r.lcpMs, 9)}${pad(r.transferBytes / 1024, 6)}   ${r.performanceRuns.join('/')}`,
     );
   }
   const reference = rows.find((r) => r.page === 'reference');
