@@ -420,7 +420,7 @@ describe('the first chart is static until a reader reaches for it', () => {
           await page.goto(`${stack.hostingUrl}${site.path}`, { waitUntil: 'commit' });
           const figure = page.locator('figure[data-chart]').first();
           const still = figure.locator('[data-static][role="img"]');
-          await expect.poll(() => still.isVisible()).toBe(true);
+          await expect.poll(() => still.isVisible(), { timeout: 30_000 }).toBe(true);
           // No script of the page has run: the body still says what the build wrote.
           expect(await page.evaluate(() => document.body.dataset.live)).toBe('built');
           expect(held.length).toBeGreaterThan(0);
@@ -469,7 +469,9 @@ describe('the first chart is static until a reader reaches for it', () => {
         );
 
         await box.hover();
-        await expect.poll(() => figure.getAttribute('data-render')).toBe('interactive');
+        await expect
+          .poll(() => figure.getAttribute('data-render'), { timeout: 30_000 })
+          .toBe('interactive');
         await expect
           .poll(() => figure.getAttribute('data-state'), { timeout: 60_000 })
           .toBe('drawn');
