@@ -430,8 +430,8 @@ describe('the first chart is static until a reader reaches for it', () => {
           );
           expect(await paintedPixels(page, figure.locator('.canvas-box'))).toBeGreaterThan(50);
           expect(await figure.locator('canvas').isVisible()).toBe(false);
-          await page.unrouteAll({ behavior: 'ignoreErrors' });
           for (const release of held) await release();
+          await page.unrouteAll({ behavior: 'ignoreErrors' });
           await waitForLive(page);
         },
       );
