@@ -121,6 +121,8 @@ function mount(figure: HTMLElement, observer: IntersectionObserver, redraws: (()
     if (interactive) return;
     interactive = true;
     figure.dataset.render = 'interactive';
+    // Until Chart.js has drawn it, the static chart stays and the figure says it is pending.
+    figure.dataset.state = 'pending';
     box.removeEventListener('pointerenter', upgrade);
     box.removeEventListener('pointerdown', upgrade);
     loadChartModule().then((module) => {
