@@ -123,9 +123,70 @@ export function projectDay(
 const OTHER = 'other';
 const UNKNOWN = 'unknown';
 
-/** Orders version strings by their numbers: 1.10.0 after 1.9.2 (the same in every runtime). */
+/**
+ * The primary weight of a character of a version string (`_ - . + ~`, then letters without case),
+ * in the order of Unicode's root collation; undefined for anything else.
+ */
+function versionCharWeight(code: number): number | undefined {
+  const punctuation = VERSION_PUNCTUATION.indexOf(String.fromCharCode(code));
+  if (punctuation >= 0) return punctuation;
+  if (code >= 65 && code <= 90) return 100 + code - 65;
+  if (code >= 97 && code <= 122) return 100 + code - 97;
+  return undefined;
+}
+const VERSION_PUNCTUATION = '_-.+~';
+/** Digits sort after punctuation and before letters. */
+const DIGITS_WEIGHT = 50;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * Orders version strings by their numbers: 1.10.0 after 1.9.2 (the same in every runtime) — the
+ * order of `localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })`, which is what it
+ * falls back to for a character a version shape does not allow. Written out because the
+ * collator's first use loads ICU's collation data, a long task on a phone showing a chart page.
+ */
 export function compareVersions(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      // Whole numbers, leading zeros ignored.
+      let ea = i;
+      let eb = j;
+      while (ea < a.length && isDigit(a.charCodeAt(ea))) ea += 1;
+      while (eb < b.length && isDigit(b.charCodeAt(eb))) eb += 1;
+      const na = a.slice(i, ea).replace(/^0+/, '');
+      const nb = b.slice(j, eb).replace(/^0+/, '');
+      if (na.length !== nb.length) return na.length - nb.length;
+      if (na !== nb) return na < nb ? -1 : 1;
+      i = ea;
+      j = eb;
+      continue;
+    }
+    const wa = isDigit(ca) ? DIGITS_WEIGHT : versionCharWeight(ca);
+    const wb = isDigit(cb) ? DIGITS_WEIGHT : versionCharWeight(cb);
+    if (wa === undefined || wb === undefined) {
+      return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+    }
+    if (wa !== wb) return wa - wb;
+    i += 1;
+    j += 1;
+  }
+  // Characters a version never holds may still follow: let the collator judge the rest.
+  for (const rest of [a.slice(i), b.slice(j)]) {
+    for (let k = 0; k < rest.length; k += 1) {
+      const code = rest.charCodeAt(k);
+      if (!isDigit(code) && versionCharWeight(code) === undefined) {
+        return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+      }
+    }
+  }
+  return a.length - i - (b.length - j);
 }
 
 /**

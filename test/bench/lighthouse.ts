@@ -148,14 +148,25 @@ function rowOf(page: string, path: string, lhr: Result, runs: number[]): Lightho
   };
 }
 
-/** Runs Lighthouse on every page of a site built from the demo fleet. */
+/** A site to measure: its label in the report and its Astro root folder. */
+export interface LighthouseSite {
+  label: string;
+  root: string;
+}
+
+/**
+ * Runs Lighthouse on every page of each site, built from the same demo fleet and served side by
+ * side; the runs alternate between the sites page by page, so load on the machine falls on both
+ * alike. The reference page is measured once, between them.
+ */
 export async function benchLighthouse(options: {
   runs: number;
   log?: (line: string) => void;
-  /** Another checkout's site folder, to measure it on the same machine in the same way. */
-  siteRoot?: string;
+  /** The sites to measure; by default this checkout's `site`. */
+  sites?: LighthouseSite[];
 }): Promise<LighthouseRow[]> {
   const log = options.log ?? (() => {});
+  const sites = options.sites ?? [{ label: '', root: 'site' }];
   const scratch = await mkdtemp(join(tmpdir(), 'homecall-bench-lighthouse-'));
   const store = new MemoryStore();
   // The fleet `npm start` shows: 300 installs over 90 days.
@@ -165,46 +176,86 @@ export async function benchLighthouse(options: {
     snapshot,
     JSON.stringify({ generatedAt: new Date().toISOString(), days: [...store.days.values()] }),
   );
-  const outDir = join(scratch, 'dist');
-  await astroBuild(snapshot, outDir, options.siteRoot);
-  await writeReferencePage(outDir);
   const stats = createStatsHandler({ store, clock: Date.now, log: () => {} });
-  const hosting = await startHosting(outDir, stats);
-  const browser = await launchChromium();
+  const served: { site: LighthouseSite; url: string; close: () => Promise<void> }[] = [];
+  let browser: Browser | undefined;
   try {
+    for (const [i, site] of sites.entries()) {
+      const outDir = join(scratch, `dist-${i}`);
+      await astroBuild(snapshot, outDir, site.root);
+      await writeReferencePage(outDir);
+      const hosting = await startHosting(outDir, stats);
+      served.push({ site, url: hosting.url, close: () => hosting.close() });
+    }
+    browser = await launchChromium();
+    const port = browser.port;
+    const measure = async (url: string): Promise<Result> => {
+      const result = await lighthouse(url, {
+        port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: [...CATEGORIES],
+      });
+      if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
+      const errors = result.lhr.runtimeError;
+      if (errors) throw new Error(`Lighthouse on ${url}: ${errors.message}`);
+      return result.lhr;
+    };
     const rows: LighthouseRow[] = [];
     for (const page of LIGHTHOUSE_PAGES) {
-      const results: Result[] = [];
+      const targets = page.name === 'reference' ? served.slice(0, 1) : served;
+      const results = targets.map(() => [] as Result[]);
       for (let run = 0; run < options.runs; run += 1) {
-        const result = await lighthouse(`${hosting.url}${page.path}`, {
-          port: browser.port,
-          output: 'json',
-          logLevel: 'error',
-          onlyCategories: [...CATEGORIES],
-        });
-        if (!result) throw new Error(`Lighthouse returned nothing for ${page.path}`);
-        const errors = result.lhr.runtimeError;
-        if (errors) throw new Error(`Lighthouse on ${page.path}: ${errors.message}`);
-        results.push(result.lhr);
+        for (const [i, target] of targets.entries()) {
+          results[i]?.push(await measure(`${target.url}${page.path}`));
+        }
       }
-      const scores = results.map((r) => Math.round((r.categories.performance?.score ?? 0) * 100));
-      const order = results
-        .map((lhr, i) => ({ lhr, score: scores[i] ?? 0 }))
-        .sort((a, b) => a.score - b.score);
-      const median = order[Math.floor((order.length - 1) / 2)]?.lhr;
-      if (!median) throw new Error(`no Lighthouse run for ${page.path}`);
-      const row = rowOf(page.name, page.path, median, scores);
-      log(
-        `lighthouse ${page.name}: ${row.performance} (runs ${scores.join(', ')}), CLS ${row.cls.toFixed(3)}, TBT ${row.tbtMs.toFixed(0)} ms`,
-      );
-      rows.push(row);
+      for (const [i, target] of targets.entries()) {
+        const runs = results[i] ?? [];
+        const scores = runs.map((r) => Math.round((r.categories.performance?.score ?? 0) * 100));
+        const order = runs
+          .map((lhr, j) => ({ lhr, score: scores[j] ?? 0 }))
+          .sort((a, b) => a.score - b.score);
+        const median = order[Math.floor((order.length - 1) / 2)]?.lhr;
+        if (!median) throw new Error(`no Lighthouse run for ${page.path}`);
+        const name =
+          page.name === 'reference' || !target.site.label
+            ? page.name
+            : `${page.name} ${target.site.label}`;
+        const row = rowOf(name, page.path, median, scores);
+        log(
+          `lighthouse ${row.page}: ${row.performance} (runs ${scores.join(', ')}), CLS ${row.cls.toFixed(3)}, TBT ${row.tbtMs.toFixed(0)} ms`,
+        );
+        rows.push(row);
+      }
     }
     return rows;
   } finally {
-    await closeChromium(browser);
-    await hosting.close();
+    if (browser) await closeChromium(browser);
+    for (const s of served) await s.close();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The report lines of a Lighthouse run: a table and whether the targets are met. */
+export function lighthouseReport(rows: readonly LighthouseRow[], runs: number): string[] {
+  const pad = (n: number, width: number) => n.toFixed(0).padStart(width);
+  const lines = [
+    `\n== Lighthouse (mobile, simulated throttling; median of ${runs} runs by performance) ==`,
+    'page                      perf   a11y   best    seo     CLS   TBT ms   TTI ms   LCP ms    KB   runs',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `${r.page.padEnd(24)}${pad(r.performance, 6)}${pad(r.accessibility, 7)}${pad(r.bestPractices, 7)}${pad(r.seo, 7)}${r.cls.toFixed(3).padStart(8)}${pad(r.tbtMs, 9)}${pad(r.ttiMs, 9)}${pad(r.lcpMs, 9)}${pad(r.transferBytes / 1024, 6)}   ${r.performanceRuns.join('/')}`,
+    );
+  }
+  const reference = rows.find((r) => r.page === 'reference');
+  const sitePages = rows.filter((r) => r.page !== 'reference');
+  const missed = sitePages.filter((r) => !meetsTargets(r)).map((r) => r.page);
+  lines.push(
+    `Lighthouse targets (perf >= 95, CLS <= 0.02, TBT <= 150 ms, a11y/best practices/SEO 100): ${missed.length === 0 ? 'met on every page' : `MISSED (${missed.join(', ')} short)`}; reference page: ${reference?.performance ?? '?'}, TBT ${reference?.tbtMs.toFixed(0) ?? '?'} ms`,
+  );
+  return lines;
 }
 
 /** Whether a row meets the issue's targets (the reference page is not held to them). */

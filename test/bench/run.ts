@@ -10,13 +10,20 @@ import { benchFirestoreOps } from './firestore-ops.ts';
 import { dailyCost, PRICES, ASSUMPTIONS } from './cost.ts';
 import { benchIdentical, benchScale } from './scale.ts';
 import { benchIngest, type IngestRun } from './ingest.ts';
-import { benchLighthouse, meetsTargets } from './lighthouse.ts';
+import { benchLighthouse, lighthouseReport } from './lighthouse.ts';
 import { benchScrub } from './scrub.ts';
 import { benchSite } from './site.ts';
 import { benchStack, type StackRun } from './stack.ts';
 
 const quick = process.argv.includes('--quick');
 const withStack = process.argv.includes('--stack');
+// `npm run bench -- --lighthouse [--runs N] [--baseline <site folder>]`: the Lighthouse section
+// alone (a few minutes), optionally with another checkout's site measured in the same run.
+if (process.argv.includes('--lighthouse')) {
+  const { lighthouseOnly } = await import('./lighthouse-only.ts');
+  await lighthouseOnly(process.argv.slice(2));
+  process.exit(0);
+}
 const started = Date.now();
 const machine = {
   cpus: cpus().length,
@@ -196,32 +203,7 @@ console.log(`page weights within budget: ${withinBudget ? 'yes' : 'NO'}`);
 
 // 7. Lighthouse, mobile profile, on every page and on a bare reference page.
 const lighthouse = await benchLighthouse({ runs: quick ? 1 : 3 });
-console.log(
-  `\n== Lighthouse (mobile, simulated throttling; median of ${quick ? 1 : 3} runs by performance) ==`,
-);
-console.log(
-  'page          perf   a11y   best    seo     CLS   TBT ms   TTI ms   LCP ms   KB   runs',
-);
-for (const r of lighthouse) {
-  console.log(
-    `${r.page.padEnd(12)}${String(r.performance).padStart(6)}${String(r.accessibility).padStart(7)}${String(r.bestPractices).padStart(7)}${String(r.seo).padStart(7)}${r.cls.toFixed(3).padStart(8)}${fmt(r.tbtMs).slice(1).padStart(9)}${fmt(r.ttiMs).slice(1).padStart(9)}${fmt(r.lcpMs).slice(1).padStart(9)}${fmt(
-      r.transferBytes / 1024,
-    )
-      .slice(4)
-      .padStart(5)}   ${r.performanceRuns.join('/')}`,
-  );
-}
-const reference = lighthouse.find((r) => r.page === 'reference');
-const sitePages = lighthouse.filter((r) => r.page !== 'reference');
-const lighthouseTargets = sitePages.every(meetsTargets);
-console.log(
-  `Lighthouse targets (perf >= 95, CLS <= 0.02, TBT <= 150 ms, a11y/best practices/SEO 100): ${lighthouseTargets ? 'met' : 'MISSED'} (${
-    sitePages
-      .filter((r) => !meetsTargets(r))
-      .map((r) => r.page)
-      .join(', ') || 'every page'
-  }${lighthouseTargets ? '' : ' short'}); reference page: ${reference?.performance ?? '?'}, TBT ${reference?.tbtMs.toFixed(0) ?? '?'} ms`,
-);
+for (const line of lighthouseReport(lighthouse, quick ? 1 : 3)) console.log(line);
 
 // 8. The scrubber: 64 KiB against 6.4 KiB of the same shape.
 const scrub = benchScrub({ quick });

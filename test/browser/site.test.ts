@@ -15,6 +15,7 @@ import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type Locator,
   type Page,
 } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -133,49 +134,74 @@ async function drawAll(page: Page): Promise<void> {
 }
 
 /**
- * Per chart on the page: its title, how many canvas pixels have one of the page's series colours
- * (so axes and labels alone do not count), whether it has a table with rows, and its text
- * alternative.
+ * How many pixels of an element's screenshot have one of the page's series colours — solid (lines,
+ * bars) or as the three-quarter see-through fill of a stacked area over the page's background —
+ * so axes and labels alone do not count. What the reader sees, whether a static chart or a
+ * Chart.js canvas draws it.
  */
-async function chartReport(page: Page) {
-  await drawAll(page);
-  return page.evaluate(() => {
+async function paintedPixels(page: Page, target: Locator): Promise<number> {
+  const png = (await target.screenshot()).toString('base64');
+  return page.evaluate(async (base64) => {
     const style = getComputedStyle(document.documentElement);
-    const hex = (value: string) => {
+    const rgb = (value: string) => {
       const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(value.trim());
       return m ? [m[1], m[2], m[3]].map((h) => parseInt(h ?? '0', 16)) : null;
     };
+    const background = (
+      /\d+, \d+, \d+/.exec(getComputedStyle(document.body).backgroundColor)?.[0] ?? '255, 255, 255'
+    )
+      .split(', ')
+      .map(Number);
     const names = ['--series-other', ...Array.from({ length: 7 }, (_, i) => `--series-${i + 1}`)];
-    const colours = names
-      .map((name) => hex(style.getPropertyValue(name)))
+    const solid = names
+      .map((name) => rgb(style.getPropertyValue(name)))
       .filter((c): c is number[] => c !== null);
-    return [...document.querySelectorAll<HTMLElement>('figure[data-chart]')].map((figure) => {
-      const canvas = figure.querySelector('canvas');
-      let painted = 0;
-      const ctx = canvas?.getContext('2d');
-      if (canvas && ctx && canvas.width > 0 && canvas.height > 0) {
-        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-        for (let i = 0; i < data.length; i += 4) {
-          if ((data[i + 3] ?? 0) < 128) continue;
-          const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
-          if (
-            colours.some(
-              ([cr = 0, cg = 0, cb = 0]) =>
-                Math.abs(r - cr) + Math.abs(g - cg) + Math.abs(b - cb) < 24,
-            )
-          ) {
-            painted += 1;
-          }
-        }
+    const fills = solid.map((c) => c.map((v, i) => 0.75 * v + 0.25 * (background[i] ?? 0)));
+    const colours = [...solid, ...fills];
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    if (!ctx || canvas.width === 0 || canvas.height === 0) return 0;
+    ctx.drawImage(image, 0, 0);
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
+      if (
+        colours.some(
+          ([cr = 0, cg = 0, cb = 0]) => Math.abs(r - cr) + Math.abs(g - cg) + Math.abs(b - cb) < 24,
+        )
+      ) {
+        painted += 1;
       }
-      return {
-        title: figure.querySelector('figcaption')?.textContent?.trim() ?? '',
-        painted,
-        tableRows: figure.querySelectorAll('table tbody tr th[scope="row"]').length,
-        label: canvas?.getAttribute('aria-label') ?? '',
-      };
+    }
+    return painted;
+  }, png);
+}
+
+/**
+ * Per chart on the page: its title, how many pixels of its box have one of the page's series
+ * colours, whether it has a table with rows, and the text alternative of what shows it.
+ */
+async function chartReport(page: Page) {
+  await drawAll(page);
+  const figures = page.locator('figure[data-chart]');
+  const report: { title: string; painted: number; tableRows: number; label: string }[] = [];
+  for (let i = 0; i < (await figures.count()); i += 1) {
+    const figure = figures.nth(i);
+    report.push({
+      title: (await figure.locator('figcaption').textContent())?.trim() ?? '',
+      painted: await paintedPixels(page, figure.locator('.canvas-box')),
+      tableRows: await figure.locator('table tbody tr th[scope="row"]').count(),
+      label:
+        (await figure.locator('.canvas-box [role="img"]:visible').getAttribute('aria-label')) ?? '',
     });
-  });
+  }
+  return report;
 }
 
 describe('every page in a browser', () => {
@@ -212,7 +238,7 @@ describe('every page in a browser', () => {
   );
 
   test.each(LIVE_PAGES)(
-    '$name without JavaScript shows every table and hides the canvases',
+    '$name without JavaScript shows every table and the static charts, and no canvas',
     async (site) => {
       await withContext({ javaScriptEnabled: false }, async (context) => {
         const { page, status } = await open(context, site, { javaScript: false });
@@ -225,6 +251,11 @@ describe('every page in a browser', () => {
           await expect.poll(() => figure.locator('table').isVisible()).toBe(true);
           expect(await figure.locator('tbody tr').count()).toBeGreaterThan(0);
           expect(await figure.locator('canvas').isVisible()).toBe(false);
+          // The chart is drawn at build: it shows without JavaScript too, with its text alternative.
+          if ((await figure.getAttribute('data-state')) === 'empty') continue;
+          const still = figure.locator('[data-static]');
+          expect(await still.isVisible()).toBe(true);
+          expect(await still.getAttribute('aria-label')).toMatch(/chart/);
         }
         // The selector needs the API: without JavaScript it stays hidden, the range is stated.
         expect(await page.locator('[data-range-buttons]').isVisible()).toBe(false);
@@ -368,6 +399,99 @@ describe('no layout shift', () => {
           expect(total, JSON.stringify(shifts)).toBeLessThanOrEqual(0.02);
         },
       );
+    },
+  );
+});
+
+describe('the first chart is static until a reader reaches for it', () => {
+  test.each(LIVE_PAGES)(
+    '$name: the first chart is painted and labelled before any script has run',
+    async (site) => {
+      await withContext(
+        { viewport: { width: 390, height: 844 }, isMobile: true },
+        async (context) => {
+          const page = await context.newPage();
+          // Hold back every script until the page has been looked at.
+          const held: (() => Promise<void>)[] = [];
+          await page.route(
+            (url) => url.pathname.endsWith('.js'),
+            (route) => void held.push(() => route.continue()),
+          );
+          await page.goto(`${stack.hostingUrl}${site.path}`, { waitUntil: 'commit' });
+          const figure = page.locator('figure[data-chart]').first();
+          const still = figure.locator('[data-static][role="img"]');
+          await expect.poll(() => still.isVisible(), { timeout: 30_000 }).toBe(true);
+          // No script of the page has run: the body still says what the build wrote.
+          expect(await page.evaluate(() => document.body.dataset.live)).toBe('built');
+          expect(held.length).toBeGreaterThan(0);
+          const title = (await figure.locator('figcaption').textContent())?.trim() ?? '';
+          expect(await still.getAttribute('aria-label')).toMatch(
+            new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, .*chart`),
+          );
+          expect(await paintedPixels(page, figure.locator('.canvas-box'))).toBeGreaterThan(50);
+          expect(await figure.locator('canvas').isVisible()).toBe(false);
+          for (const release of held) await release();
+          await page.unrouteAll({ behavior: 'ignoreErrors' });
+          await waitForLive(page);
+        },
+      );
+    },
+  );
+
+  test.each(LIVE_PAGES)(
+    '$name: Chart.js replaces the first chart when the pointer reaches it, in the same box and without a layout shift',
+    async (site) => {
+      await withContext({}, async (context) => {
+        await context.addInitScript(() => {
+          const shifts: number[] = [];
+          Object.assign(window, { homecallShifts: shifts });
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) {
+              shifts.push((entry as PerformanceEntry & { value: number }).value);
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+        });
+        const { page, problems } = await open(context, site);
+        const scripts: string[] = [];
+        page.on('request', (request) => {
+          if (request.resourceType() === 'script') scripts.push(request.url());
+        });
+        const figure = page.locator('figure[data-chart]').first();
+        const box = figure.locator('.canvas-box');
+        await box.scrollIntoViewIfNeeded();
+        // Live data shown, still static: no chart code has been fetched for it.
+        expect(await figure.getAttribute('data-render')).toBe('static');
+        expect(await figure.locator('canvas').isVisible()).toBe(false);
+        expect(scripts).toEqual([]);
+        const before = await box.boundingBox();
+        const shiftsBefore = await page.evaluate(
+          () => (window as unknown as { homecallShifts: number[] }).homecallShifts.length,
+        );
+
+        await box.hover();
+        await expect
+          .poll(() => figure.getAttribute('data-render'), { timeout: 30_000 })
+          .toBe('interactive');
+        await expect
+          .poll(() => figure.getAttribute('data-state'), { timeout: 60_000 })
+          .toBe('drawn');
+        expect(
+          scripts.length,
+          'Chart.js is fetched when the pointer reaches the chart',
+        ).toBeGreaterThan(0);
+        const canvas = figure.locator('canvas');
+        expect(await canvas.isVisible()).toBe(true);
+        expect(await figure.locator('[data-static]').isVisible()).toBe(false);
+        expect(await canvas.getAttribute('aria-label')).toMatch(/chart/);
+        expect(await paintedPixels(page, box)).toBeGreaterThan(50);
+        expect(await box.boundingBox()).toEqual(before);
+        const shifts = await page.evaluate(
+          () => (window as unknown as { homecallShifts: number[] }).homecallShifts,
+        );
+        const added = shifts.slice(shiftsBefore).reduce((sum, v) => sum + v, 0);
+        expect(added, JSON.stringify(shifts)).toBe(0);
+        expect(problems.errors).toEqual([]);
+      });
     },
   );
 });

@@ -1,8 +1,9 @@
 /**
  * The one module that owns Chart.js: draws a figure (lines, stacked areas, bars over days,
  * horizontal bars of a distribution) on a canvas in the site's colours. Browser only, and loaded
- * by `components/Chart.astro` when the first chart comes into view, so no page pays for parsing
- * Chart.js before its first paint. Registers only the controllers, elements, scales and plugins
+ * by `client/charts.ts` only when a reader reaches for a chart (its static rendering,
+ * `chart-static.ts`, is what every page shows first), so no page pays for Chart.js before a
+ * reader asks for its tooltips. Registers only the controllers, elements, scales and plugins
  * these charts use.
  */
 import {
@@ -20,7 +21,8 @@ import {
   type ChartConfiguration,
   type ChartDataset,
 } from 'chart.js';
-import { formatValue, isResidualKey, type Figure, type FigureDataset } from './figures.ts';
+import { DASHES, SERIES_COUNT, seriesSlots, type DrawnFigure } from './chart-static.ts';
+import { formatValue, isResidualKey, type FigureDataset } from './figures.ts';
 import { formatShortDay } from './series.ts';
 
 Chart.register(
@@ -37,13 +39,9 @@ Chart.register(
 );
 
 /** What a chart draws: a figure without its table. */
-export type Drawn = Omit<Figure, 'table' | 'caption'>;
+export type Drawn = DrawnFigure;
 type Values = (number | null)[];
 type AnyConfig = ChartConfiguration<'line' | 'bar', Values, string>;
-
-// Lines differ by dash as well as colour, so they stay apart in greyscale too.
-const DASHES = [[], [6, 4], [2, 3], [8, 3, 2, 3], [1, 2]];
-const SERIES_COUNT = 7;
 
 interface Palette {
   series: string[];
@@ -65,16 +63,11 @@ function palette(el: Element): Palette {
   };
 }
 
-/**
- * A series takes the colour the figure gives it, else the next one in order; "other" and
- * "unknown" are always neutral.
- */
-function colourer(colours: Palette): (dataset: FigureDataset) => string {
-  let next = 0;
-  return ({ key, colour }) =>
-    isResidualKey(key)
-      ? colours.other
-      : (colours.series[(colour ?? next++) % colours.series.length] ?? colours.fg);
+/** The colour of each series, by the slots the static chart uses too (`seriesSlots`). */
+function colours(datasets: readonly FigureDataset[], palette: Palette): string[] {
+  return seriesSlots(datasets).map((slot) =>
+    slot === 'other' ? palette.other : (palette.series[slot] ?? palette.fg),
+  );
 }
 
 /**
@@ -87,10 +80,10 @@ function isolatedPointRadii(values: Values): number[] {
   );
 }
 
-function lineDatasets(fig: Drawn, colours: Palette): ChartDataset<'line', Values>[] {
-  const colour = colourer(colours);
+function lineDatasets(fig: Drawn, palette: Palette): ChartDataset<'line', Values>[] {
+  const byIndex = colours(fig.datasets, palette);
   return fig.datasets.map((dataset, i) => {
-    const c = colour(dataset);
+    const c = byIndex[i] ?? palette.fg;
     const area = fig.chart === 'area';
     return {
       label: dataset.label,
@@ -99,7 +92,7 @@ function lineDatasets(fig: Drawn, colours: Palette): ChartDataset<'line', Values
       // Stacked areas: each band fills down to the one below it, slightly see-through.
       backgroundColor: area ? `${c}c0` : c,
       fill: area ? (i === 0 ? 'origin' : '-1') : false,
-      borderDash: area ? [] : (DASHES[(dataset.colour ?? i) % DASHES.length] ?? []),
+      borderDash: area ? [] : [...(DASHES[(dataset.colour ?? i) % DASHES.length] ?? [])],
       borderWidth: area ? 1 : 2,
       pointRadius: isolatedPointRadii(dataset.values),
       pointHoverRadius: 4,
@@ -110,35 +103,35 @@ function lineDatasets(fig: Drawn, colours: Palette): ChartDataset<'line', Values
   });
 }
 
-function barDatasets(fig: Drawn, colours: Palette): ChartDataset<'bar', Values>[] {
+function barDatasets(fig: Drawn, palette: Palette): ChartDataset<'bar', Values>[] {
   if (fig.chart === 'hbar') {
     return fig.datasets.map((dataset) => ({
       label: dataset.label,
       data: dataset.values,
       backgroundColor: fig.labels.map((label) =>
-        isResidualKey(label) ? colours.other : (colours.series[0] ?? colours.fg),
+        isResidualKey(label) ? palette.other : (palette.series[0] ?? palette.fg),
       ),
       maxBarThickness: 22,
     }));
   }
-  const colour = colourer(colours);
-  return fig.datasets.map((dataset) => ({
+  const byIndex = colours(fig.datasets, palette);
+  return fig.datasets.map((dataset, i) => ({
     label: dataset.label,
     data: dataset.values,
-    backgroundColor: colour(dataset),
+    backgroundColor: byIndex[i] ?? palette.fg,
     categoryPercentage: 0.9,
     barPercentage: 1,
   }));
 }
 
-function config(fig: Drawn, colours: Palette): AnyConfig {
+function config(fig: Drawn, palette: Palette): AnyConfig {
   const horizontal = fig.chart === 'hbar';
   const percent = fig.unit === 'percent';
   const format = (value: unknown) => formatValue(Number(value), fig.unit);
   const categoryAxis = {
     stacked: fig.stacked,
     ticks: {
-      color: colours.muted,
+      color: palette.muted,
       autoSkip: !horizontal,
       // Fixed rotation and a sample of labels to measure: Chart.js's own advice for speed.
       minRotation: 0,
@@ -149,14 +142,14 @@ function config(fig: Drawn, colours: Palette): AnyConfig {
         return horizontal ? label : formatShortDay(label);
       },
     },
-    grid: { color: colours.grid, display: !horizontal },
+    grid: { color: palette.grid, display: !horizontal },
   };
   const valueAxis = {
     stacked: fig.stacked,
     beginAtZero: !percent,
     ...(percent ? { max: 100, suggestedMin: 90 } : {}),
-    ticks: { color: colours.muted, precision: percent ? 1 : 0, callback: format },
-    grid: { color: colours.grid },
+    ticks: { color: palette.muted, precision: percent ? 1 : 0, callback: format },
+    grid: { color: palette.grid },
   };
   const legendBox = fig.chart === 'line' ? { boxHeight: 2 } : { boxWidth: 12, boxHeight: 12 };
   const line = fig.chart === 'line' || fig.chart === 'area';
@@ -164,7 +157,7 @@ function config(fig: Drawn, colours: Palette): AnyConfig {
     type: line ? 'line' : 'bar',
     data: {
       labels: fig.labels,
-      datasets: line ? lineDatasets(fig, colours) : barDatasets(fig, colours),
+      datasets: line ? lineDatasets(fig, palette) : barDatasets(fig, palette),
     },
     options: {
       animation: false,
@@ -175,7 +168,7 @@ function config(fig: Drawn, colours: Palette): AnyConfig {
       // The box around the canvas has its size before anything is drawn (no layout shift);
       // the chart fills it.
       maintainAspectRatio: false,
-      color: colours.fg,
+      color: palette.fg,
       indexAxis: horizontal ? 'y' : 'x',
       interaction: horizontal
         ? { mode: 'nearest', axis: 'y', intersect: false }

@@ -13,6 +13,7 @@ import {
   referenceDay,
   type TrendSeries,
 } from './breakdowns.ts';
+import { formatNumber } from './number-format.ts';
 import { crashFreeTrend, installFailureTotals } from './reliability.ts';
 import {
   byDay,
@@ -81,13 +82,12 @@ export interface Figure {
   table: FigureTable;
 }
 
-const PERCENT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-const SHARE = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
-
 /** A value as the figure's table prints it. */
 export function formatValue(value: number | null | undefined, unit: Figure['unit']): string {
   if (value === null || value === undefined) return 'no data';
-  return unit === 'percent' ? `${PERCENT.format(value)}%` : formatCount(value);
+  return unit === 'percent'
+    ? `${formatNumber(value, { maxFractionDigits: 2 })}%`
+    : formatCount(value);
 }
 
 /** The table of a chart over days: one row per day, newest first, one column per series. */
@@ -225,7 +225,12 @@ function distributionFigure(day: SiteDay | undefined, breakdown: string): Figure
       head: [breakdownLabel(breakdown), 'Installs', 'Share'],
       rows: rows.map((r) => ({
         label: r.value,
-        cells: [formatCount(r.installs), r.share === null ? 'no data' : SHARE.format(r.share)],
+        cells: [
+          formatCount(r.installs),
+          r.share === null
+            ? 'no data'
+            : formatNumber(r.share, { percent: true, maxFractionDigits: 1 }),
+        ],
       })),
     },
   };

@@ -61,8 +61,19 @@ export async function loadRange(range: RangeName, notBefore: Day): Promise<boole
   }
   if (request !== latestRequest) return false;
   shown = { data, range };
-  for (const listener of listeners) notify(listener, data, range);
+  // One listener per task: each chart, table and figure updates in a short task of its own, so
+  // a phone never has to wait for all of them at once before it answers a tap.
+  for (const listener of listeners) {
+    await nextTask();
+    if (request !== latestRequest) return false;
+    notify(listener, data, range);
+  }
   return true;
+}
+
+/** Resolves in a new task, after whatever input or rendering the browser has waiting. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** The days of several answers joined by day: each answer brings some fields of the same days. */

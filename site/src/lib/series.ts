@@ -5,6 +5,7 @@
  */
 import { addDays, dayRange, isDay, type Day } from '../../../shared/dates.ts';
 import type { DayField, DayProjection } from '../../../shared/days-query.ts';
+import { formatNumber } from './number-format.ts';
 
 /**
  * A day as the site holds it: `day` and `final`, and whichever fields the page loaded (the build
@@ -168,18 +169,11 @@ export function windowTotal(
   return { first, last, total, daysWithData: inWindow.length, windowDays };
 }
 
-const COUNT = new Intl.NumberFormat('en-US');
-const PERCENT = new Intl.NumberFormat('en-US', {
-  style: 'percent',
-  maximumFractionDigits: 1,
-  signDisplay: 'exceptZero',
-});
-const SIGNED = new Intl.NumberFormat('en-US', { signDisplay: 'exceptZero' });
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** A count as the page prints it: 12,345, or "no data". */
 export function formatCount(value: number | null | undefined): string {
-  return value === null || value === undefined ? 'no data' : COUNT.format(value);
+  return value === null || value === undefined ? 'no data' : formatNumber(value);
 }
 
 /** A day as an axis tick: "Nov 3". */
@@ -198,9 +192,9 @@ export function formatUtcMinute(iso: string): string {
 /** How a headline moved, in words: "+4.2% (+512) since 2026-10-21". */
 export function formatChange(h: Headline): string {
   if (h.change === null) return `no figure for ${h.previousDay} to compare with`;
-  const absolute = SIGNED.format(h.change);
+  const absolute = formatNumber(h.change, { sign: 'exceptZero' });
   if (h.changeRatio === null) return `${absolute} since ${h.previousDay}`;
-  return `${PERCENT.format(h.changeRatio)} (${absolute}) since ${h.previousDay}`;
+  return `${formatNumber(h.changeRatio, { percent: true, maxFractionDigits: 1, sign: 'exceptZero' })} (${absolute}) since ${h.previousDay}`;
 }
 
 /** How current the data is. */
