@@ -42,7 +42,9 @@ export default {
 
   /**
    * Attribute keys agents may send (anything else is dropped and named back in ignoredFields).
-   * `published` ones get a daily breakdown `attribute.<key>`, subject to k.
+   * `published` ones get a daily breakdown `attribute.<key>`, subject to k, and a chart on the
+   * Attributes page titled, described and counted as said here; a number attribute's `buckets`
+   * (`ranges` from lower bounds, or `power-of-two`) are applied before k (see shared/figures.ts).
    */
   attributes: {
     cpu_cores: {
@@ -51,6 +53,7 @@ export default {
       unit: 'cores',
       description: 'Number of CPU cores of the host.',
       published: true,
+      buckets: { kind: 'ranges', from: [1, 2, 4, 8, 16, 32] },
     },
     memory_gib: {
       kind: 'number',
@@ -58,6 +61,7 @@ export default {
       unit: 'GiB',
       description: 'Installed memory in GiB, rounded.',
       published: true,
+      buckets: { kind: 'power-of-two', min: 1, max: 4096 },
     },
     database: {
       kind: 'string',
@@ -137,6 +141,16 @@ export default {
       title: 'Devices by operating system',
       unit: 'devices',
       description: 'Monitored devices by the operating system the install detected on them.',
+    },
+    port_type: {
+      title: 'Ports by type',
+      unit: 'ports',
+      description: 'Monitored network ports by interface type.',
+    },
+    sensors: {
+      title: 'Sensors by class',
+      unit: 'sensors',
+      description: 'Health sensors polled, by sensor class.',
     },
   },
 

@@ -27,6 +27,7 @@ export default {
       unit: 'cores',
       description: 'CPU cores of the host the agent runs on.',
       published: true,
+      buckets: { kind: 'ranges', from: [1, 2, 4, 8, 16, 32] },
     },
     memory_gib: {
       kind: 'number',
@@ -34,6 +35,7 @@ export default {
       unit: 'GiB',
       description: 'Total RAM of the host, rounded to GiB.',
       published: true,
+      buckets: { kind: 'power-of-two', min: 1, max: 4096 },
     },
     cloud_provider: {
       kind: 'string',

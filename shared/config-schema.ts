@@ -5,6 +5,12 @@
  * with a message that names the field.
  */
 import { z } from 'zod';
+import {
+  attributeKeySchema,
+  attributeSpecSchema,
+  counterGroupKeySchema,
+  counterGroupSpecSchema,
+} from './figures.ts';
 
 /** The compat wire formats a deployment can accept besides the canonical `/v1/events`. */
 export const COMPAT_FORMATS = ['netdata', 'librenms', 'cleaninsights'] as const;
@@ -20,32 +26,6 @@ export const MIN_K_ANONYMITY = 5;
 export const MIN_INSTALL_RETENTION_DAYS = 28;
 
 const title = z.string().trim().min(1).max(60);
-const unit = z.string().trim().min(1).max(24);
-const description = z.string().trim().min(1).max(300);
-/** Keys as agents send them and as they appear in `attribute.<key>` breakdowns. */
-const attributeKey = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'attribute keys are lower-case letters, digits and _');
-/** Counter groups: the `<group>` of `<group>.<value>` counter keys. */
-const counterGroupKey = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,48}$/, 'counter groups are letters, digits, _ and -');
-
-const attributeSpecSchema = z.strictObject({
-  kind: z.enum(['string', 'number', 'boolean']),
-  title,
-  unit: unit.optional(),
-  description,
-  published: z.boolean(),
-  /**
-   * The shape a string value must have (see shared/schema/shapes.ts); by default `version` for
-   * keys ending in `_version` and `label` for the others. A value that does not fit is dropped.
-   */
-  shape: z.enum(['version', 'label']).optional(),
-});
-
-const counterGroupSpecSchema = z.strictObject({ title, unit: unit.optional(), description });
-
 const siteUrl = z
   .url({
     protocol: /^https?$/,
@@ -96,8 +76,10 @@ export const deploymentConfigSchema = z
       /** Shard tasks Cloud Tasks runs at once. */
       shardParallelism: z.int().min(1).max(256),
     }),
-    attributes: z.record(attributeKey, attributeSpecSchema),
-    counters: z.record(counterGroupKey, counterGroupSpecSchema),
+    /** Attribute keys agents may send, each with its figure description (shared/figures.ts). */
+    attributes: z.record(attributeKeySchema, attributeSpecSchema),
+    /** Counter groups with their title, unit and description (shared/figures.ts). */
+    counters: z.record(counterGroupKeySchema, counterGroupSpecSchema),
     compat: z.strictObject(
       Object.fromEntries(COMPAT_FORMATS.map((f) => [f, z.boolean()])) as Record<
         CompatFormat,

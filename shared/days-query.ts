@@ -4,7 +4,7 @@
  * canonical URLs the site asks for, so every visitor's browser requests the same few URLs and the
  * CDN answers them.
  */
-import type { Bucket, DayAggregate, VersionReliability } from './aggregate.ts';
+import type { Bucket, CounterGroup, DayAggregate, VersionReliability } from './aggregate.ts';
 import { addDays, type Day } from './dates.ts';
 
 /** Paths of the stats API. */
@@ -229,6 +229,45 @@ export function topReliabilityVersions(
     .map(([version]) => version);
 }
 
+/**
+ * Per counter group, the values with the largest sums over the days, at most `top`, never
+ * "other"; ties go to the lower value.
+ */
+export function topCounterValues(
+  days: readonly Pick<DayProjection, 'counters'>[],
+  top: number,
+): Map<string, Set<string>> {
+  const totals = new Map<string, Map<string, number>>();
+  for (const day of days) {
+    for (const group of day.counters ?? []) {
+      const values = totals.get(group.group) ?? new Map<string, number>();
+      totals.set(group.group, values);
+      for (const v of group.values) {
+        if (v.value !== OTHER) values.set(v.value, (values.get(v.value) ?? 0) + v.sum);
+      }
+    }
+  }
+  return new Map(
+    [...totals].map(([group, values]) => [
+      group,
+      new Set(
+        [...values]
+          .sort((a, b) => b[1] - a[1] || compareVersions(a[0], b[0]))
+          .slice(0, top)
+          .map(([value]) => value),
+      ),
+    ]),
+  );
+}
+
+/** A counter group with only the kept values; its `sum` and `installs` still count all of them. */
+function foldCounterGroup(
+  group: CounterGroup,
+  keep: ReadonlySet<string> | undefined,
+): CounterGroup {
+  return { ...group, values: group.values.filter((v) => keep?.has(v.value) ?? false) };
+}
+
 function foldBuckets(buckets: readonly Bucket[], keep: ReadonlySet<string>): Bucket[] {
   const kept: Bucket[] = [];
   let other = 0;
@@ -243,13 +282,17 @@ function foldBuckets(buckets: readonly Bucket[], keep: ReadonlySet<string>): Buc
 /**
  * `top=N`: each breakdown keeps the N values with the most installs over the days, plus
  * "unknown", and every other value is summed into "other", so a day's buckets still add up to
- * what it published; `reliability.versions` keeps its N versions with the most active installs.
- * What a chart of the top values over a range needs, at a fraction of the bytes.
+ * what it published; `reliability.versions` keeps its N versions with the most active installs;
+ * each counter group keeps its N values with the largest sums over the days (the rest, "other"
+ * included, is left out: the group's `sum` and `installs` still count it, so `sum` minus the
+ * values listed is the rest). What a chart of the top values over a range needs, at a fraction
+ * of the bytes.
  */
 export function foldToTop(days: readonly DayProjection[], top: number): DayProjection[] {
   const names = new Set(days.flatMap((d) => Object.keys(d.breakdowns ?? {})));
   const keepByName = new Map([...names].map((name) => [name, new Set(topValues(days, name, top))]));
   const versions = new Set(topReliabilityVersions(days, top));
+  const counterValues = topCounterValues(days, top);
   return days.map((day) => {
     const out: DayProjection = { ...day };
     if (day.breakdowns) {
@@ -259,6 +302,9 @@ export function foldToTop(days: readonly DayProjection[], top: number): DayProje
           foldBuckets(buckets, keepByName.get(name) ?? new Set()),
         ]),
       );
+    }
+    if (day.counters) {
+      out.counters = day.counters.map((g) => foldCounterGroup(g, counterValues.get(g.group)));
     }
     if (day.reliability?.versions) {
       const rows: VersionReliability[] = day.reliability.versions.filter((row) =>

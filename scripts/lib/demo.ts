@@ -76,6 +76,68 @@ const FATAL = {
   errno: 13,
 };
 const CONTAINERS = ['none', 'none', 'none', 'docker', 'podman'];
+// Hosts as fleets have them: cores and memory are rarely powers of two only, and memory is
+// reported as usable GiB (a 32 GiB host says 31), which the configured buckets count as 32.
+const CORES = [1, 2, 2, 4, 4, 4, 6, 8, 8, 12, 16, 24, 32, 64];
+const MEMORY_GIB = [1, 2, 4, 4, 8, 8, 8, 15, 16, 16, 31, 32, 62, 128];
+const DATABASES = ['mariadb', 'mariadb', 'mysql', 'postgres'];
+const CLOUDS = ['none', 'none', 'none', 'aws', 'gcp', 'azure', 'hetzner'];
+const DEVICE_OS = [
+  { os: 'linux', share: 0.4 },
+  { os: 'ios', share: 0.25 },
+  { os: 'junos', share: 0.12 },
+  { os: 'routeros', share: 0.1 },
+  { os: 'windows', share: 0.08 },
+  { os: 'vrp', share: 0.05 },
+];
+const PORTS_PER_DEVICE = [
+  { type: 'ethernetCsmacd', per: 18 },
+  { type: 'softwareLoopback', per: 1 },
+  { type: 'l2vlan', per: 4 },
+  { type: 'ieee8023adLag', per: 0.5 },
+];
+const SENSORS_PER_DEVICE = [
+  { kind: 'temperature', per: 3 },
+  { kind: 'voltage', per: 2 },
+  { kind: 'fanspeed', per: 1.5 },
+  { kind: 'power', per: 1 },
+];
+
+/**
+ * What one install reports about its host (attributes) and counts (LibreNMS-style counters),
+ * from its own seeded generator, so the rest of the fleet stays as it was.
+ */
+function hostProfile(seed: number, n: number) {
+  const rand = random(seed * 7919 + n);
+  const of = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+  const devices = 5 + Math.floor(rand() * 200);
+  // Most fleets monitor a few kinds of devices; small ones only two or three.
+  const kinds = DEVICE_OS.filter((d, i) => i < 2 || rand() < 0.6);
+  const share = kinds.reduce((sum, d) => sum + d.share, 0);
+  const counters: Record<string, number> = { 'devices.total': devices };
+  for (const d of kinds)
+    counters[`os.${d.os}`] = Math.max(1, Math.round((devices * d.share) / share));
+  for (const p of PORTS_PER_DEVICE) counters[`port_type.${p.type}`] = Math.ceil(devices * p.per);
+  if (rand() < 0.8)
+    for (const k of SENSORS_PER_DEVICE) counters[`sensors.${k.kind}`] = Math.ceil(devices * k.per);
+  const database = of(DATABASES);
+  const attributes: Record<string, string | number> = {
+    cpu_cores: of(CORES),
+    memory_gib: of(MEMORY_GIB),
+    database,
+    cloud_provider: of(CLOUDS),
+    telemetry_source: 'agent',
+    php_version: of(['8.1.2', '8.2.7', '8.2.7', '8.3.6']),
+    python_version: of(['3.9.2', '3.11.2', '3.11.2', '3.12.3']),
+    rrdtool_version: of(['1.7.2', '1.8.0']),
+    netsnmp_version: of(['5.9.1', '5.9.3', '5.9.4']),
+  };
+  if (database !== 'postgres') {
+    attributes.mysql_version =
+      database === 'mariadb' ? of(['10.6.18', '10.11.6', '11.4.2']) : of(['8.0.36', '8.4.0']);
+  }
+  return { attributes, counters };
+}
 
 function pick<T extends { weight: number }>(items: T[], r: number): T {
   const total = items.reduce((sum, item) => sum + item.weight, 0);
@@ -107,9 +169,11 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
     const leaveIndex = rand() < 0.15 ? joinIndex + Math.floor(rand() * days.length) : days.length;
     const upgradeLag = Math.floor(rand() * 10);
     const presence = 0.7 + rand() * 0.3;
-    const cores = [2, 4, 4, 8, 16][Math.floor(rand() * 5)] ?? 4;
+    // Drawn as before, so the rest of the fleet stays as it was; the host comes from its own draw.
+    rand();
+    const host = hostProfile(options.seed, n);
     const modules = MODULES.filter(() => rand() < 0.5);
-    const devices = 5 + Math.floor(rand() * 200);
+    rand();
     if (joinIndex > 0 && rand() < 0.1) {
       // A failed first attempt at installing, the day before it worked.
       const code = rand() < 0.6 ? 'F0003' : 'F0502';
@@ -145,7 +209,7 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
           container,
         },
         modules: modules.map((name) => ({ name, version })),
-        attributes: { cpu_cores: cores },
+        attributes: host.attributes,
       };
       const types: EventType[] = [i === joinIndex && joinIndex > 0 ? 'install' : 'heartbeat'];
       // Crashes concentrate in 1.5.0; the fix ships in 1.6.0.
@@ -160,15 +224,7 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
             eventId: `${installId}-${day}-${type}`,
             ...(type === 'crash' ? { failure: CRASH } : {}),
             ...(type === 'fatal' ? { failure: FATAL } : {}),
-            ...(type === 'report'
-              ? {
-                  counters: {
-                    'devices.total': devices,
-                    'os.linux': Math.floor(devices * 0.6),
-                    'os.ios': Math.ceil(devices * 0.4),
-                  },
-                }
-              : {}),
+            ...(type === 'report' ? { counters: host.counters } : {}),
           },
           day,
         );
@@ -194,37 +250,72 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
   return events;
 }
 
+/** Events of a fleet of the caller's own (a test's held-out reports), for `seedFleet`. */
+export type FleetEvents = (secret: string, today: Day) => StoredEvent[];
+
+/** The fleet `npm start` shows. */
+export const DEMO_FLEET: DemoOptions = { installs: 300, days: 90, seed: 20261122 };
+
 /** Writes the demo fleet into `store` and returns what it wrote. */
 export async function seedDemo(
   store: Store,
   secret: string,
-  options: DemoOptions = { installs: 300, days: 90, seed: 20261122 },
+  options: DemoOptions = DEMO_FLEET,
   now = Date.now(),
+): Promise<{ events: number; installs: number; days: number; pages: number }> {
+  return seedFleet(store, secret, { demo: options, now });
+}
+
+/**
+ * Aggregates the demo fleet and/or `extra` events (stored through the real pipeline by the
+ * caller) in memory over `options.demo.days` days, and writes to `store` what the next
+ * aggregation run and the site need: the day aggregates, the events of the late-arrival window
+ * and recent activity pages. Past days come out final, as they would after real daily runs.
+ */
+export async function seedFleet(
+  store: Store,
+  secret: string,
+  {
+    demo,
+    extra,
+    days = demo?.days ?? 90,
+    now = Date.now(),
+  }: {
+    demo?: DemoOptions | undefined;
+    extra?: FleetEvents | undefined;
+    days?: number;
+    now?: number;
+  },
 ): Promise<{ events: number; installs: number; days: number; pages: number }> {
   const today = dayOf(now);
   const memory = new MemoryStore();
   // The fleet exists before the published range: simulate warm-up days so the first published
   // day neither counts every install as new nor starts the 28-day window from nothing.
-  const simulated = { ...options, days: options.days + WARM_UP_DAYS };
-  await memory.saveEvents(simulateFleet(simulated, secret, today));
-  const first = addDays(today, -(simulated.days - 1));
+  const simulatedDays = days + WARM_UP_DAYS;
+  if (demo) await memory.saveEvents(simulateFleet({ ...demo, days: simulatedDays }, secret, today));
+  if (extra) await memory.saveEvents(extra(secret, today));
+  const first = addDays(today, -(simulatedDays - 1));
   // Marked demo: a deploy refuses these days, so the fleet's made-up numbers are never published.
   const all = await aggregateRange(
     { store: memory, clock: () => now, config: deploymentConfig, demo: true },
     first,
     today,
   );
-  const days = all.slice(WARM_UP_DAYS);
+  const published = all.slice(WARM_UP_DAYS);
   const recentFrom = addDays(today, -lateDays(deploymentConfig));
   const recent = [...memory.events.values()].filter((e) => e.day >= recentFrom);
   const pagesFrom = addDays(today, -DEMO_PAGE_DAYS);
   const pages = [...memory.pages.values()].filter((p) => p.day >= pagesFrom);
   // Three collections, written side by side: the emulator waits on each commit more than it works.
-  await Promise.all([store.writePages(pages), store.writeDays(days), store.saveEvents(recent)]);
+  await Promise.all([
+    store.writePages(pages),
+    store.writeDays(published),
+    store.saveEvents(recent),
+  ]);
   return {
     events: recent.length,
     installs: memory.knownInstalls().size,
-    days: days.length,
+    days: published.length,
     pages: pages.length,
   };
 }

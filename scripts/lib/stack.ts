@@ -10,7 +10,7 @@ import { aggregateRange, lateDays } from '../../functions/src/aggregate/job.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { buildFunctions } from './build-functions.ts';
-import { seedDemo } from './demo.ts';
+import { DEMO_FLEET, seedFleet, type FleetEvents } from './demo.ts';
 import { startFirestoreEmulator, type RunningEmulator } from './firestore-emulator.ts';
 import { ensureLocalSecret } from './local-secret.ts';
 import { readSnapshotDays, writeSnapshotFile } from './project-snapshot.ts';
@@ -29,6 +29,11 @@ const SNAPSHOT_FILE = new URL('../../site/.snapshot/days.json', import.meta.url)
 /** How to start the stack. */
 export interface StackOptions {
   demo: boolean;
+  /**
+   * Events of a fleet of the caller's own (a test's held-out reports through the real adapters
+   * and pipeline), aggregated with the demo fleet, if any, over the last 90 days.
+   */
+  fleet?: FleetEvents;
   /** Firestore emulator port when this process starts one (0 picks a free port). */
   firestorePort: number;
   /** Skips building the site (tests that only need the API). */
@@ -177,10 +182,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await timed(timings, 'build functions', () =>
       buildFunctions({ configFile: options.functionsConfig }),
     );
-    if (options.demo) {
-      const seeded = await timed(timings, 'demo data', () => seedDemo(store, secret));
+    if (options.demo || options.fleet) {
+      const seeded = await timed(timings, 'demo data', () =>
+        seedFleet(store, secret, {
+          demo: options.demo ? DEMO_FLEET : undefined,
+          extra: options.fleet,
+        }),
+      );
       options.log(
-        `Demo data: ${seeded.installs} installs, ${seeded.days} days, ${seeded.events} recent raw events, ${seeded.pages} activity pages`,
+        `${options.demo ? 'Demo data' : 'Fleet'}: ${seeded.installs} installs, ${seeded.days} days, ${seeded.events} recent raw events, ${seeded.pages} activity pages`,
       );
       const today = dayOf(Date.now());
       await timed(timings, 'aggregate', () =>

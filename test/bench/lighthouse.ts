@@ -24,6 +24,8 @@ export const LIGHTHOUSE_PAGES = [
   { name: 'Overview', path: '/' },
   { name: 'Versions', path: '/versions' },
   { name: 'Platforms', path: '/platforms' },
+  { name: 'Attributes', path: '/attributes' },
+  { name: 'Counters', path: '/counters' },
   { name: 'Reliability', path: '/reliability' },
   { name: 'Data', path: '/data' },
   { name: 'Privacy', path: '/privacy' },

@@ -89,6 +89,8 @@ export const PAGE_BUDGETS = [
   { page: '/', budgetBytes: 150 * 1024 },
   { page: '/versions', budgetBytes: 150 * 1024 },
   { page: '/platforms', budgetBytes: 150 * 1024 },
+  { page: '/attributes', budgetBytes: 150 * 1024 },
+  { page: '/counters', budgetBytes: 150 * 1024 },
   { page: '/reliability', budgetBytes: 150 * 1024 },
   { page: '/data', budgetBytes: 50 * 1024 },
   { page: '/privacy', budgetBytes: 50 * 1024 },

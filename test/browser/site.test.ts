@@ -2,8 +2,8 @@
 // stack with the demo fleet: every page loads without console errors, charts paint, every chart
 // has its table, the tables carry the page without JavaScript, dark mode and phone width work,
 // the range selector refetches, nothing on the page shifts while it loads and refreshes, and the
-// Overview stays within its transfer budget. Screenshots of every page (light, dark, phone) go
-// to .artifacts/screenshots/. Every wait is for a state the page announces (`data-live` on the
+// Overview and Counters pages stay within their transfer budgets. Screenshots of every page
+// (light, dark, phone) go to .artifacts/screenshots/. Every wait is for a state the page announces (`data-live` on the
 // body, `data-state` on a chart, a table's rows, the address), never for a time, so the suite
 // passes on a busy machine too.
 /// <reference lib="dom" />
@@ -47,12 +47,16 @@ const PAGES: SitePage[] = [
   { name: 'overview', path: '/', live: true },
   { name: 'versions', path: '/versions', live: true },
   { name: 'platforms', path: '/platforms', live: true },
+  { name: 'attributes', path: '/attributes', live: true },
+  { name: 'counters', path: '/counters', live: true },
   { name: 'reliability', path: '/reliability', live: true },
   { name: 'data', path: '/data', live: false },
   { name: 'privacy', path: '/privacy', live: false },
 ];
 const LIVE_PAGES = PAGES.filter((p) => p.live);
 const OVERVIEW_BUDGET_BYTES = 150 * 1024;
+const COUNTERS_BUDGET_BYTES = 150 * 1024;
+const pageNamed = (name: string) => PAGES.find((p) => p.name === name) as SitePage;
 
 let stack: Stack;
 let browser: Browser;
@@ -508,7 +512,7 @@ describe('Data page', () => {
 
   test('its download links answer JSON and CSV', async () => {
     await withContext({}, async (context) => {
-      const { page } = await open(context, PAGES[4] as SitePage);
+      const { page } = await open(context, pageNamed('data'));
       const links = await page
         .locator('a[data-range-link]')
         .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
@@ -525,7 +529,7 @@ describe('Data page', () => {
 });
 
 describe('page weight', () => {
-  test('the Overview transfers at most 150 KB gzipped, the API refresh included', async () => {
+  test('the Overview and Counters pages transfer at most 150 KB gzipped each, the API refresh included', async () => {
     const weights: Record<string, number> = {};
     for (const site of PAGES) {
       // A fresh context per page: a cold cache, as a first visit.
@@ -553,5 +557,7 @@ describe('page weight', () => {
     );
     expect(weights.overview).toBeGreaterThan(10_000);
     expect(weights.overview).toBeLessThanOrEqual(OVERVIEW_BUDGET_BYTES);
+    expect(weights.counters).toBeGreaterThan(10_000);
+    expect(weights.counters).toBeLessThanOrEqual(COUNTERS_BUDGET_BYTES);
   });
 });

@@ -361,9 +361,10 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
       { value: 'other', installs: 4 }, // gpu@unknown (R)
       { value: 'unknown', installs: 4 }, // U1 U2 + reports: no modules
     ]);
+    // Cores are counted in the configured buckets (1, 2–3, 4–7, 8–15, 16–31, 32+).
     expect(b['attribute.cpu_cores']).toEqual([
-      { value: '4', installs: 8 },
-      { value: 'other', installs: 4 }, // "8"
+      { value: '4–7', installs: 8 },
+      { value: 'other', installs: 4 }, // "8–15"
       { value: 'unknown', installs: 4 },
     ]);
     expect(b['attribute.memory_gib']).toEqual([{ value: 'unknown', installs: 16 }]);

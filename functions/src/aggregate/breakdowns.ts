@@ -7,6 +7,7 @@ import {
   type Upgrade,
 } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
+import { bucketOf, type NumericBuckets } from '../../../shared/numeric-buckets.ts';
 import type { InstallSnapshot } from '../store/types.ts';
 import { foldSmallBuckets, Tally } from './anonymity.ts';
 import type { ExactDay } from './exact.ts';
@@ -22,11 +23,27 @@ export function kernelBucket(snapshot: InstallSnapshot): string | undefined {
   return snapshot.kernel ?? version;
 }
 
-/** The published attributes: each key with the name of its breakdown. */
-export function publishedAttributes(config: DeploymentConfig): [key: string, name: string][] {
+/** A published attribute: its key, the name of its breakdown and its buckets, if numeric. */
+export type PublishedAttribute = [key: string, name: string, buckets?: NumericBuckets];
+
+/** The published attributes: each key with the name of its breakdown and its buckets. */
+export function publishedAttributes(config: DeploymentConfig): PublishedAttribute[] {
   return Object.entries(config.attributes)
     .filter(([, spec]) => spec.published)
-    .map(([key]) => [key, `attribute.${key}`]);
+    .map(([key, spec]) =>
+      spec.buckets ? [key, `attribute.${key}`, spec.buckets] : [key, `attribute.${key}`],
+    );
+}
+
+/**
+ * The bucket an attribute value counts in: a bucketed number becomes its bucket's label (before
+ * the k rule, so near values count together), anything else its text.
+ */
+export function attributeBucket(value: unknown, buckets: NumericBuckets | undefined): string {
+  if (value === undefined || value === null) return UNKNOWN;
+  if (buckets && typeof value === 'number' && Number.isFinite(value))
+    return bucketOf(value, buckets);
+  return String(value);
 }
 
 /**
@@ -35,7 +52,7 @@ export function publishedAttributes(config: DeploymentConfig): [key: string, nam
  */
 export function forEachBreakdownValue(
   snapshot: InstallSnapshot,
-  attributes: [key: string, name: string][],
+  attributes: readonly PublishedAttribute[],
   visit: (name: string, value: string) => void,
 ): void {
   visit('version', snapshot.version ?? UNKNOWN);
@@ -53,9 +70,8 @@ export function forEachBreakdownValue(
   if (snapshot.modules && snapshot.modules.length > 0)
     for (const module of snapshot.modules) visit('module', module);
   else visit('module', UNKNOWN);
-  for (const [key, name] of attributes) {
-    const value = snapshot.attributes?.[key];
-    visit(name, value === undefined ? UNKNOWN : String(value));
+  for (const [key, name, buckets] of attributes) {
+    visit(name, attributeBucket(snapshot.attributes?.[key], buckets));
   }
 }
 

@@ -6,7 +6,11 @@
  */
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { addDays, DAY_MS, startOfDay, type Day } from '../../../shared/dates.ts';
-import { forEachBreakdownValue, publishedAttributes } from './breakdowns.ts';
+import {
+  forEachBreakdownValue,
+  publishedAttributes,
+  type PublishedAttribute,
+} from './breakdowns.ts';
 import { addHalves, halvesOf, tally, type Tally } from './digest.ts';
 import { emptyExact, entry, type ExactDay } from './exact.ts';
 import { parseSnapshot, type Page } from './page.ts';
@@ -42,7 +46,7 @@ class SnapshotTable {
     return id;
   }
 
-  breakdownValues(id: number, attributes: [string, string][]): [string, string][] {
+  breakdownValues(id: number, attributes: readonly PublishedAttribute[]): [string, string][] {
     let values = this.values[id];
     if (values === undefined) {
       values = [];

@@ -154,7 +154,7 @@ const fieldsParameter = {
 const topParameter = {
   name: 'top',
   in: 'query',
-  description: `Fold each breakdown to its N values with the most installs over the range (the rest summed into "other"), and reliability.versions to its N versions with the most active installs (1–${MAX_TOP}).`,
+  description: `Fold each breakdown to its N values with the most installs over the range (the rest summed into "other"), reliability.versions to its N versions with the most active installs, and each counter group to its N values with the largest sums over the range (the group's sum and installs still count every value) (1–${MAX_TOP}).`,
   schema: { type: 'integer', minimum: 1, maximum: MAX_TOP },
 };
 
@@ -239,7 +239,7 @@ export function buildOpenApi(config: DeploymentConfig = deploymentConfig): unkno
       '/api/v1/days.csv': {
         get: {
           summary:
-            'The same days as CSV: scalar metrics and one column per published bucket of the main breakdowns.',
+            'The same days as CSV: scalar metrics, one column per published bucket of the main breakdowns, and per counter group counter:<group>:sum and counter:<group>:installs, per counter value counter:<group>.<value>:sum and counter:<group>.<value>:installs.',
           parameters: rangeParameters,
           responses: {
             '200': {

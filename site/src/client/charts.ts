@@ -148,7 +148,8 @@ function mount(figure: HTMLElement, observer: IntersectionObserver, redraws: (()
   onData((data) => {
     // Without the reference day (no final day yet, or its request failed) a distribution keeps
     // what it shows.
-    if (spec.kind === 'distribution' && !data.reference) return;
+    if ((spec.kind === 'distribution' || spec.kind === 'counter-distribution') && !data.reference)
+      return;
     const { table, caption, ...next } = buildFigure(spec, data);
     pendingTable = { table, caption: `${title}, ${caption}` };
     if (panelRoot.classList.contains('is-open')) openTable(true);

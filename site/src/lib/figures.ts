@@ -14,6 +14,8 @@ import {
   type TrendSeries,
 } from './breakdowns.ts';
 import { formatNumber } from './number-format.ts';
+import { compareNumericLabels } from '../../../shared/numeric-buckets.ts';
+import { counterDistributionFigure, counterTrendFigure } from './counters.ts';
 import { crashFreeTrend, installFailureTotals } from './reliability.ts';
 import {
   byDay,
@@ -47,7 +49,16 @@ export type FigureSpec =
   | { kind: 'metrics'; metrics: readonly MetricKey[]; chart: 'line' | 'bar' }
   | { kind: 'events' }
   | { kind: 'trend'; breakdown: string; top: number }
-  | { kind: 'distribution'; breakdown: string }
+  | {
+      kind: 'distribution';
+      breakdown: string;
+      /** The table's heading of the values; by default the breakdown's name. */
+      label?: string;
+      /** `numeric`: values in number order (bucketed numbers), not by size. */
+      order?: 'numeric';
+    }
+  | { kind: 'counter-trend'; group: string; top: number; unit?: string }
+  | { kind: 'counter-distribution'; group: string; unit?: string }
   | { kind: 'crash-free'; top: number }
   | { kind: 'install-failures' };
 
@@ -209,8 +220,16 @@ function distributionBars(rows: readonly DistributionRow[]): {
   return { labels, values };
 }
 
-function distributionFigure(day: SiteDay | undefined, breakdown: string): Figure {
+function distributionFigure(
+  day: SiteDay | undefined,
+  spec: Extract<FigureSpec, { kind: 'distribution' }>,
+): Figure {
+  const { breakdown } = spec;
   const rows = distribution(day, breakdown);
+  if (spec.order === 'numeric') {
+    const rank = (v: string) => (v === OTHER_VALUE ? 1 : v === 'unknown' ? 2 : 0);
+    rows.sort((a, b) => rank(a.value) - rank(b.value) || compareNumericLabels(a.value, b.value));
+  }
   const bars = distributionBars(rows);
   return {
     chart: 'hbar',
@@ -222,7 +241,7 @@ function distributionFigure(day: SiteDay | undefined, breakdown: string): Figure
       ? `on ${day.day}, of the ${formatCount(day.activeInstalls?.d28)} installs active in the 28 days ending on it`
       : 'no data',
     table: {
-      head: [breakdownLabel(breakdown), 'Installs', 'Share'],
+      head: [spec.label ?? breakdownLabel(breakdown), 'Installs', 'Share'],
       rows: rows.map((r) => ({
         label: r.value,
         cells: [
@@ -275,7 +294,11 @@ export function buildFigure(spec: FigureSpec, data: PageData): Figure {
       return overDays('area', true, 'count', trend.labels, datasets);
     }
     case 'distribution':
-      return distributionFigure(data.reference ?? referenceDay(days), spec.breakdown);
+      return distributionFigure(data.reference ?? referenceDay(days), spec);
+    case 'counter-trend':
+      return counterTrendFigure(days, spec.group, spec.top, spec.unit);
+    case 'counter-distribution':
+      return counterDistributionFigure(data.reference ?? referenceDay(days), spec.group, spec.unit);
     case 'crash-free': {
       const trend = crashFreeTrend(days, spec.top);
       return overDays('line', false, 'percent', trend.labels, versionDatasets(trend.series));

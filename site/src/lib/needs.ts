@@ -43,6 +43,10 @@ export function figureNeeds(spec: FigureSpec): Needs {
       };
     case 'distribution':
       return { range: [], reference: [`breakdowns.${spec.breakdown}`, 'activeInstalls'] };
+    case 'counter-trend':
+      return { range: [], folded: { fields: ['counters'], top: spec.top }, reference: [] };
+    case 'counter-distribution':
+      return { range: [], reference: ['counters'] };
     case 'crash-free':
       return {
         range: [],
@@ -72,13 +76,14 @@ export interface PageRequests {
   latest?: string;
 }
 
-/** Whether `top=` changes a field (breakdowns and the reliability versions). */
+/** Whether `top=` changes a field (breakdowns, the reliability versions and counters). */
 function foldable(field: DayField): boolean {
   return (
     field === 'breakdowns' ||
     field.startsWith('breakdowns.') ||
     field === 'reliability' ||
-    field === 'reliability.versions'
+    field === 'reliability.versions' ||
+    field === 'counters'
   );
 }
 
