@@ -14,6 +14,7 @@ import {
   type ShardTask,
 } from './aggregate/tasks.ts';
 import { planScheduled } from './aggregate/plan.ts';
+import { isIngestPath } from './formats/registry.ts';
 import { handBodyParseFailuresTo } from './http/parse-failures.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import type { HttpHandler } from './http/types.ts';
@@ -61,7 +62,7 @@ export const ingest = onRequest(
 // Bodies the runtime's JSON parser refuses (Netdata's malformed ones among them) reach the ingest
 // handler too, in the process that serves `ingest` (every function's process loads this module).
 if ((process.env.FUNCTION_TARGET ?? 'ingest') === 'ingest') {
-  handBodyParseFailuresTo(ingestHandler, (path) => /^\/(?:v1|compat)\//.test(path));
+  handBodyParseFailuresTo(ingestHandler, isIngestPath);
 }
 
 export const stats = onRequest(

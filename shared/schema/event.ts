@@ -5,7 +5,18 @@
  */
 import { z } from 'zod';
 import {
+  ATTRIBUTE_KEY_MAX,
+  ATTRIBUTE_NUMBER_MAX,
   ATTRIBUTE_TEXT_MAX,
+  COUNTERS_MAX,
+  COUNT_MAX,
+  EVENT_ID_MAX,
+  FAILURE_LIMITS,
+  INSTALL_ID_MAX,
+  MAX_EVENTS_PER_REQUEST,
+  MODULES_MAX,
+} from './limits.ts';
+import {
   COUNTER_KEY_SHAPE,
   MODULE_SHAPES,
   PLATFORM_SHAPES,
@@ -28,14 +39,11 @@ export const EVENT_TYPES = [
   'report',
 ] as const;
 
-/** Largest number of events one request may carry. */
-export const MAX_EVENTS_PER_REQUEST = 100;
-
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** A structured string: its shape is checked, and a value that fails it is dropped, not fatal. */
 const shaped = (shape: FieldShape, description: string) =>
   shapedString(shape).describe(description);
-const count = z.number().int().min(0).max(1e12);
+const count = z.number().int().min(0).max(COUNT_MAX);
 
 export const eventTypeSchema = z.enum(EVENT_TYPES).describe('What happened.');
 
@@ -90,39 +98,52 @@ export const moduleSchema = z
 
 export const failureSchema = z
   .strictObject({
-    code: text(64).describe('Error code, e.g. an installer F-code.').optional(),
-    message: text(2000)
+    code: text(FAILURE_LIMITS.code).describe('Error code, e.g. an installer F-code.').optional(),
+    message: text(FAILURE_LIMITS.message)
       .describe('Error message; scrubbed and shortened before storage.')
       .optional(),
-    program: text(64).describe('Program that failed.').optional(),
-    thread: text(64).describe('Thread that failed.').optional(),
-    function: text(128).describe('Function where it failed.').optional(),
-    file: text(256).describe('Source file where it failed.').optional(),
-    line: z.number().int().min(0).max(10_000_000).describe('Source line.').optional(),
-    errno: z.number().int().min(-100_000).max(100_000).describe('OS error number.').optional(),
+    program: text(FAILURE_LIMITS.program).describe('Program that failed.').optional(),
+    thread: text(FAILURE_LIMITS.thread).describe('Thread that failed.').optional(),
+    function: text(FAILURE_LIMITS.function).describe('Function where it failed.').optional(),
+    file: text(FAILURE_LIMITS.file).describe('Source file where it failed.').optional(),
+    line: z.number().int().min(0).max(FAILURE_LIMITS.line).describe('Source line.').optional(),
+    errno: z
+      .number()
+      .int()
+      .min(-FAILURE_LIMITS.errno)
+      .max(FAILURE_LIMITS.errno)
+      .describe('OS error number.')
+      .optional(),
   })
   .describe('What went wrong, for crash, fatal and install_failed events.');
 
 export const countersSchema = z
   .record(shapedString(COUNTER_KEY_SHAPE, { trim: false }), count)
-  .refine((counters) => Object.keys(counters).length <= 500, 'at most 500 counters')
+  .refine(
+    (counters) => Object.keys(counters).length <= COUNTERS_MAX,
+    `at most ${COUNTERS_MAX} counters`,
+  )
   .describe('Facts counted by the install, keyed <group>.<value> (LibreNMS style).');
 
 export const attributeValueSchema = z.union([
   z.string().max(ATTRIBUTE_TEXT_MAX),
-  z.number().min(-1e12).max(1e12),
+  z.number().min(-ATTRIBUTE_NUMBER_MAX).max(ATTRIBUTE_NUMBER_MAX),
   z.boolean(),
 ]);
 
 export const attributesSchema = z
-  .record(z.string().min(1).max(64), attributeValueSchema)
+  .record(z.string().min(1).max(ATTRIBUTE_KEY_MAX), attributeValueSchema)
   .describe('Further facts; only keys the deployment allows are kept.');
 
 export const canonicalEventSchema = z
   .strictObject({
     schema: z.literal(1).describe('Version of this format.'),
-    installId: text(128).describe('Stable random id the agent keeps; stored only as a keyed hash.'),
-    eventId: text(128).describe('Unique id of this event, so retries are stored once.').optional(),
+    installId: text(INSTALL_ID_MAX).describe(
+      'Stable random id the agent keeps; stored only as a keyed hash.',
+    ),
+    eventId: text(EVENT_ID_MAX)
+      .describe('Unique id of this event, so retries are stored once.')
+      .optional(),
     type: eventTypeSchema,
     time: z.iso
       .datetime({ offset: true })
@@ -130,7 +151,7 @@ export const canonicalEventSchema = z
       .optional(),
     product: productSchema.optional(),
     platform: platformSchema.optional(),
-    modules: z.array(moduleSchema).max(100).optional(),
+    modules: z.array(moduleSchema).max(MODULES_MAX).optional(),
     failure: failureSchema.optional(),
     counters: countersSchema.optional(),
     attributes: attributesSchema.optional(),

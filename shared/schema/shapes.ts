@@ -12,6 +12,7 @@
  * cannot fit, since no shape allows `@`.
  */
 import { z } from 'zod';
+import { ATTRIBUTE_TEXT_MAX } from './limits.ts';
 
 /** The kinds of structured string. */
 export type ShapeKind = 'version' | 'name' | 'nameList' | 'label' | 'counterKey' | 'oid';
@@ -115,8 +116,6 @@ export const DEVICE_SHAPES = {
   os: { kind: 'name', max: 64 },
   sysObjectID: { kind: 'oid', max: 128 },
 } as const satisfies Record<string, FieldShape>;
-/** Longest string attribute value. */
-export const ATTRIBUTE_TEXT_MAX = 200;
 
 /**
  * The shape of a string attribute: `<name>_version` attributes hold versions, every other string

@@ -18,6 +18,7 @@ import type {
   Platform,
   Product,
 } from '../../../shared/schema/event.ts';
+import { MODULES_MAX } from '../../../shared/schema/limits.ts';
 import {
   ACTION_SHAPE,
   MODULE_SHAPES,
@@ -25,7 +26,12 @@ import {
   PRODUCT_SHAPES,
   type FieldShape,
 } from '../../../shared/schema/shapes.ts';
-import type { AdapterResult, BodyIssue, IncomingEvent } from '../ingest/incoming.ts';
+import type {
+  AdapterFailure,
+  AdapterResult,
+  BodyIssue,
+  IncomingEvent,
+} from '../ingest/incoming.ts';
 import {
   checkJsonShape,
   compact,
@@ -92,7 +98,6 @@ const ROW_FIELDS = new Set([
 const BODY_FIELDS = new Set(['idsite', 'events']);
 /** Python's None, printed, means "no value" in OpenWISP's rows; "unspecified" too for the method. */
 const NONE = ['none'];
-const MODULES_MAX = 100;
 /** OpenWISP sends one category per request; a request yields at most this many events. */
 const CATEGORIES_MAX = 10;
 
@@ -100,7 +105,7 @@ const CATEGORIES_MAX = 10;
 export function mapCleanInsightsBody(
   body: unknown,
   attributes: Record<string, AttributeSpec> = deploymentConfig.attributes,
-): AdapterResult {
+): AdapterResult<'cleaninsights'> {
   return mapSafely(() => mapBody(body, attributes));
 }
 
@@ -114,8 +119,11 @@ interface Draft {
   attributes: Map<string, AttributeValue>;
 }
 
-function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): AdapterResult {
-  const shape = checkJsonShape(body, 8);
+function mapBody(
+  body: unknown,
+  allowed: Record<string, AttributeSpec>,
+): AdapterResult<'cleaninsights'> {
+  const shape = checkJsonShape(body);
   if (shape) return invalid(shape.message, [shape]);
   const parsed = cleanInsightsBodySchema.safeParse(body);
   if (!parsed.success)
@@ -149,7 +157,7 @@ function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): Adapter
   return { ok: true, source: 'cleaninsights', events, ignoredFields: ignored.list() };
 }
 
-function invalid(message: string, issues: BodyIssue[]): AdapterResult {
+function invalid(message: string, issues: BodyIssue[]): AdapterFailure {
   return { ok: false, message, issues };
 }
 

@@ -8,16 +8,17 @@
  * identify an install are never truncated — an over-long id is rejected instead, because a
  * shortened id could merge two installs.
  */
-import { FORBIDDEN_KEYS } from '../http/body.ts';
 import type { z } from 'zod';
 import type { AttributeSpec } from '../../../shared/config.ts';
+import { zodIssues as issuesOf } from '../../../shared/schema/api.ts';
 import type { AttributeValue } from '../../../shared/schema/event.ts';
+import { findUnsafeJson } from '../../../shared/schema/json-safety.ts';
 import {
+  ATTRIBUTE_NUMBER_MAX,
   ATTRIBUTE_TEXT_MAX,
-  attributeShape,
-  fitsShape,
-  type FieldShape,
-} from '../../../shared/schema/shapes.ts';
+  MAX_COMPAT_JSON_DEPTH,
+} from '../../../shared/schema/limits.ts';
+import { attributeShape, fitsShape, type FieldShape } from '../../../shared/schema/shapes.ts';
 import type { AdapterResult, BodyIssue } from '../ingest/incoming.ts';
 
 /** Values the clients send when they know nothing; treated as absent everywhere. */
@@ -127,9 +128,6 @@ export function toBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-/** Largest magnitude of a numeric attribute (the canonical attribute range). */
-export const ATTRIBUTE_NUMBER_MAX = 1e12;
-
 /**
  * Coerces a value to the kind the allowed attribute `key` declares; undefined when it does not
  * fit, including a string without the attribute's shape.
@@ -186,19 +184,19 @@ export function fieldName(parent: string, key: string): string {
   return segment.startsWith('"') ? `${parent}[${segment}]` : `${parent}.${segment}`;
 }
 
-/** Converts zod issues to the error body's issues, under an optional path prefix. */
+/** Most issues an adapter lists for a body that fails its schema. */
+const ISSUES_MAX = 20;
+
+/** Converts zod issues to the error body's issues (the first 20), under an optional prefix. */
 export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): BodyIssue[] {
-  return error.issues.slice(0, 20).map((issue) => ({
-    path: [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    message: issue.message,
-  }));
+  return issuesOf(error.issues, prefix, ISSUES_MAX);
 }
 
 /**
  * Runs an adapter's mapping with a safety net: mapping is written not to throw, but no body may
  * ever turn into a 500.
  */
-export function mapSafely(map: () => AdapterResult): AdapterResult {
+export function mapSafely<S extends string>(map: () => AdapterResult<S>): AdapterResult<S> {
   try {
     return map();
   } catch {
@@ -211,32 +209,19 @@ export function mapSafely(map: () => AdapterResult): AdapterResult {
 }
 
 /**
- * Rejects JSON that nests deeper than `maxDepth` or uses `__proto__`/`constructor`/`prototype` keys.
- * Iterative, so hostile nesting cannot overflow the stack.
+ * Rejects JSON that nests deeper than MAX_COMPAT_JSON_DEPTH or uses
+ * `__proto__`/`constructor`/`prototype` keys.
  */
-export function checkJsonShape(value: unknown, maxDepth: number): BodyIssue | undefined {
-  const stack: { node: unknown; depth: number; path: (string | number)[] }[] = [
-    { node: value, depth: 0, path: [] },
-  ];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { node, depth, path } = item;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth >= maxDepth) {
-      return { path, message: `nesting deeper than ${maxDepth} levels is not accepted` };
-    }
-    if (Array.isArray(node)) {
-      node.forEach((child, i) => stack.push({ node: child, depth: depth + 1, path: [...path, i] }));
-      continue;
-    }
-    for (const key of Object.keys(node)) {
-      if (FORBIDDEN_KEYS.has(key))
-        return { path: [...path, key], message: `key ${key} is not accepted` };
-      stack.push({
-        node: (node as Record<string, unknown>)[key],
-        depth: depth + 1,
-        path: [...path, key],
-      });
-    }
+export function checkJsonShape(value: unknown): BodyIssue | undefined {
+  const unsafe = findUnsafeJson(value, MAX_COMPAT_JSON_DEPTH);
+  if (unsafe?.problem === 'depth') {
+    return {
+      path: unsafe.path,
+      message: `nesting deeper than ${MAX_COMPAT_JSON_DEPTH} levels is not accepted`,
+    };
+  }
+  if (unsafe?.problem === 'key') {
+    return { path: unsafe.path, message: `key ${unsafe.key} is not accepted` };
   }
   return undefined;
 }

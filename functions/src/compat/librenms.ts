@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { deploymentConfig, type AttributeSpec } from '../../../shared/config.ts';
 import type { AttributeValue, Platform, Product } from '../../../shared/schema/event.ts';
+import { COUNTERS_MAX, COUNT_MAX, INSTALL_ID_MAX } from '../../../shared/schema/limits.ts';
 import {
   COUNTER_GROUP_MAX,
   COUNTER_KEY_SHAPE,
@@ -21,7 +22,12 @@ import {
   PRODUCT_SHAPES,
   fitsShape,
 } from '../../../shared/schema/shapes.ts';
-import type { AdapterResult, BodyIssue, IncomingEvent } from '../ingest/incoming.ts';
+import type {
+  AdapterFailure,
+  AdapterResult,
+  BodyIssue,
+  IncomingEvent,
+} from '../ingest/incoming.ts';
 import type { DeviceInfo } from '../store/types.ts';
 import {
   checkJsonShape,
@@ -41,22 +47,17 @@ import {
 
 /** Longest `data` form field we parse (the ingest body limit is far below). */
 const DATA_MAX_CHARS = 1_048_576;
-/** Canonical limits of counters. */
-const COUNTERS_MAX = 500;
 const COUNTER_KEY_MAX = COUNTER_KEY_SHAPE.max;
-const COUNT_MAX = 1e12;
 /** How many `info` rows one report keeps. */
 const DEVICES_MAX = 500;
 /** Longest sysDescr read (free text: scrubbed and cut again by the privacy pipeline). */
 const SYSDESCR_MAX = 1024;
-/** Install ids (LibreNMS UUIDs, or uniqid() of very old installs) are at most this long. */
-const UUID_MAX = 128;
-
 const uuidSchema = z
   .string()
   .trim()
   .min(1, 'uuid is required')
-  .max(UUID_MAX)
+  // Install ids: LibreNMS UUIDs, or uniqid() of very old installs.
+  .max(INSTALL_ID_MAX)
   .regex(/^[^\s]+$/, 'uuid must not contain spaces')
   .describe('Random id LibreNMS keeps in its `callback` table.');
 
@@ -109,7 +110,7 @@ const ATTRIBUTE_ALIASES: Readonly<Record<string, string>> = { database_version: 
 export function mapLibreNmsLog(
   form: URLSearchParams,
   attributes: Record<string, AttributeSpec> = deploymentConfig.attributes,
-): AdapterResult {
+): AdapterResult<'librenms'> {
   return mapSafely(() => mapLog(form, attributes));
 }
 
@@ -137,7 +138,10 @@ export function mapLibreNmsClear(
   }
 }
 
-function mapLog(form: URLSearchParams, allowed: Record<string, AttributeSpec>): AdapterResult {
+function mapLog(
+  form: URLSearchParams,
+  allowed: Record<string, AttributeSpec>,
+): AdapterResult<'librenms'> {
   const raw = form.get('data');
   if (raw === null)
     return invalid('Body must be the form data=<json>.', [
@@ -156,7 +160,7 @@ function mapLog(form: URLSearchParams, allowed: Record<string, AttributeSpec>): 
       { path: ['data'], message: 'data must be JSON' },
     ]);
   }
-  const shape = checkJsonShape(json, 8);
+  const shape = checkJsonShape(json);
   if (shape)
     return invalid(shape.message, [{ path: ['data', ...shape.path], message: shape.message }]);
   const parsed = libreNmsStatsSchema.safeParse(json);
@@ -185,7 +189,7 @@ function mapLog(form: URLSearchParams, allowed: Record<string, AttributeSpec>): 
   return { ok: true, source: 'librenms', events: [event], ignoredFields: ignored.list() };
 }
 
-function invalid(message: string, issues: BodyIssue[]): AdapterResult {
+function invalid(message: string, issues: BodyIssue[]): AdapterFailure {
   return { ok: false, message, issues };
 }
 
@@ -259,7 +263,7 @@ function mapGroups(
     });
   }
 
-  // Keep the 500 largest counters (ties by key) so the report stays within the canonical limit.
+  // Keep the COUNTERS_MAX largest counters (ties by key), the canonical limit.
   let kept = [...counters.entries()];
   if (kept.length > COUNTERS_MAX) {
     kept.sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));

@@ -17,13 +17,14 @@ import type {
   Platform,
   Product,
 } from '../../../shared/schema/event.ts';
+import { FAILURE_LIMITS, INSTALL_ID_MAX } from '../../../shared/schema/limits.ts';
 import {
   ACTION_SHAPE,
   PLATFORM_SHAPES,
   PRODUCT_SHAPES,
   type FieldShape,
 } from '../../../shared/schema/shapes.ts';
-import type { AdapterResult, IncomingEvent } from '../ingest/incoming.ts';
+import type { AdapterFailure, AdapterResult, IncomingEvent } from '../ingest/incoming.ts';
 import { normaliseInstallId } from '../ingest/install-id.ts';
 import {
   checkJsonShape,
@@ -125,12 +126,12 @@ type Props = Record<string, unknown>;
 export function mapNetdataBody(
   body: unknown,
   attributes: Record<string, AttributeSpec> = deploymentConfig.attributes,
-): AdapterResult {
+): AdapterResult<'netdata'> {
   return mapSafely(() => mapBody(body, attributes));
 }
 
-function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): AdapterResult {
-  const shape = checkJsonShape(body, 8);
+function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): AdapterResult<'netdata'> {
+  const shape = checkJsonShape(body);
   if (shape) return invalid(shape.message, [shape]);
   const parsed = netdataBodySchema.safeParse(body);
   if (!parsed.success)
@@ -180,7 +181,7 @@ function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): Adapter
 function invalid(
   message: string,
   issues: { path: (string | number)[]; message: string }[],
-): AdapterResult {
+): AdapterFailure {
   return { ok: false, message, issues };
 }
 
@@ -213,17 +214,18 @@ function installIdOf(props: Props, consumed: Set<string>): IdResult {
     }
     const normalised = normaliseInstallId(String(value));
     if (isAbsentText(normalised) || /^[0-]*$/.test(normalised)) continue;
-    if (normalised.length <= 128 && !identifiers.includes(normalised)) identifiers.push(normalised);
+    if (normalised.length <= INSTALL_ID_MAX && !identifiers.includes(normalised))
+      identifiers.push(normalised);
     if (installId !== null) continue;
     if (
-      normalised.length > 128 ||
+      normalised.length > INSTALL_ID_MAX ||
       ID_FORBIDDEN.test(normalised) ||
       normalised !== normalised.toWellFormed()
     ) {
       return {
         ok: false,
         property,
-        message: 'must be at most 128 characters without spaces or control characters',
+        message: `must be at most ${INSTALL_ID_MAX} characters without spaces or control characters`,
       };
     }
     installId = normalised;
@@ -313,15 +315,16 @@ function failureOf(
   props: Props,
   consumed: Set<string>,
 ): Failure | undefined {
-  const reason = (): string | undefined => take(props, consumed, 'netdata_fail_reason', 2000, true);
+  const reason = (): string | undefined =>
+    take(props, consumed, 'netdata_fail_reason', FAILURE_LIMITS.message, true);
   switch (type) {
     case 'fatal': {
       const [program, thread] = splitOnce(result, ':');
       const data = text(props.action_data, 500);
       const location = data === undefined ? undefined : parseFatalLocation(data);
       return compact<Failure>({
-        program: text(program, 64),
-        thread: text(thread, 64),
+        program: text(program, FAILURE_LIMITS.program),
+        thread: text(thread, FAILURE_LIMITS.thread),
         ...location,
         message: reason() ?? (location ? undefined : data),
       });
@@ -330,12 +333,12 @@ function failureOf(
       return compact<Failure>({ message: reason() });
     case 'install_failed':
       return compact<Failure>({
-        code: take(props, consumed, 'error_code', 64),
-        message: take(props, consumed, 'error_message', 2000, true) ?? reason(),
+        code: take(props, consumed, 'error_code', FAILURE_LIMITS.code),
+        message: take(props, consumed, 'error_message', FAILURE_LIMITS.message, true) ?? reason(),
       });
     case 'stop': {
       // EXIT OK is a clean stop; EXIT ERROR keeps its result as the failure code.
-      const code = text(result, 64);
+      const code = text(result, FAILURE_LIMITS.code);
       return code && code.toUpperCase() !== 'OK' ? { code } : undefined;
     }
     default:
@@ -357,13 +360,13 @@ function parseFatalLocation(
 ): Pick<Failure, 'line' | 'file' | 'function' | 'errno'> | undefined {
   const match = /^(\d{1,9})@([\s\S]*):([^:/]*)\/(-?\d{1,9})$/.exec(data.trim());
   if (!match) return undefined;
-  const line = toInteger(match[1], 0, 10_000_000);
-  const errno = toInteger(match[4], -100_000, 100_000);
+  const line = toInteger(match[1], 0, FAILURE_LIMITS.line);
+  const errno = toInteger(match[4], -FAILURE_LIMITS.errno, FAILURE_LIMITS.errno);
   return (
     compact({
       line,
-      file: text(match[2], 256),
-      function: text(match[3], 128),
+      file: text(match[2], FAILURE_LIMITS.file),
+      function: text(match[3], FAILURE_LIMITS.function),
       errno,
     }) ?? {}
   );

@@ -2,90 +2,28 @@
 import { z } from 'zod';
 import { dayAggregateSchema } from '../../../shared/aggregate.ts';
 import {
+  API_PATHS,
   DAY_FIELDS,
   MAX_RANGE_DAYS,
   MAX_TOP,
   NAMED_RANGES,
   RELIABILITY_PARTS,
 } from '../../../shared/days-query.ts';
-import {
-  deploymentConfig,
-  type CompatFormat,
-  type DeploymentConfig,
-} from '../../../shared/config.ts';
-import { canonicalEventSchema, eventBatchSchema } from '../../../shared/schema/event.ts';
-import { cleanInsightsBodySchema } from '../compat/cleaninsights.ts';
-import { libreNmsClearSchema, libreNmsStatsSchema } from '../compat/librenms.ts';
-import { netdataBodySchema } from '../compat/netdata.ts';
-
-const errorSchema = z
-  .strictObject({
-    error: z.strictObject({
-      code: z.string(),
-      message: z.string(),
-      issues: z
-        .array(
-          z.strictObject({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }),
-        )
-        .optional(),
-    }),
-  })
-  .describe('Every error answer.');
-
-const acceptedSchema = z
-  .strictObject({
-    accepted: z.number().int().describe('Events newly stored.'),
-    duplicates: z.number().int().describe('Events already stored before (retries).'),
-    ignoredFields: z
-      .array(z.string())
-      .describe('Fields dropped because homecall does not collect them.'),
-  })
-  .describe('Answer to an accepted report.');
-
-const eraseSchema = z
-  .strictObject({
-    installId: z
-      .string()
-      .min(1)
-      .max(128)
-      .describe(
-        'The id the agent sent, in any case; the machine-, uuid-, dbus- and macos- prefixes of Netdata ids are ignored.',
-      ),
-  })
-  .describe('Erase every stored record of an install.');
-
-const erasedSchema = z
-  .strictObject({ erased: z.literal(true) })
-  .describe(
-    'Every erase answer: nothing of the install is stored any more. The same whether or not anything was stored, so it tells nobody which ids have data.',
-  );
+import { deploymentConfig, type DeploymentConfig } from '../../../shared/config.ts';
+import { acceptedSchema, erasedSchema, errorSchema } from '../../../shared/schema/api.ts';
+import { MAX_BODY_BYTES } from '../../../shared/schema/limits.ts';
+import { WIRE_FORMATS } from '../formats/registry.ts';
+import type { WireFormat } from '../formats/wire-format.ts';
+import { MEDIA_TYPES } from '../http/body.ts';
+import { MAX_ANSWER_BYTES } from '../stats/handler.ts';
 
 const daysSchema = z
   .strictObject({ days: z.array(dayAggregateSchema) })
   .describe('Daily aggregates.');
 
-const batchSchema = eventBatchSchema.extend({
-  events: z.array(canonicalEventSchema).min(1).max(100),
-});
-
-const libreNmsFormSchema = z
-  .strictObject({
-    data: z
-      .string()
-      .max(65536)
-      .describe('The LibreNMS statistics as JSON; see librenms-stats.schema.json.'),
-  })
-  .describe('LibreNMS daily statistics, form-encoded.');
-
-/** Every wire format, by the name of its generated JSON Schema file. */
-const WIRE_FORMATS: Record<string, z.ZodType> = {
-  'event.schema.json': canonicalEventSchema,
-  'event-batch.schema.json': batchSchema,
-  'erase.schema.json': eraseSchema,
-  'netdata-body.schema.json': netdataBodySchema,
-  'librenms-stats.schema.json': libreNmsStatsSchema,
-  'librenms-clear.schema.json': libreNmsClearSchema,
-  'cleaninsights-body.schema.json': cleanInsightsBodySchema,
+/** Every body homecall accepts or answers, by the name of its generated JSON Schema file. */
+const JSON_SCHEMA_FILES: Record<string, z.ZodType> = {
+  ...Object.fromEntries(WIRE_FORMATS.flatMap((format) => Object.entries(format.docs.schemas))),
   'accepted.schema.json': acceptedSchema,
   'day-aggregate.schema.json': dayAggregateSchema,
   'days-response.schema.json': daysSchema,
@@ -97,15 +35,19 @@ const schema = (s: z.ZodType) =>
 
 /** JSON Schemas of every body homecall accepts or answers, by file name. */
 export function buildJsonSchemas(): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(WIRE_FORMATS).map(([name, s]) => [name, schema(s)]));
+  return Object.fromEntries(
+    Object.entries(JSON_SCHEMA_FILES).map(([name, s]) => [name, schema(s)]),
+  );
 }
 
-const json = (s: z.ZodType) => ({ 'application/json': { schema: schema(s) } });
-const form = (s: z.ZodType) => ({ 'application/x-www-form-urlencoded': { schema: schema(s) } });
+const json = (s: z.ZodType) => ({ [MEDIA_TYPES.json]: { schema: schema(s) } });
 const errors = {
   '400': { description: 'Invalid body or parameters.', content: json(errorSchema) },
   '405': { description: 'Wrong method.', content: json(errorSchema) },
-  '413': { description: 'Body larger than 64 KiB.', content: json(errorSchema) },
+  '413': {
+    description: `Body larger than ${MAX_BODY_BYTES / 1024} KiB.`,
+    content: json(errorSchema),
+  },
   '415': { description: 'Wrong content type.', content: json(errorSchema) },
   '429': { description: 'Rate limited; see Retry-After.', content: json(errorSchema) },
   '503': {
@@ -158,16 +100,33 @@ const topParameter = {
   schema: { type: 'integer', minimum: 1, maximum: MAX_TOP },
 };
 
-/** A compat endpoint's path item, or nothing when the deployment does not accept the format. */
-function compat(
-  config: DeploymentConfig,
-  format: CompatFormat,
-  path: string,
-  summary: string,
-  body: object,
-  responses: object,
-): Record<string, ReturnType<typeof post>> {
-  return config.compat[format] ? { [path]: post(summary, body, responses) } : {};
+/** The answers of an endpoint besides its errors. */
+function replies(reply: WireFormat['reply'], status: string): object {
+  switch (reply.body) {
+    case 'accepted':
+      return { [status]: { description: 'Stored.', content: json(acceptedSchema) } };
+    case 'none':
+      return { [status]: { description: 'Stored.' } };
+    case 'erased':
+      return {
+        [status]: {
+          description: 'Deleted, or nothing was stored (idempotent; the same answer either way).',
+          content: json(erasedSchema),
+        },
+      };
+  }
+}
+
+/** A wire format's path item (its request body in its media type, its answers and errors). */
+function pathItem(format: WireFormat): ReturnType<typeof post> {
+  const { request, summary } = format.docs;
+  const body = Array.isArray(request)
+    ? { oneOf: (request as readonly z.ZodType[]).map(schema) }
+    : schema(request as z.ZodType);
+  const content = Object.fromEntries(
+    format.accepts.map((kind) => [MEDIA_TYPES[kind], { schema: body }]),
+  );
+  return post(summary, content, replies(format.reply, String(format.reply.status)));
 }
 
 /**
@@ -175,13 +134,10 @@ function compat(
  * site URL, and only the compat endpoints its configuration enables.
  */
 export function buildOpenApi(config: DeploymentConfig = deploymentConfig): unknown {
-  const stored = { '200': { description: 'Stored.', content: json(acceptedSchema) } };
-  const erased = {
-    '200': {
-      description: 'Deleted, or nothing was stored (idempotent; the same answer either way).',
-      content: json(erasedSchema),
-    },
-  };
+  // The wire formats the deployment accepts: a compat format it does not enable answers 404.
+  const ingestPaths = WIRE_FORMATS.filter(
+    (format) => format.format === undefined || config.compat[format.format],
+  ).map((format) => [format.path, pathItem(format)]);
   return {
     openapi: '3.1.0',
     info: {
@@ -191,52 +147,11 @@ export function buildOpenApi(config: DeploymentConfig = deploymentConfig): unkno
     },
     servers: [{ url: config.siteUrl }],
     paths: {
-      '/v1/events': post(
-        'Report one event or a batch of up to 100.',
-        {
-          'application/json': {
-            schema: { oneOf: [schema(canonicalEventSchema), schema(batchSchema)] },
-          },
-        },
-        { '202': { description: 'Stored.', content: json(acceptedSchema) } },
-      ),
-      '/v1/erase': post('Delete every stored record of an install.', json(eraseSchema), erased),
-      ...compat(
-        config,
-        'netdata',
-        '/compat/netdata',
-        "Netdata agent and installer events, as Netdata's scripts send them, including their two known defects (an empty unquoted value, a raw line break in a string), which are repaired.",
-        json(netdataBodySchema),
-        stored,
-      ),
-      ...compat(
-        config,
-        'librenms',
-        '/compat/librenms/log.php',
-        'LibreNMS daily statistics.',
-        form(libreNmsFormSchema),
-        stored,
-      ),
-      ...compat(
-        config,
-        'librenms',
-        '/compat/librenms/clear.php',
-        'LibreNMS "clear remote stats": erase the install. An empty body (an install that never submitted) erases nothing and answers 200.',
-        form(libreNmsClearSchema),
-        erased,
-      ),
-      ...compat(
-        config,
-        'cleaninsights',
-        '/compat/cleaninsights.php',
-        'Clean Insights (OpenWISP) measurements; one request is one install-day.',
-        json(cleanInsightsBodySchema),
-        { '204': { description: 'Stored.' } },
-      ),
+      ...Object.fromEntries(ingestPaths),
       '/v1/openapi.json': {
         get: { summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1.' } } },
       },
-      '/api/v1/days.csv': {
+      [API_PATHS.daysCsv]: {
         get: {
           summary:
             'The same days as CSV: scalar metrics, one column per published bucket of the main breakdowns, and per counter group counter:<group>:sum and counter:<group>:installs, per counter value counter:<group>.<value>:sum and counter:<group>.<value>:installs.',
@@ -250,7 +165,7 @@ export function buildOpenApi(config: DeploymentConfig = deploymentConfig): unkno
           },
         },
       },
-      '/api/v1/latest': {
+      [API_PATHS.latest]: {
         get: {
           summary: 'The newest final day.',
           parameters: [fieldsParameter],
@@ -260,7 +175,7 @@ export function buildOpenApi(config: DeploymentConfig = deploymentConfig): unkno
           },
         },
       },
-      '/api/v1/days': {
+      [API_PATHS.days]: {
         get: {
           summary:
             'Daily aggregates of a range of UTC days (default: the last 90), whole or with the fields asked for.',
@@ -270,8 +185,7 @@ export function buildOpenApi(config: DeploymentConfig = deploymentConfig): unkno
             '400': errors['400'],
             '405': errors['405'],
             '413': {
-              description:
-                'The answer would exceed 24 MiB (a whole range with every field): ask for fields, top or a shorter range.',
+              description: `The answer would exceed ${MAX_ANSWER_BYTES / 2 ** 20} MiB (a whole range with every field): ask for fields, top or a shorter range.`,
               content: json(errorSchema),
             },
             '503': {

@@ -1,21 +1,13 @@
 /** Reads a request body from the raw bytes, enforcing size, media type, UTF-8 and JSON safety. */
+import { FORBIDDEN_KEYS, findUnsafeJson } from '../../../shared/schema/json-safety.ts';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from '../../../shared/schema/limits.ts';
 import { HttpError } from './errors.ts';
 import type { HttpRequest } from './types.ts';
 
-/** Largest body accepted, in bytes. */
-export const MAX_BODY_BYTES = 64 * 1024;
-/** Deepest JSON nesting accepted; real bodies nest four levels at most. */
-export const MAX_JSON_DEPTH = 12;
-
-/** Keys that could pollute prototypes; no body may use them, at any depth. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
-  '__proto__',
-  'constructor',
-  'prototype',
-]);
 // One strict decoder for every request: creating one per request shows in profiles.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-const MEDIA_TYPES = {
+/** The media type of each body kind. */
+export const MEDIA_TYPES = {
   json: 'application/json',
   form: 'application/x-www-form-urlencoded',
 } as const;
@@ -92,45 +84,14 @@ function parseJson(text: string, repair: ReadOptions['repairJson']): unknown {
 }
 
 /** Rejects nesting deeper than MAX_JSON_DEPTH and keys that could pollute prototypes. */
-export function assertSafeJson(root: unknown): void {
-  // Iterative walk, so a hostile body cannot overflow the stack. Nodes link to their parent and
-  // the path is only spelled out for an error: the walk runs on every request.
-  interface Node {
-    value: unknown;
-    depth: number;
-    key: string | number | undefined;
-    parent: Node | undefined;
+function assertSafeJson(root: unknown): void {
+  const unsafe = findUnsafeJson(root, MAX_JSON_DEPTH);
+  if (unsafe?.problem === 'depth') {
+    throw new HttpError(400, 'bad_request', `Body nests deeper than ${MAX_JSON_DEPTH} levels.`, {
+      issues: [{ path: unsafe.path, message: 'too deeply nested' }],
+    });
   }
-  const pathOf = (node: Node | undefined): (string | number)[] => {
-    const path: (string | number)[] = [];
-    for (let n = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
-    return path;
-  };
-  const stack: Node[] = [{ value: root, depth: 0, key: undefined, parent: undefined }];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    const { value, depth } = node;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH) {
-      throw new HttpError(400, 'bad_request', `Body nests deeper than ${MAX_JSON_DEPTH} levels.`, {
-        issues: [{ path: pathOf(node), message: 'too deeply nested' }],
-      });
-    }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i += 1) {
-        stack.push({ value: value[i], depth: depth + 1, key: i, parent: node });
-      }
-      continue;
-    }
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) assertSafeKey(key, [...pathOf(node), key]);
-      stack.push({
-        value: (value as Record<string, unknown>)[key],
-        depth: depth + 1,
-        key,
-        parent: node,
-      });
-    }
-  }
+  if (unsafe?.problem === 'key') assertSafeKey(unsafe.key, unsafe.path);
 }
 
 function assertSafeKey(key: string, path: (string | number)[]): void {

@@ -1,20 +1,8 @@
 /** The one error shape of every homecall endpoint. */
-import type { BodyIssue } from '../ingest/incoming.ts';
+import type { BodyIssue, ErrorBody, ErrorCode } from '../../../shared/schema/api.ts';
 import type { HttpResponse } from './types.ts';
 
-/** Machine-readable error codes clients can branch on. */
-export type ErrorCode =
-  | 'bad_request'
-  | 'invalid_body'
-  | 'invalid_time'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'answer_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'internal';
+export type { ErrorCode } from '../../../shared/schema/api.ts';
 
 /** A failure that maps to one HTTP answer. */
 export class HttpError extends Error {
@@ -40,10 +28,10 @@ export class HttpError extends Error {
 /** Writes `{"error": {"code", "message", "issues"?}}` with the error's status and headers. */
 export function sendError(res: HttpResponse, error: HttpError): void {
   for (const [name, value] of Object.entries(error.headers)) res.set(name, value);
-  const body: { code: ErrorCode; message: string; issues?: BodyIssue[] } = {
+  const body: ErrorBody['error'] = {
     code: error.code,
     message: error.message,
   };
   if (error.issues && error.issues.length > 0) body.issues = error.issues;
-  res.status(error.status).json({ error: body });
+  res.status(error.status).json({ error: body } satisfies ErrorBody);
 }

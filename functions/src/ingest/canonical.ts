@@ -1,16 +1,17 @@
 /** Parses `POST /v1/events` bodies: one canonical event or `{"events": [...]}`. */
 import type { z } from 'zod';
+import { zodIssues } from '../../../shared/schema/api.ts';
 import {
   canonicalEventSchema,
   eventBatchSchema,
   type CanonicalEvent,
 } from '../../../shared/schema/event.ts';
-import type { AdapterResult, BodyIssue, IncomingEvent } from './incoming.ts';
+import type { AdapterFailure, AdapterResult, BodyIssue, IncomingEvent } from './incoming.ts';
 
 type Path = (string | number)[];
 
 /** Maps a canonical body to incoming events, naming every unknown field it dropped. */
-export function parseCanonicalBody(body: unknown): AdapterResult {
+export function parseCanonicalBody(body: unknown): AdapterResult<'v1'> {
   const isBatch =
     typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
   const items: { value: unknown; path: Path }[] = [];
@@ -43,7 +44,7 @@ function toIncoming(event: CanonicalEvent): IncomingEvent {
   return incoming;
 }
 
-function invalid(issues: BodyIssue[]): AdapterResult {
+function invalid(issues: BodyIssue[]): AdapterFailure {
   const first = issues[0];
   const where = first && first.path.length > 0 ? ` at ${formatPath(first.path)}` : '';
   return {
@@ -83,10 +84,7 @@ function parseDroppingUnknown<S extends z.ZodType>(
     if (droppable.length === 0 || others.length > 0 || attempt === 2) {
       return {
         ok: false,
-        issues: (others.length > 0 ? others : result.error.issues).map((i) => ({
-          path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-          message: i.message,
-        })),
+        issues: zodIssues(others.length > 0 ? others : result.error.issues, prefix),
       };
     }
     candidate = structuredClone(candidate);

@@ -1,25 +1,27 @@
 /**
- * The `ingest` function: the canonical API, erase, and the compat endpoints of Netdata,
- * LibreNMS and Clean Insights. Built from its dependencies so tests and any runtime can call it.
+ * The `ingest` function: every endpoint of the wire formats' registry (the canonical API, erase,
+ * and the compat endpoints of Netdata, LibreNMS and Clean Insights), and the OpenAPI document.
+ * Built from its dependencies so tests and any runtime can call it.
  */
-import { z } from 'zod';
-import type { CompatFormat, DeploymentConfig } from '../../../shared/config.ts';
-import { mapCleanInsightsBody } from '../compat/cleaninsights.ts';
-import { mapLibreNmsClear, mapLibreNmsLog } from '../compat/librenms.ts';
-import { mapNetdataBody } from '../compat/netdata.ts';
-import { repairNetdataJson } from '../compat/netdata-json.ts';
-import { HttpError, sendError } from '../http/errors.ts';
-import { allowlistFields, type Logger } from '../http/log.ts';
+import type { DeploymentConfig } from '../../../shared/config.ts';
+import { ERASED, type Accepted, type BodyIssue } from '../../../shared/schema/api.ts';
+import { WIRE_FORMATS, type EventSource } from '../formats/registry.ts';
+import type { WireFormat } from '../formats/wire-format.ts';
+import { readBody } from '../http/body.ts';
+import { HttpError } from '../http/errors.ts';
+import type { Logger } from '../http/log.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
-import { readBody, type Body, type BodyKind, type ReadOptions } from '../http/body.ts';
-import type { HttpHandler, HttpRequest, HttpResponse } from '../http/types.ts';
-import { STORE_DEADLINE_MS, withDeadline } from '../store/deadline.ts';
+import { serve, type Answer, type Pending } from '../http/serve.ts';
+import type { HttpHandler, HttpRequest } from '../http/types.ts';
+import { withStoreDeadline } from '../store/deadline.ts';
 import type { Store, StoredEvent } from '../store/types.ts';
-import { parseCanonicalBody } from './canonical.ts';
-import type { AdapterResult, BodyIssue } from './incoming.ts';
+import type { AdapterResult } from './incoming.ts';
 import { installPseudonym } from './install-id.ts';
 import { prepareEvent } from './prepare.ts';
 import { stableJson } from './pseudonym.ts';
+
+export { RETRY_AFTER_SECONDS } from '../http/serve.ts';
+export { ERASED } from '../../../shared/schema/api.ts';
 
 /** What the ingest handler is built from. */
 export interface IngestDependencies {
@@ -36,153 +38,46 @@ export interface IngestDependencies {
   storeDeadlineMs?: number;
 }
 
-/** Seconds a client should wait after a store outage before retrying. */
-export const RETRY_AFTER_SECONDS = 30;
+/** Where the OpenAPI document is served. */
+const OPENAPI_PATH = '/v1/openapi.json';
 
-type Outcome = {
-  status: number;
-  body?: unknown;
-  fields?: { source?: string; accepted?: number; duplicates?: number; ignored?: number };
-};
-/**
- * An outcome, or the promise of one when the store is involved. Everything before the store call
- * runs synchronously: functions-framework tracks every promise of a request through node:domain,
- * and each one costs time on the hot path.
- */
-type Pending = Outcome | Promise<Outcome>;
-type Route = {
-  /** The compat format this route serves; it answers only when the config enables the format. */
-  format?: CompatFormat;
-  accepts: readonly BodyKind[];
-  read?: ReadOptions;
-  run: (body: Body, deps: IngestDependencies) => Pending;
-};
-
-/**
- * What every erase answers, whether or not anything was stored for the id: the answer must not
- * tell a caller which ids have data.
- */
-export const ERASED = Object.freeze({ erased: true });
-
-const DONE: Promise<void> = Promise.resolve();
-
-const eraseSchema = z.strictObject({ installId: z.string().trim().min(1).max(128) });
-
-const ROUTES: Record<string, Route> = {
-  '/v1/events': {
-    accepts: ['json'],
-    run: (body, deps) => storeEvents(parseCanonicalBody(body.value), 202, deps),
-  },
-  '/v1/erase': {
-    accepts: ['json'],
-    run: (body, deps) => {
-      const parsed = eraseSchema.safeParse(body.value);
-      if (!parsed.success)
-        throw invalidBody('Body must be {"installId": "<id>"}.', zodIssues(parsed.error));
-      return erase(parsed.data.installId, deps);
-    },
-  },
-  '/compat/netdata': {
-    format: 'netdata',
-    accepts: ['json'],
-    // About one in six bodies of Netdata's scripts is not JSON in two known ways: repair those.
-    read: { repairJson: repairNetdataJson },
-    run: (body, deps) =>
-      storeEvents(mapNetdataBody(body.value, deps.config.attributes), 200, deps, body.value),
-  },
-  '/compat/librenms/log.php': {
-    format: 'librenms',
-    accepts: ['form'],
-    run: (body, deps) =>
-      storeEvents(mapLibreNmsLog(asForm(body), deps.config.attributes), 200, deps),
-  },
-  '/compat/librenms/clear.php': {
-    format: 'librenms',
-    accepts: ['form'],
-    run: (body, deps) => {
-      const form = asForm(body);
-      // An install that never submitted sends an empty clear: there is nothing to erase, and the
-      // original collector answers 200 (LibreNMS resends the clear until it gets a 2xx).
-      if (form.size === 0) return { status: 200, body: ERASED };
-      const parsed = mapLibreNmsClear(form);
-      if (!parsed.ok) throw invalidBody(parsed.message, parsed.issues);
-      return erase(parsed.installId, deps);
-    },
-  },
-  '/compat/cleaninsights.php': {
-    format: 'cleaninsights',
-    accepts: ['json'],
-    run: (body, deps) =>
-      storeEvents(
-        mapCleanInsightsBody(body.value, deps.config.attributes),
-        204,
-        deps,
-        body.value,
-      ).then((outcome) => ({ ...outcome, body: undefined })),
-  },
-};
+/** Every endpoint of the registry, by path. */
+export const ROUTES: Readonly<Record<string, WireFormat<EventSource>>> = Object.fromEntries(
+  WIRE_FORMATS.map((format) => [format.path, format]),
+);
 
 /** Builds the `ingest` request handler. */
 export function createIngestHandler(deps: IngestDependencies): HttpHandler {
-  return (req: HttpRequest, res: HttpResponse) => {
-    const started = deps.clock();
-    const route = routeFor(req.path, deps.config);
-    const logPath = route || req.path === '/v1/openapi.json' ? req.path : '(unknown)';
-    const answer = (outcome: Outcome) => {
-      res.status(outcome.status);
-      if (outcome.body === undefined) res.end();
-      else res.json(outcome.body);
-      deps.log(
-        'INFO',
-        'ingest request',
-        allowlistFields({
-          method: req.method,
-          path: logPath,
-          status: outcome.status,
-          durationMs: deps.clock() - started,
-          ...outcome.fields,
-        }),
-      );
-    };
-    const fail = (error: unknown) => {
-      const httpError = toHttpError(error, deps, logPath);
-      sendError(res, httpError);
-      deps.log(
-        httpError.status >= 500 ? 'ERROR' : 'INFO',
-        'ingest request',
-        allowlistFields({
-          method: req.method,
-          path: logPath,
-          status: httpError.status,
-          durationMs: deps.clock() - started,
-          errorCode: httpError.code,
-        }),
-      );
-    };
-    let pending: Pending;
-    try {
-      pending = handle(req, route, deps);
-    } catch (error) {
-      fail(error);
-      return DONE;
-    }
-    if (pending instanceof Promise) return pending.then(answer, fail);
-    answer(pending);
-    return DONE;
-  };
+  // Every store call waits at most the deadline: a 503 with Retry-After, not the platform's 504.
+  const ctx = { ...deps, store: withStoreDeadline(deps.store, deps.storeDeadlineMs) };
+  return serve(
+    {
+      name: 'ingest',
+      clock: deps.clock,
+      log: deps.log,
+      logPath: (path) =>
+        routeFor(path, deps.config) || path === OPENAPI_PATH ? path : '(unknown)',
+    },
+    (req) => handle(req, ctx),
+  );
 }
 
 /** The route of a path; a compat format the deployment does not accept has none (404). */
-function routeFor(path: string, config: DeploymentConfig): Route | undefined {
+function routeFor(path: string, config: DeploymentConfig): WireFormat<EventSource> | undefined {
   const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
   return route?.format === undefined || config.compat[route.format] ? route : undefined;
 }
 
-function handle(req: HttpRequest, route: Route | undefined, deps: IngestDependencies): Pending {
-  if (req.path === '/v1/openapi.json' && deps.openApi !== undefined) {
+/**
+ * Everything before the store call runs synchronously, so a client error answers without a
+ * promise (see Pending).
+ */
+function handle(req: HttpRequest, deps: IngestDependencies): Pending {
+  if (req.path === OPENAPI_PATH && deps.openApi !== undefined) {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET');
-    return { status: 200, body: deps.openApi };
+    return { status: 200, json: deps.openApi };
   }
+  const route = routeFor(req.path, deps.config);
   if (!route) {
     const disabled = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path]?.format : undefined;
     throw new HttpError(
@@ -200,7 +95,20 @@ function handle(req: HttpRequest, route: Route | undefined, deps: IngestDependen
       headers: { 'Retry-After': String(wait) },
     });
   }
-  return route.run(readBody(req, route.accepts, route.read), deps);
+  const intake = route.intake(readBody(req, route.accepts, route.read), deps.config);
+  const { reply } = route;
+  switch (intake.kind) {
+    case 'invalid':
+      throw invalidBody(intake.message, intake.issues);
+    case 'nothing':
+      return { status: reply.status, json: ERASED };
+    case 'erase':
+      return deps.store
+        .eraseInstall(installPseudonym(deps.secret(), intake.installId))
+        .then(() => ({ status: reply.status, json: ERASED }));
+    case 'events':
+      return storeEvents(intake.result, reply, deps, intake.content);
+  }
 }
 
 /**
@@ -210,10 +118,10 @@ function handle(req: HttpRequest, route: Route | undefined, deps: IngestDependen
  */
 function storeEvents(
   result: AdapterResult,
-  status: number,
+  reply: WireFormat['reply'],
   deps: IngestDependencies,
   content?: unknown,
-): Promise<Outcome> {
+): Promise<Answer> {
   if (!result.ok) throw invalidBody(result.message, result.issues);
   const now = deps.clock();
   let canonical: string | undefined;
@@ -239,9 +147,16 @@ function storeEvents(
     throw new HttpError(400, 'invalid_time', issues[0]?.message ?? 'invalid time', { issues });
   }
   const ignored = [...new Set(ignoredFields)].sort();
-  return withDeadline(deps.store.saveEvents(events), storeDeadline(deps)).then((saved) => ({
-    status,
-    body: { accepted: saved.created, duplicates: saved.duplicates, ignoredFields: ignored },
+  return deps.store.saveEvents(events).then((saved) => ({
+    status: reply.status,
+    json:
+      reply.body === 'none'
+        ? undefined
+        : ({
+            accepted: saved.created,
+            duplicates: saved.duplicates,
+            ignoredFields: ignored,
+          } satisfies Accepted),
     fields: {
       source: result.source,
       accepted: saved.created,
@@ -251,22 +166,6 @@ function storeEvents(
   }));
 }
 
-/** Erases an install by any form of its id that ingest accepts; the answer is always ERASED. */
-function erase(installId: string, deps: IngestDependencies): Promise<Outcome> {
-  return withDeadline(
-    deps.store.eraseInstall(installPseudonym(deps.secret(), installId)),
-    storeDeadline(deps),
-  ).then(() => ({ status: 200, body: ERASED }));
-}
-
-function storeDeadline(deps: IngestDependencies): number {
-  return deps.storeDeadlineMs ?? STORE_DEADLINE_MS;
-}
-
-function asForm(body: Body): URLSearchParams {
-  return body.kind === 'form' ? body.value : new URLSearchParams();
-}
-
 function invalidBody(message: string, issues: BodyIssue[]): HttpError {
   return new HttpError(400, 'invalid_body', message, { issues });
 }
@@ -274,31 +173,5 @@ function invalidBody(message: string, issues: BodyIssue[]): HttpError {
 function methodNotAllowed(allowed: string): HttpError {
   return new HttpError(405, 'method_not_allowed', `Use ${allowed}.`, {
     headers: { Allow: allowed },
-  });
-}
-
-function zodIssues(error: z.ZodError): BodyIssue[] {
-  return error.issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    message: i.message,
-  }));
-}
-
-/**
- * Anything that is not a client error is a store fault (or the store deadline passed): retryable,
- * and nothing was acked. Writes that land after the answer make the retry a duplicate.
- */
-function toHttpError(error: unknown, deps: IngestDependencies, path: string): HttpError {
-  if (error instanceof HttpError) return error;
-  deps.log(
-    'ERROR',
-    'ingest store failure',
-    allowlistFields({
-      path,
-      reason: error instanceof Error ? error.name + ': ' + error.message.slice(0, 200) : 'unknown',
-    }),
-  );
-  return new HttpError(503, 'unavailable', 'Storage is unavailable; retry later.', {
-    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
   });
 }

@@ -1,4 +1,5 @@
 /** The shape every wire format is mapped to before the shared privacy pipeline stores it. */
+import type { BodyIssue } from '../../../shared/schema/api.ts';
 import type { CanonicalEvent } from '../../../shared/schema/event.ts';
 import type { DeviceInfo, EventSource } from '../store/types.ts';
 
@@ -20,13 +21,15 @@ export interface IncomingEvent extends Omit<CanonicalEvent, 'schema' | 'installI
   devices?: DeviceInfo[];
 }
 
-/** A zod-style issue, as returned in the error body. */
-export interface BodyIssue {
-  path: (string | number)[];
+export type { BodyIssue } from '../../../shared/schema/api.ts';
+
+/** A body an adapter cannot map: the 400 answer's message and issues. */
+export interface AdapterFailure {
+  ok: false;
   message: string;
+  issues: BodyIssue[];
 }
 
-/** What an adapter makes of a request body. */
-export type AdapterResult =
-  | { ok: true; source: EventSource; events: IncomingEvent[]; ignoredFields: string[] }
-  | { ok: false; message: string; issues: BodyIssue[] };
+/** What an adapter makes of a request body; `S` is the source its events are stored with. */
+export type AdapterResult<S extends string = EventSource> =
+  { ok: true; source: S; events: IncomingEvent[]; ignoredFields: string[] } | AdapterFailure;

@@ -7,6 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { dayOf } from '../../../shared/dates.ts';
 import type { Failure } from '../../../shared/schema/event.ts';
+import {
+  STORED_FAILURE_TEXT_MAX,
+  STORED_MESSAGE_MAX,
+  STORED_SYSDESCR_MAX,
+} from '../../../shared/schema/limits.ts';
 import { scrubAttributeValue, scrubFreeText } from '../privacy/scrub.ts';
 import type { DeviceInfo, EventSource, StoredEvent } from '../store/types.ts';
 import { filterAttributes } from './allowlist.ts';
@@ -33,7 +38,6 @@ export interface PrepareContext {
 export type Prepared =
   { ok: true; event: StoredEvent; ignoredFields: string[] } | { ok: false; issue: BodyIssue };
 
-const MESSAGE_MAX = 500;
 const HOUR_MS = 3_600_000;
 
 /** Turns one incoming event into the document that is stored. */
@@ -193,10 +197,11 @@ function documentId(
 
 function scrubFailure(failure: Failure): Failure {
   const scrubbed: Failure = { ...failure };
-  if (failure.message !== undefined) scrubbed.message = scrubFreeText(failure.message, MESSAGE_MAX);
+  if (failure.message !== undefined)
+    scrubbed.message = scrubFreeText(failure.message, STORED_MESSAGE_MAX);
   for (const key of ['code', 'program', 'thread', 'function', 'file'] as const) {
     const value = failure[key];
-    if (value !== undefined) scrubbed[key] = scrubFreeText(value, 256);
+    if (value !== undefined) scrubbed[key] = scrubFreeText(value, STORED_FAILURE_TEXT_MAX);
   }
   return scrubbed;
 }
@@ -211,7 +216,7 @@ function scrubAttributes<T extends Record<string, unknown>>(attributes: T): T {
 function scrubDevice(device: DeviceInfo): DeviceInfo {
   return withoutUndefined({
     ...device,
-    sysDescr: device.sysDescr && scrubFreeText(device.sysDescr, 255),
+    sysDescr: device.sysDescr && scrubFreeText(device.sysDescr, STORED_SYSDESCR_MAX),
   });
 }
 

@@ -1,10 +1,11 @@
 /** The `stats` function: read-only public aggregates, cacheable by the CDN. */
-import { addDays, dayOf, type Day } from '../../../shared/dates.ts';
-import { foldToTop, type DayField } from '../../../shared/days-query.ts';
-import { HttpError, sendError } from '../http/errors.ts';
-import { allowlistFields, type Logger } from '../http/log.ts';
-import type { HttpHandler, HttpRequest, HttpResponse } from '../http/types.ts';
-import { STORE_DEADLINE_MS, withDeadline } from '../store/deadline.ts';
+import { addDays, dayOf } from '../../../shared/dates.ts';
+import { API_PATHS, foldToTop } from '../../../shared/days-query.ts';
+import { HttpError } from '../http/errors.ts';
+import type { Logger } from '../http/log.ts';
+import { serve, type Answer } from '../http/serve.ts';
+import type { HttpHandler, HttpRequest } from '../http/types.ts';
+import { withStoreDeadline } from '../store/deadline.ts';
 import type { Store } from '../store/types.ts';
 import { daysToCsv } from './csv.ts';
 import { parseFields, parseRange, parseTop } from './query.ts';
@@ -46,88 +47,69 @@ export const MAX_ANSWER_BYTES = 24 * 2 ** 20;
 /** How far back `/api/v1/latest` looks for a final day. */
 const LATEST_LOOKBACK_DAYS = 30;
 
-const KNOWN_PATHS = new Set(['/api/v1/days', '/api/v1/days.csv', '/api/v1/latest']);
+const KNOWN_PATHS: ReadonlySet<string> = new Set(Object.values(API_PATHS));
 
 /** Builds the `stats` request handler. */
 export function createStatsHandler(deps: StatsDependencies): HttpHandler {
-  const deadline = deps.storeDeadlineMs ?? STORE_DEADLINE_MS;
   const maxAnswer = deps.maxAnswerBytes ?? MAX_ANSWER_BYTES;
-  const readDays = (from: Day, to: Day, fields: readonly DayField[] | undefined) =>
-    withDeadline(deps.store.readDays(from, to, fields), deadline);
-  return async (req: HttpRequest, res: HttpResponse) => {
-    const started = deps.clock();
-    let status = 200;
-    try {
-      res.set('Access-Control-Allow-Origin', '*');
+  // Every store call waits at most the deadline: a 503 with Retry-After, not the platform's 504.
+  const store = withStoreDeadline(deps.store, deps.storeDeadlineMs);
+  return serve(
+    {
+      name: 'stats',
+      clock: deps.clock,
+      log: deps.log,
+      logPath: (path) => (KNOWN_PATHS.has(path) ? path : '(unknown)'),
+      headers: { 'Access-Control-Allow-Origin': '*' },
+    },
+    async (req: HttpRequest): Promise<Answer> => {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         throw new HttpError(405, 'method_not_allowed', 'Use GET.', { headers: { Allow: 'GET' } });
       }
       const today = dayOf(deps.clock());
-      if (req.path === '/api/v1/days' || req.path === '/api/v1/days.csv') {
+      if (req.path === API_PATHS.days) {
         const { from, to } = parseRange(req.query, today);
-        if (req.path === '/api/v1/days') {
-          const fields = parseFields(req.query);
-          const top = parseTop(req.query);
-          const days = await readDays(from, to, fields);
-          const body = JSON.stringify({ days: top === undefined ? days : foldToTop(days, top) });
-          checkAnswerSize(
-            body,
-            maxAnswer,
-            'Ask for fewer fields (fields=…), top=N or a shorter range.',
-          );
-          res.set('Cache-Control', CACHE_CONTROL);
-          res.set('Content-Type', 'application/json; charset=utf-8');
-          res.status(200).send(body);
-        } else {
-          const days = await withDeadline(deps.store.readDays(from, to), deadline);
-          const body = daysToCsv(days);
-          checkAnswerSize(body, maxAnswer, 'Ask for a shorter range (from/to or range=).');
-          res.set('Cache-Control', CACHE_CONTROL);
-          res.set('Content-Type', 'text/csv; charset=utf-8');
-          res.set('Content-Disposition', `inline; filename="homecall-${from}-${to}.csv"`);
-          res.status(200).send(body);
-        }
-      } else if (req.path === '/api/v1/latest') {
         const fields = parseFields(req.query);
-        const days = await readDays(addDays(today, -LATEST_LOOKBACK_DAYS), today, fields);
+        const top = parseTop(req.query);
+        const days = await store.readDays(from, to, fields);
+        const body = JSON.stringify({ days: top === undefined ? days : foldToTop(days, top) });
+        checkAnswerSize(
+          body,
+          maxAnswer,
+          'Ask for fewer fields (fields=…), top=N or a shorter range.',
+        );
+        return {
+          status: 200,
+          text: body,
+          headers: {
+            'Cache-Control': CACHE_CONTROL,
+            'Content-Type': 'application/json; charset=utf-8',
+          },
+        };
+      }
+      if (req.path === API_PATHS.daysCsv) {
+        const { from, to } = parseRange(req.query, today);
+        const days = await store.readDays(from, to);
+        const body = daysToCsv(days);
+        checkAnswerSize(body, maxAnswer, 'Ask for a shorter range (from/to or range=).');
+        return {
+          status: 200,
+          text: body,
+          headers: {
+            'Cache-Control': CACHE_CONTROL,
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': `inline; filename="homecall-${from}-${to}.csv"`,
+          },
+        };
+      }
+      if (req.path === API_PATHS.latest) {
+        const fields = parseFields(req.query);
+        const days = await store.readDays(addDays(today, -LATEST_LOOKBACK_DAYS), today, fields);
         const latest = days.filter((d) => d.final).pop();
         if (!latest) throw new HttpError(404, 'not_found', 'No final day has been aggregated yet.');
-        res.set('Cache-Control', CACHE_CONTROL);
-        res.status(200).json(latest);
-      } else {
-        throw new HttpError(404, 'not_found', 'No endpoint at this path.');
+        return { status: 200, json: latest, headers: { 'Cache-Control': CACHE_CONTROL } };
       }
-    } catch (error) {
-      if (!(error instanceof HttpError)) {
-        // Why the answer is a 503: the store's error (or its deadline), never anything of the caller.
-        deps.log(
-          'ERROR',
-          'stats store failure',
-          allowlistFields({
-            path: KNOWN_PATHS.has(req.path) ? req.path : '(unknown)',
-            reason:
-              error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown',
-          }),
-        );
-      }
-      const httpError =
-        error instanceof HttpError
-          ? error
-          : new HttpError(503, 'unavailable', 'Storage is unavailable; retry later.', {
-              headers: { 'Retry-After': '30' },
-            });
-      status = httpError.status;
-      sendError(res, httpError);
-    }
-    deps.log(
-      status >= 500 ? 'ERROR' : 'INFO',
-      'stats request',
-      allowlistFields({
-        method: req.method,
-        path: KNOWN_PATHS.has(req.path) ? req.path : '(unknown)',
-        status,
-        durationMs: deps.clock() - started,
-      }),
-    );
-  };
+      throw new HttpError(404, 'not_found', 'No endpoint at this path.');
+    },
+  );
 }

@@ -4,6 +4,7 @@
  * that never answers), far past the functions' 30 s timeout, after which the platform would
  * answer instead of homecall, without Retry-After. The handlers give up earlier and answer 503.
  */
+import type { Store } from './types.ts';
 
 /** How long a request handler waits for the store by default: well inside the 30 s timeout. */
 export const STORE_DEADLINE_MS = 10_000;
@@ -38,5 +39,32 @@ export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
         reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
+  });
+}
+
+/**
+ * The store with a deadline on every call: what the request handlers use, so no handler can forget
+ * one. The aggregation, which no client waits for, uses the store as it is.
+ */
+export function withStoreDeadline(store: Store, ms: number = STORE_DEADLINE_MS): Store {
+  const wrapped = new Map<PropertyKey, unknown>();
+  // A proxy of an empty object, not of the store: a store's own methods may be read-only
+  // properties, which a proxy of it would have to hand out unwrapped.
+  return new Proxy({} as Store, {
+    get(_empty, name) {
+      const value: unknown = Reflect.get(store, name);
+      if (typeof value !== 'function') return value;
+      let call = wrapped.get(name);
+      if (call === undefined) {
+        // Looked up at each call, so a store whose methods change (a test's fault) is honoured.
+        call = (...args: unknown[]) =>
+          withDeadline(
+            (Reflect.get(store, name) as (...a: unknown[]) => Promise<unknown>).apply(store, args),
+            ms,
+          );
+        wrapped.set(name, call);
+      }
+      return call;
+    },
   });
 }

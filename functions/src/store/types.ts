@@ -10,9 +10,10 @@ import type {
   Platform,
   Product,
 } from '../../../shared/schema/event.ts';
+import type { EventSource } from '../formats/registry.ts';
 
-/** Where an event came in. */
-export type EventSource = 'v1' | 'netdata' | 'librenms' | 'cleaninsights';
+/** Where an event came in: derived from the wire formats' registry. */
+export type { EventSource } from '../formats/registry.ts';
 
 /** Hardware facts LibreNMS reports per device model, kept scrubbed for maintainers. */
 export interface DeviceInfo {
