@@ -68,10 +68,7 @@ export const BREAKDOWNS = [
   'module',
 ] as const;
 
-/** The bucket that holds every value backed by fewer than k installs. */
-export const OTHER = 'other';
-/** The bucket of installs that did not report the value. */
-export const UNKNOWN = 'unknown';
+export { OTHER, UNKNOWN } from './values.ts';
 
 const bucketSchema = z
   .strictObject({

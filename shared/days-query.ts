@@ -6,6 +6,7 @@
  */
 import type { Bucket, CounterGroup, DayAggregate, VersionReliability } from './aggregate.ts';
 import { addDays, type Day } from './dates.ts';
+import { OTHER, UNKNOWN } from './values.ts';
 
 /** Paths of the stats API. */
 export const API_PATHS = {
@@ -118,10 +119,6 @@ export function projectDay(
   }
   return out;
 }
-
-/** The folded bucket, as the aggregate names it. */
-const OTHER = 'other';
-const UNKNOWN = 'unknown';
 
 /**
  * The primary weight of a character of a version string (`_ - . + ~`, then letters without case),

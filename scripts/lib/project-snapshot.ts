@@ -7,10 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DayAggregate } from '../../shared/aggregate.ts';
 import { addDays, dayOf } from '../../shared/dates.ts';
+import { MAX_RANGE_DAYS } from '../../shared/days-query.ts';
 import type { Store } from '../../functions/src/store/types.ts';
 
-/** How far back the site's snapshot reaches (the site's longest range is three years). */
-export const SNAPSHOT_DAYS = 3 * 366;
+/** How far back the site's snapshot reaches: the site's longest range, the API's (three years). */
+export const SNAPSHOT_DAYS = MAX_RANGE_DAYS;
 
 /** The snapshot file's content, as site/src/lib/snapshot.ts reads it. */
 export interface SnapshotDocument {

@@ -3,7 +3,11 @@
 // rejection), and a store that fails halfway through a batch (the retry stores the rest once).
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import { StoreDeadlineError, withDeadline } from '../../functions/src/store/deadline.ts';
+import {
+  StoreDeadlineError,
+  withDeadline,
+  withStoreDeadline,
+} from '../../functions/src/store/deadline.ts';
 import type { SaveResult, Store, StoredEvent } from '../../functions/src/store/types.ts';
 import {
   batchOf,
@@ -71,6 +75,35 @@ describe('withDeadline', () => {
     const late = new Promise<number>((_resolve, reject) => (fail = reject));
     await expect(withDeadline(late, 10)).rejects.toBeInstanceOf(StoreDeadlineError);
     fail(new Error('the store gave up too'));
+  });
+});
+
+describe('withStoreDeadline', () => {
+  test('every call of the decorated store gets the deadline; timely calls pass through', async () => {
+    const { memory, store, release } = stalledStore();
+    const decorated = withStoreDeadline(store, 30);
+    vi.useFakeTimers();
+    try {
+      const outcomes = [
+        decorated.saveEvents([]),
+        decorated.eraseInstall('some-install'),
+        decorated.readDays('2026-03-01', '2026-03-02'),
+      ].map((call) =>
+        call.then(
+          () => 'answered',
+          (error: unknown) => error,
+        ),
+      );
+      await vi.advanceTimersByTimeAsync(30);
+      for (const outcome of await Promise.all(outcomes))
+        expect(outcome).toBeInstanceOf(StoreDeadlineError);
+    } finally {
+      vi.useRealTimers();
+      release();
+    }
+    // A method the stalled store does not override answers from the memory store in time.
+    expect(memory.events.size).toBe(0);
+    await expect(decorated.countEvents('2026-03-10')).resolves.toBe(0);
   });
 });
 

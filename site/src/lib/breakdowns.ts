@@ -5,14 +5,13 @@
  */
 import { dayRange, type Day } from '../../../shared/dates.ts';
 import { compareVersions, topValues } from '../../../shared/days-query.ts';
+import { OTHER as OTHER_VALUE, UNKNOWN as UNKNOWN_VALUE } from '../../../shared/values.ts';
 import { byDay, type SiteDay } from './series.ts';
 
 export { compareVersions, topValues } from '../../../shared/days-query.ts';
 
-/** The folded bucket of values below k, as the aggregate names it. */
-export const OTHER_VALUE = 'other';
-/** The bucket of installs that did not report a value. */
-export const UNKNOWN_VALUE = 'unknown';
+/** The folded bucket of values below k, and the bucket of installs that reported no value. */
+export { OTHER_VALUE, UNKNOWN_VALUE };
 
 /** How the pages name each breakdown. */
 export const BREAKDOWN_LABELS: Record<string, string> = {

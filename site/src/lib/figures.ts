@@ -9,6 +9,7 @@ import {
   breakdownTrend,
   distribution,
   OTHER_VALUE,
+  UNKNOWN_VALUE,
   type DistributionRow,
   referenceDay,
   type TrendSeries,
@@ -205,7 +206,7 @@ function distributionBars(rows: readonly DistributionRow[]): {
   const shown = named.slice(0, MAX_BARS);
   const rest = named.slice(MAX_BARS);
   const folded = rows.find((r) => r.value === OTHER_VALUE);
-  const unknown = rows.find((r) => r.value === 'unknown');
+  const unknown = rows.find((r) => r.value === UNKNOWN_VALUE);
   const otherInstalls = (folded?.installs ?? 0) + rest.reduce((n, r) => n + r.installs, 0);
   const labels = shown.map((r) => r.value);
   const values = shown.map((r) => r.installs);
@@ -227,7 +228,7 @@ function distributionFigure(
   const { breakdown } = spec;
   const rows = distribution(day, breakdown);
   if (spec.order === 'numeric') {
-    const rank = (v: string) => (v === OTHER_VALUE ? 1 : v === 'unknown' ? 2 : 0);
+    const rank = (v: string) => (v === OTHER_VALUE ? 1 : v === UNKNOWN_VALUE ? 2 : 0);
     rows.sort((a, b) => rank(a.value) - rank(b.value) || compareNumericLabels(a.value, b.value));
   }
   const bars = distributionBars(rows);
@@ -310,7 +311,7 @@ export function buildFigure(spec: FigureSpec, data: PageData): Figure {
 
 /** Whether a series or bar is a residual bucket (drawn in the neutral colour). */
 export function isResidualKey(key: string): boolean {
-  return key === OTHER_VALUE || key === 'unknown' || key.startsWith(`${OTHER_VALUE} (`);
+  return key === OTHER_VALUE || key === UNKNOWN_VALUE || key.startsWith(`${OTHER_VALUE} (`);
 }
 
 const KIND_WORDS: Record<ChartKind, string> = {
