@@ -32,4 +32,51 @@ export default tseslint.config(
       ],
     },
   },
+  // Imports point one way. The site is built and bundled for browsers from shared/ alone.
+  {
+    files: ['site/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/functions/**'],
+              message: 'The site never imports functions/: what both sides need lives in shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Pure folders: their code runs in tests, benchmarks and any runtime, with dependencies passed in.
+  {
+    files: [
+      'functions/src/compat/**/*.ts',
+      'functions/src/aggregate/**/*.ts',
+      'functions/src/privacy/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'firebase-admin',
+                'firebase-admin/*',
+                'firebase-functions',
+                'firebase-functions/*',
+                '@google-cloud/*',
+                '**/store/firestore-*',
+                '**/wiring.ts',
+              ],
+              message:
+                'compat, aggregate and privacy are pure: no Firebase, no Firestore store (take a Store, see store/types.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
