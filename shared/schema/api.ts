@@ -34,6 +34,7 @@ export const bodyIssueSchema = z.strictObject({
 /** A problem of a request, as the error body lists it. */
 export type BodyIssue = z.infer<typeof bodyIssueSchema>;
 
+/** The body of every error answer. */
 export const errorSchema = z
   .strictObject({
     error: z.strictObject({
@@ -47,6 +48,7 @@ export const errorSchema = z
 /** `{"error": {"code", "message", "issues"?}}`: every error answer. */
 export type ErrorBody = z.infer<typeof errorSchema>;
 
+/** The body of a 200/202 answer to a report. */
 export const acceptedSchema = z
   .strictObject({
     accepted: z.number().int().describe('Events newly stored.'),
@@ -60,6 +62,7 @@ export const acceptedSchema = z
 /** The answer to an accepted report. */
 export type Accepted = z.infer<typeof acceptedSchema>;
 
+/** The body of `POST /v1/erase`. */
 export const eraseSchema = z
   .strictObject({
     installId: z
@@ -73,6 +76,7 @@ export const eraseSchema = z
   })
   .describe('Erase every stored record of an install.');
 
+/** The body of every erase answer. */
 export const erasedSchema = z
   .strictObject({ erased: z.literal(true) })
   .describe(
