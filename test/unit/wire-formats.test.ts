@@ -79,8 +79,13 @@ test('the function answers unparseable bodies only on ingest paths', () => {
   expect(isIngestPath('/v1/no-such-endpoint')).toBe(true);
 });
 
-test('paths and sources are unique, and a compat format has its switch in the configuration', () => {
+test('paths, sources and schema files are unique; a compat format has its switch in the configuration', () => {
   expect(new Set(WIRE_FORMATS.map((f) => f.path)).size).toBe(WIRE_FORMATS.length);
+  // Two entries naming one JSON Schema file would overwrite each other's.
+  const files = WIRE_FORMATS.flatMap((f) => Object.keys(f.docs.schemas));
+  expect(new Set(files).size).toBe(files.length);
+  for (const answer of ['accepted', 'error', 'day-aggregate', 'days-response'])
+    expect(files).not.toContain(`${answer}.schema.json`);
   const sources = WIRE_FORMATS.flatMap((f) => (f.source === undefined ? [] : [f.source]));
   expect(new Set(sources).size).toBe(sources.length);
   for (const format of WIRE_FORMATS) {
