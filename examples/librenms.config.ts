@@ -19,6 +19,16 @@ export default {
   // One report a day from a cron job: a day late is the usual worst case.
   lateArrivalHours: 48,
   clockSkewMinutes: 5,
+  // Differential privacy: one report a day, so few events per install; device and port counts
+  // are clipped per install (a 4,000-device install counts as 1,000 toward a sum).
+  privacy: {
+    epsilon: 6,
+    delta: 1e-6,
+    eventClip: 2,
+    counterClip: 1000,
+    valuesPerInstall: 8,
+    counterValuesPerInstall: 32,
+  },
   // One report a day per install: even a large fleet is a small day, so one shard is the rule.
   aggregation: { eventsPerShard: 1_000_000, shardParallelism: 4 },
   attributes: {

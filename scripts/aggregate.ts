@@ -11,6 +11,7 @@ import { addDays, dayOf, isDay } from '../shared/dates.ts';
 import { aggregateRange, lateDays } from '../functions/src/aggregate/job.ts';
 import { createFirestore } from '../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../functions/src/store/firestore-store.ts';
+import { ensureLocalSecret } from './lib/local-secret.ts';
 import { createProgress } from './lib/progress.ts';
 
 const { values } = parseArgs({
@@ -63,22 +64,45 @@ const target = process.env.FIRESTORE_EMULATOR_HOST
 const project = process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? 'demo-homecall';
 console.error(`aggregating ${from} .. ${to} on ${target}, project ${project}`);
 
+/**
+ * The noise of a published day is seeded by the deployment's INSTALL_ID_SECRET, so a day published
+ * here is the one the deployed merge would publish. Locally it is the secret `npm start` made.
+ */
+const publicationSecret = (): string => {
+  const secret = process.env.INSTALL_ID_SECRET;
+  if (secret) return secret;
+  if (process.env.FIRESTORE_EMULATOR_HOST) return ensureLocalSecret();
+  throw new Error(
+    'publishing a day on production Firestore needs the deployment secret: set INSTALL_ID_SECRET ' +
+      '(firebase functions:secrets:access INSTALL_ID_SECRET)',
+  );
+};
+
 const firestore = createFirestore({ projectId: project });
 const store = new FirestoreStore(firestore);
 try {
   // Recomputing the demo fleet of `npm start` keeps its days marked as demo data, so a deploy
-  // still refuses them.
-  const demo = (await store.readDays(addDays(from, -1), to)).some((d) => d.demo === true);
+  // still refuses them. Only final days are published, so look back past the late window.
+  const demo = (await store.readDays(addDays(from, -lateDays(deploymentConfig) - 1), to)).some(
+    (d) => d.demo === true,
+  );
   if (demo) console.error('the stored days are demo data (npm start): they stay marked demo');
-  const days = await aggregateRange(
-    { store, clock: () => Date.now(), config: deploymentConfig, demo },
+  const outcomes = await aggregateRange(
+    { store, clock: () => Date.now(), config: deploymentConfig, publicationSecret, demo },
     from,
     to,
     { parallelism, onProgress: createProgress('aggregate') },
   );
-  for (const day of days) {
+  for (const { day, status, aggregate } of outcomes) {
+    if (!aggregate) {
+      console.log(`${day}  provisional: not published until final (late events may still come)`);
+      continue;
+    }
+    const privacy = aggregate.privacy
+      ? `ε=${aggregate.privacy.epsilon} δ=${aggregate.privacy.delta}`
+      : 'k-anonymity';
     console.log(
-      `${day.day}  active d1=${day.activeInstalls.d1} d7=${day.activeInstalls.d7} d28=${day.activeInstalls.d28}  new=${day.newInstalls}  final=${day.final}`,
+      `${day}  ${status === 'kept' ? 'kept (published before, never replaced)' : 'published'}  about d1=${aggregate.activeInstalls.d1} d7=${aggregate.activeInstalls.d7} d28=${aggregate.activeInstalls.d28}  new=${aggregate.newInstalls}  ${privacy}`,
     );
   }
 } catch (error) {

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { deploymentConfig } from '../shared/config.ts';
+import { lateDays } from '../functions/src/aggregate/plan.ts';
 import { BUILD_MANIFEST, type SiteBuildManifest } from '../site/src/lib/build-manifest.ts';
 import { checkSiteBuild } from './lib/publish-checks.ts';
 
@@ -23,6 +24,7 @@ const result = checkSiteBuild(manifest, deploymentConfig, {
   project,
   now: Date.now(),
   force: process.env.HOMECALL_DEPLOY_FORCE === '1',
+  finalLagDays: lateDays(deploymentConfig),
 });
 for (const warning of result.warnings) console.warn(`warning: ${warning}`);
 if (result.errors.length > 0) {

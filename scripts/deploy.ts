@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deploymentConfig } from '../shared/config.ts';
+import { lateDays } from '../functions/src/aggregate/plan.ts';
 import { buildOpenApi } from '../functions/src/docs/openapi.ts';
 import { createFirestore } from '../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../functions/src/store/firestore-store.ts';
@@ -98,6 +99,7 @@ function preflight(firebase: FirebaseJson, options: DeployOptions): void {
   if (problems.length > 0) fail(problems, 'the deployment is not consistent');
   say(
     `[config] homecall.config.ts: ${config.productName} at ${config.siteUrl}; k = ${config.kAnonymity}; ` +
+      `ε = ${config.privacy.epsilon}, δ = ${config.privacy.delta} per day; ` +
       `raw events kept ${config.eventRetentionDays} d, installs ${config.installRetentionDays} d; ` +
       `region ${config.region}, at most ${config.maxInstances} instances; ` +
       `aggregation shards of ${config.aggregation.eventsPerShard} events, ${config.aggregation.shardParallelism} at once; compat: ` +
@@ -151,7 +153,7 @@ async function hostingStep(firebase: FirebaseJson, options: DeployOptions, proje
   } finally {
     await firestore.terminate().catch(() => {});
   }
-  const target = { project, now, force: options.force };
+  const target = { project, now, force: options.force, finalLagDays: lateDays(config) };
   const checked = checkSnapshot(snapshotFacts(days, project, source), target);
   for (const w of checked.warnings) warn(w);
   if (checked.errors.length > 0)
@@ -159,7 +161,8 @@ async function hostingStep(firebase: FirebaseJson, options: DeployOptions, proje
   const generatedAt = new Date(now).toISOString();
   say(
     `    ${days.length} days, ${days[0]?.day ?? '-'} to ${days.at(-1)?.day ?? '-'}, read at ${generatedAt}` +
-      `; computed with k = ${[...new Set(days.map((d) => d.publication?.kAnonymity ?? '?'))].join(', ') || '-'}`,
+      `; computed with k = ${[...new Set(days.map((d) => d.publication?.kAnonymity ?? '?'))].join(', ') || '-'}` +
+      `; ε = ${[...new Set(days.map((d) => d.privacy?.epsilon ?? '-'))].join(', ') || '-'}`,
   );
   const file = join(ROOT, 'site/.snapshot', `deploy-${project}.json`);
   writeSnapshotFile(file, { generatedAt, project, source, days });

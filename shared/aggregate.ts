@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { DeploymentConfig } from './config-schema.ts';
+import { MECHANISM } from './privacy.ts';
 import { EVENT_TYPES } from './schema/event.ts';
 
 const installCount = z.number().int().min(0);
@@ -37,7 +38,9 @@ export const publicationSchema = z
       .number()
       .int()
       .min(1)
-      .describe('k: buckets backed by fewer installs were folded into "other".'),
+      .describe(
+        'k: no bucket appeared with a noisy count below k (days with `privacy`); on days without, buckets backed by fewer installs were folded into "other".',
+      ),
     eventRetentionDays: z.number().int().min(1).describe('Days raw events were kept.'),
     installRetentionDays: z
       .number()
@@ -72,7 +75,7 @@ export { OTHER, UNKNOWN } from './values.ts';
 
 const bucketSchema = z
   .strictObject({
-    value: z.string().describe('The reported value, "other" (folded small buckets) or "unknown".'),
+    value: z.string().describe('The reported value, "other" (the values not shown) or "unknown".'),
     installs: installCount,
   })
   .describe('Installs sharing one value.');
@@ -87,7 +90,7 @@ export const upgradeSchema = z
 
 export const versionReliabilitySchema = z
   .strictObject({
-    version: z.string().describe('The version, or "other" for versions under k.'),
+    version: z.string().describe('The version, or "other" for the versions not shown.'),
     activeInstalls: installCount.describe('Installs of this version active on the day.'),
     crashedInstalls: installCount.describe('Of those, installs with a crash or fatal event.'),
     crashFreeRate: z.number().min(0).max(1).describe('1 - crashedInstalls / activeInstalls.'),
@@ -102,7 +105,9 @@ export const failureSignatureSchema = z
     installs: installCount.describe('Installs that reported it on the day.'),
     events: installCount.describe('Events with this signature on the day.'),
   })
-  .describe('A failure seen by at least k installs on the day.');
+  .describe(
+    'A failure shown on the day: its noisy count of installs reached the threshold (at least k installs on days published before differential privacy).',
+  );
 
 export const counterGroupSchema = z
   .strictObject({
@@ -120,8 +125,58 @@ export const counterGroupSchema = z
     ),
   })
   .describe(
-    'A counter group (LibreNMS-style facts), published when at least k installs report it.',
+    'A counter group (LibreNMS-style facts), shown when its noisy count of installs reaches the threshold (at least k installs on days published before differential privacy).',
   );
+
+const positiveInteger = z.number().int().min(1);
+
+export const publicationPrivacySchema = z
+  .strictObject({
+    mechanism: z
+      .literal(MECHANISM)
+      .describe(
+        'Discrete Gaussian noise on every number, accounted in zero-concentrated differential privacy; buckets appear above a noisy threshold.',
+      ),
+    epsilon: z
+      .number()
+      .positive()
+      .max(50)
+      .describe(
+        "ε of this day's figures: (ε, δ)-differential privacy with one install as the unit.",
+      ),
+    delta: z.number().positive().max(0.001).describe("δ of this day's figures."),
+    rho: z
+      .number()
+      .positive()
+      .describe('The same budget as ρ-zCDP; ρ adds up over the days an install is counted in.'),
+    eventClip: positiveInteger.describe(
+      'Events of one install counted per day, all types together.',
+    ),
+    counterClip: positiveInteger.describe(
+      'Largest count of one counter value taken from one install.',
+    ),
+    valuesPerInstall: positiveInteger.describe(
+      'Modules, failure signatures or install failure codes one install counts per day.',
+    ),
+    counterValuesPerInstall: positiveInteger.describe('Counter values one install counts per day.'),
+    noise: z
+      .record(
+        z.string().max(128),
+        z.strictObject({
+          sigma: z.number().positive().describe('Standard deviation of the noise.'),
+          threshold: z
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .describe('Smallest noisy install count with which a bucket appears.'),
+        }),
+      )
+      .describe(
+        'Noise of each published query (breakdowns: every single-valued breakdown). About 95 % of published values lie within 2σ of the exact count.',
+      ),
+  })
+  .describe('The differential-privacy parameters this day was published with.');
 
 export const dayAggregateSchema = z
   .strictObject({
@@ -153,7 +208,12 @@ export const dayAggregateSchema = z
           .describe('Failed installations of the day by error code.'),
       })
       .describe('Crash-free installs per version, top failures and install failures of the day.'),
-    counters: z.array(counterGroupSchema).describe('Counter groups backed by at least k installs.'),
+    counters: z.array(counterGroupSchema).describe('Counter groups shown on the day.'),
+    privacy: publicationPrivacySchema
+      .optional()
+      .describe(
+        'Present when the figures were published with differential privacy: every number is then noisy, and these are its parameters.',
+      ),
     run: aggregationRunSchema,
     publication: publicationSchema
       .optional()
@@ -174,6 +234,7 @@ export type Upgrade = z.infer<typeof upgradeSchema>;
 export type VersionReliability = z.infer<typeof versionReliabilitySchema>;
 export type CounterGroup = z.infer<typeof counterGroupSchema>;
 
+export type PublicationPrivacy = z.infer<typeof publicationPrivacySchema>;
 export type ActiveInstalls = z.infer<typeof activeInstallsSchema>;
 export type DayAggregate = z.infer<typeof dayAggregateSchema>;
 export type AggregationRun = z.infer<typeof aggregationRunSchema>;

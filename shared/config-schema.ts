@@ -39,6 +39,32 @@ const siteUrl = z
   )
   .transform((url) => url.replace(/\/+$/, ''));
 
+/**
+ * Differential privacy of the published figures (shared/privacy.ts turns these into the
+ * guarantee; the privacy page states it). The privacy unit is one install; (ε, δ) are per day's
+ * release, and every bound limits what one install can add to a day's figures.
+ */
+export const privacySchema = z.strictObject({
+  /** ε of one day's published figures. */
+  epsilon: z
+    .number()
+    .gt(0, 'must be more than 0')
+    .max(50, 'must be at most 50: beyond it the noise protects no one'),
+  /** δ of one day's published figures (half for the noise, half for the bucket thresholds). */
+  delta: z
+    .number()
+    .gt(0, 'must be more than 0')
+    .max(1e-3, 'must be at most 0.001: δ is the chance the guarantee fails outright'),
+  /** Events of one install counted per day, all types together. */
+  eventClip: z.int().min(1).max(1000),
+  /** Largest count of one counter value taken from one install on a day. */
+  counterClip: z.int().min(1).max(1_000_000_000),
+  /** Values one install counts per day where it can have several: modules, failure signatures, install failure codes. */
+  valuesPerInstall: z.int().min(1).max(500),
+  /** Counter values one install counts per day. */
+  counterValuesPerInstall: z.int().min(1).max(500),
+});
+
 /** The validated configuration; `homecall.config.ts` is checked against this schema. */
 export const deploymentConfigSchema = z
   .strictObject({
@@ -76,6 +102,8 @@ export const deploymentConfigSchema = z
       /** Shard tasks Cloud Tasks runs at once. */
       shardParallelism: z.int().min(1).max(256),
     }),
+    /** Differential privacy of every published figure (ε, δ per day, contribution bounds). */
+    privacy: privacySchema,
     /** Attribute keys agents may send, each with its figure description (shared/figures.ts). */
     attributes: z.record(attributeKeySchema, attributeSpecSchema),
     /** Counter groups with their title, unit and description (shared/figures.ts). */
@@ -110,6 +138,8 @@ export const deploymentConfigSchema = z
 export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;
 /** Everything a deployment decides, validated. */
 export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
+/** The differential-privacy parameters of a deployment. */
+export type PrivacyConfig = DeploymentConfig['privacy'];
 /** One attribute key that agents may send. */
 export type AttributeSpec = DeploymentConfig['attributes'][string];
 /** Kind of value an allowed attribute may carry. */

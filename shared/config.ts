@@ -18,6 +18,7 @@ export {
   type CounterGroupSpec,
   type DeploymentConfig,
   type DeploymentConfigInput,
+  type PrivacyConfig,
 } from './config-schema.ts';
 
 /** The configuration this repository deploys (homecall.config.ts, validated). */

@@ -43,6 +43,7 @@ export const DAY_FIELDS = [
   'optOuts',
   'events',
   'run',
+  'privacy',
   'breakdowns',
   'upgrades',
   'reliability',
@@ -106,7 +107,8 @@ export function projectDay(
   const source = day as unknown as Record<string, unknown>;
   for (const field of fields) {
     if ((DAY_FIELDS as readonly string[]).includes(field)) {
-      target[field] = source[field];
+      // A day published before differential privacy has no `privacy`: the field stays absent.
+      if (source[field] !== undefined) target[field] = source[field];
     } else if (field.startsWith('breakdowns.')) {
       const name = field.slice(11);
       const buckets = day.breakdowns[name];

@@ -75,7 +75,13 @@ const runLog = (message: string, fields: Record<string, string | number | boolea
   logger.info(message, fields);
 
 /** What every aggregation step needs; shard sizing comes from the configuration too. */
-const aggregation = () => ({ store, clock, config });
+const aggregation = () => ({
+  store,
+  clock,
+  config,
+  // The merge seeds the publication's noise with it (the function declares the secret).
+  publicationSecret: () => installIdSecret.value(),
+});
 
 /**
  * The daily run: plans (purge, backfill, changed days, shard count), stores the plan and enqueues
@@ -125,6 +131,7 @@ export const aggregateMerge = onTaskDispatched<MergeTask>(
     rateLimits: { maxConcurrentDispatches: 4 },
     timeoutSeconds: 300,
     memory: '512MiB',
+    secrets: [installIdSecret],
   },
   (request) => mergeTask(aggregation(), request.data, runLog),
 );

@@ -297,11 +297,20 @@ export async function seedFleet(
   const first = addDays(today, -(simulatedDays - 1));
   // Marked demo: a deploy refuses these days, so the fleet's made-up numbers are never published.
   const all = await aggregateRange(
-    { store: memory, clock: () => now, config: deploymentConfig, demo: true },
+    {
+      store: memory,
+      clock: () => now,
+      config: deploymentConfig,
+      publicationSecret: () => secret,
+      demo: true,
+    },
     first,
     today,
   );
-  const published = all.slice(WARM_UP_DAYS);
+  // Published days only: the last few are provisional, and the site shows final days.
+  const published = all
+    .slice(WARM_UP_DAYS)
+    .flatMap((o) => (o.status === 'published' && o.aggregate ? [o.aggregate] : []));
   const recentFrom = addDays(today, -lateDays(deploymentConfig));
   const recent = [...memory.events.values()].filter((e) => e.day >= recentFrom);
   const pagesFrom = addDays(today, -DEMO_PAGE_DAYS);

@@ -10,7 +10,10 @@ import type { DeploymentConfig } from '../../shared/config.ts';
 import { DAY_MS, startOfDay, type Day } from '../../shared/dates.ts';
 import type { SiteBuildManifest } from '../../site/src/lib/build-manifest.ts';
 
-/** A snapshot whose newest day ended longer ago than this is stale. */
+/**
+ * A snapshot whose newest day ended longer ago than this (plus the days a day waits to be final,
+ * `PublishTarget.finalLagDays`) is stale.
+ */
 export const STALE_AFTER_MS = DAY_MS;
 
 /** What the checks found: errors stop the deploy; warnings are printed. */
@@ -49,6 +52,11 @@ export interface PublishTarget {
   now: number;
   /** `--force`: publish a stale or empty snapshot anyway. */
   force: boolean;
+  /**
+   * Days from a day to the run that publishes it: a day is published once, when final
+   * (`lateDays` of the configuration), so the newest day of a fresh snapshot is that old.
+   */
+  finalLagDays: number;
 }
 
 /** Whether a project id is one of the emulator-only `demo-` projects. */
@@ -91,7 +99,7 @@ export function checkSnapshot(facts: SnapshotFacts, target: PublishTarget): Chec
     (target.force ? warnings : errors).push(message);
   } else {
     const hours = hoursSinceEnd(facts.lastDay, target.now);
-    if (hours * 3_600_000 > STALE_AFTER_MS) {
+    if (hours * 3_600_000 > STALE_AFTER_MS + (target.finalLagDays - 1) * DAY_MS) {
       const message = `the newest day in ${where} is ${facts.lastDay}, ${Math.floor(hours)} hours old: the daily aggregation (00:15 UTC) has not run since. Check the aggregate function's logs, or run \`npm run aggregate\` against the project; --force deploys it anyway`;
       (target.force ? warnings : errors).push(message);
     }

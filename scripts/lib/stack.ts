@@ -195,7 +195,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const today = dayOf(Date.now());
       await timed(timings, 'aggregate', () =>
         aggregateRange(
-          { store, clock: Date.now, config: deploymentConfig, demo: true },
+          {
+            store,
+            clock: Date.now,
+            config: deploymentConfig,
+            publicationSecret: () => secret,
+            demo: true,
+          },
           addDays(today, -lateDays(deploymentConfig)),
           today,
         ),

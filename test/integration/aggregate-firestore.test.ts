@@ -16,6 +16,8 @@ import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { EventSource, StoredEvent, StoredPage } from '../../functions/src/store/types.ts';
+import type { MergeOutcome } from '../../functions/src/aggregate/merge.ts';
+import { exactView, type ExactView } from '../support/exact-view.ts';
 import { fakeClock } from '../support/http-fakes.ts';
 import { pageDocuments } from '../support/page-documents.ts';
 
@@ -27,7 +29,8 @@ const SECRET = 'aggregate-firestore-secret';
 const config = deploymentConfig;
 const FROM = '2026-11-18';
 const TO = '2026-11-20';
-const AGGREGATED_AT = '2026-11-21T00:15:00Z';
+/** After the late-arrival window: the three days are final, so the run publishes them. */
+const AGGREGATED_AT = '2026-11-25T00:15:00Z';
 
 const INSTALLS = ['I1', 'I2', 'I3', 'I4', 'I5', 'I6'];
 const pseudonymOf = (name: string) => installPseudonym(SECRET, `agg-fs-${name}`);
@@ -76,7 +79,7 @@ function fleet(): StoredEvent[] {
   return events;
 }
 
-const dataOf = ({ run: _run, ...data }: DayAggregate) => data;
+const publicationSecret = () => 'aggregate-firestore-noise';
 
 describe('aggregation on FirestoreStore', () => {
   let db: Firestore;
@@ -97,15 +100,30 @@ describe('aggregation on FirestoreStore', () => {
     return withoutRun((await pageDocuments(db)).map(([, data]) => data as StoredPage));
   }
 
-  async function aggregate(at: string): Promise<Map<Day, DayAggregate>> {
-    await aggregateRange({ store, clock: fakeClock(at).now, config }, FROM, TO);
-    return new Map((await store.readDays(FROM, TO)).map((d) => [d.day, d]));
+  /** Runs the aggregation: the exact tallies of each day, and the days stored afterwards. */
+  async function aggregate(at: string): Promise<{
+    exact: Map<Day, ExactView>;
+    stored: Map<Day, DayAggregate>;
+    outcomes: MergeOutcome[];
+  }> {
+    const outcomes = await aggregateRange(
+      { store, clock: fakeClock(at).now, config, publicationSecret },
+      FROM,
+      TO,
+    );
+    return {
+      exact: new Map(outcomes.map((o) => [o.day, exactView(o.exact)])),
+      stored: new Map((await store.readDays(FROM, TO)).map((d) => [d.day, d])),
+      outcomes,
+    };
   }
 
   test('gives the numbers worked out by hand, the same as MemoryStore, and reruns identically', async () => {
     const first = await aggregate(AGGREGATED_AT);
-    const day = (d: Day) => first.get(d) as DayAggregate;
-    expect([...first.keys()]).toEqual(dayRange(FROM, TO));
+    const day = (d: Day) => first.exact.get(d) as ExactView;
+    const published = (d: Day) => first.stored.get(d) as DayAggregate;
+    expect([...first.stored.keys()]).toEqual(dayRange(FROM, TO));
+    expect(first.outcomes.map((o) => o.status)).toEqual(['published', 'published', 'published']);
 
     // 11-18: 6 installs, all new. 11-19: I1..I6 + 1 report = 7. 11-20: I1..I3; 7-day: I1..I6.
     expect(day('2026-11-18').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
@@ -114,10 +132,10 @@ describe('aggregation on FirestoreStore', () => {
     expect(day('2026-11-19').activeInstalls).toEqual({ d1: 7, d7: 7, d28: 7 });
     expect(day('2026-11-19').events).toEqual({ upgrade: 5, heartbeat: 2 });
     expect(day('2026-11-19').upgrades).toEqual([{ from: '1.5.0', to: '1.6.0', installs: 5 }]);
-    // I1..I5 + the report on 1.6.0; I6 alone on 1.5.0 is folded.
+    // I1..I5 + the report on 1.6.0; I6 alone on 1.5.0.
     expect(day('2026-11-19').breakdowns.version).toEqual([
       { value: '1.6.0', installs: 6 },
-      { value: 'other', installs: 1 },
+      { value: '1.5.0', installs: 1 },
     ]);
     expect(day('2026-11-20').activeInstalls).toEqual({ d1: 3, d7: 6, d28: 6 });
     // 6 installs of 1.5.0 on 11-18, I1 crashed: 1 − 1/6 = 0.8333 (4 decimals).
@@ -131,27 +149,33 @@ describe('aggregation on FirestoreStore', () => {
         fatalEvents: 0,
       },
     ]);
-    // Run figures: each day reads at least its own events and writes at least its day document.
-    expect(day('2026-11-18').run.documentsRead).toBeGreaterThanOrEqual(7);
-    expect(day('2026-11-18').run.documentsWritten).toBeGreaterThan(1);
+    // Published with the deployment's (ε, δ); run figures: each day reads at least its own events
+    // and writes at least its day document.
+    expect(published('2026-11-18').privacy?.epsilon).toBe(config.privacy.epsilon);
+    expect(published('2026-11-18').run.documentsRead).toBeGreaterThanOrEqual(7);
+    expect(published('2026-11-18').run.documentsWritten).toBeGreaterThan(1);
 
-    // The same events on MemoryStore give exactly the same documents, run figures included.
+    // The same events on MemoryStore give exactly the same documents, run figures and noise
+    // included (the same tallies and digests draw the same noise).
     const memory = new MemoryStore();
     await memory.saveEvents(fleet());
-    await aggregateRange({ store: memory, clock: fakeClock(AGGREGATED_AT).now, config }, FROM, TO);
-    expect([...first.values()]).toEqual(await memory.readDays(FROM, TO));
+    await aggregateRange(
+      { store: memory, clock: fakeClock(AGGREGATED_AT).now, config, publicationSecret },
+      FROM,
+      TO,
+    );
+    expect([...first.stored.values()]).toEqual(await memory.readDays(FROM, TO));
     const pages = await storedPages();
     expect(pages).toEqual(withoutRun([...memory.pages.values()]));
     const keys = new Set(pages.flatMap((p) => p.keys.match(/.{16}/g) ?? []));
     expect([...keys].sort()).toEqual(INSTALLS.map((n) => pseudonymOf(n).slice(0, 16)).sort());
 
-    // A rerun an hour later: identical data, no page rewritten (the rerun's figures say so).
-    const second = await aggregate('2026-11-21T01:15:00Z');
-    for (const d of dayRange(FROM, TO)) {
-      const again = second.get(d) as DayAggregate;
-      expect(dataOf(again), d).toEqual(dataOf(first.get(d) as DayAggregate));
-      expect(again.run.computedAt).toBe('2026-11-21T01:15:00.000Z');
-    }
+    // A rerun an hour later: the same tallies, no page rewritten, and the published days kept
+    // as they are (each day is published once).
+    const second = await aggregate('2026-11-25T01:15:00Z');
+    expect(second.outcomes.map((o) => o.status)).toEqual(['kept', 'kept', 'kept']);
+    expect(second.exact).toEqual(first.exact);
+    expect(second.stored).toEqual(first.stored);
     expect(await storedPages()).toEqual(pages);
     const runs = (await pageDocuments(db)).map(([, data]) => data.run as string);
     expect(new Set(runs).size).toBe(1);
@@ -160,9 +184,9 @@ describe('aggregation on FirestoreStore', () => {
   test('erasing an install and re-aggregating takes it out of every count', async () => {
     const before = await aggregate(AGGREGATED_AT);
     expect(await store.eraseInstall(pseudonymOf('I2'))).toEqual({ events: 3, installs: 1 });
-    const after = await aggregate('2026-11-21T02:00:00Z');
-    const a = (d: Day) => after.get(d) as DayAggregate;
-    const b = (d: Day) => before.get(d) as DayAggregate;
+    const after = await aggregate('2026-11-25T02:00:00Z');
+    const a = (d: Day) => after.exact.get(d) as ExactView;
+    const b = (d: Day) => before.exact.get(d) as ExactView;
     // I2 was active on all three days: every window count drops by exactly one.
     for (const d of dayRange(FROM, TO)) {
       const { d1, d7, d28 } = b(d).activeInstalls;
@@ -172,17 +196,18 @@ describe('aggregation on FirestoreStore', () => {
     expect(a('2026-11-18').newInstalls).toBe(5);
     expect(a('2026-11-18').events).toEqual({ install: 5, crash: 1 });
     expect(a('2026-11-19').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
-    // Four installs moving 1.5.0 → 1.6.0 are under k now.
-    expect(a('2026-11-19').upgrades).toEqual([{ from: 'other', to: 'other', installs: 4 }]);
+    expect(a('2026-11-19').upgrades).toEqual([{ from: '1.5.0', to: '1.6.0', installs: 4 }]);
     expect(a('2026-11-19').breakdowns.version).toEqual([
       { value: '1.6.0', installs: 5 },
-      { value: 'other', installs: 1 },
+      { value: '1.5.0', installs: 1 },
     ]);
     expect(a('2026-11-20').activeInstalls).toEqual({ d1: 2, d7: 5, d28: 5 });
     const keys = new Set((await storedPages()).flatMap((p) => p.keys.match(/.{16}/g) ?? []));
     expect(keys.size).toBe(5);
     expect(keys.has(pseudonymOf('I2').slice(0, 16))).toBe(false);
-    expect(JSON.stringify([...after.values()])).not.toContain(pseudonymOf('I2'));
+    expect(JSON.stringify([...after.stored.values()])).not.toContain(pseudonymOf('I2'));
+    // The days published before the erase are not published again (README: Published once).
+    expect(after.stored).toEqual(before.stored);
     // The run applied the erasure and deleted it.
     expect(await store.readErasures()).toEqual([]);
   });
@@ -194,6 +219,7 @@ describe('aggregation on FirestoreStore', () => {
       store,
       clock: fakeClock('2027-02-28T00:15:00Z').now,
       config,
+      publicationSecret,
     });
     expect(summary.purged).toEqual({ events: 17, pages: 0 });
     expect(summary.backfilled[0]).toBe('2026-11-30');
@@ -207,6 +233,7 @@ describe('aggregation on FirestoreStore', () => {
       store,
       clock: fakeClock('2027-02-28T01:15:00Z').now,
       config,
+      publicationSecret,
     });
     expect(again.purged).toEqual({ events: 0, pages: 0 });
     expect(again.backfilled).toEqual([]);
@@ -215,6 +242,7 @@ describe('aggregation on FirestoreStore', () => {
       store,
       clock: fakeClock('2027-05-20T00:15:00Z').now,
       config,
+      publicationSecret,
     });
     expect(later.purged.pages).toBeGreaterThan(0);
     expect(await pageDocuments(db)).toEqual([]);

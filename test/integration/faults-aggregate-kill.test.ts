@@ -48,7 +48,12 @@ async function seed(firestore: Firestore, events: StoredEvent[]): Promise<void> 
   const memory = new MemoryStore();
   await memory.saveEvents(events.filter((e) => e.day < FROM));
   await aggregateRange(
-    { store: memory, clock: () => Date.now(), config: deploymentConfig },
+    {
+      store: memory,
+      clock: () => Date.now(),
+      config: deploymentConfig,
+      publicationSecret: () => 'faults-noise',
+    },
     addDays(FROM, -WARM_UP_DAYS),
     addDays(FROM, -1),
   );

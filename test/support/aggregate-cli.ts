@@ -36,6 +36,8 @@ export async function runAggregateCli(options: {
         GCLOUD_PROJECT: options.projectId,
         CI: 'true',
         METADATA_SERVER_DETECTION: 'none',
+        // The deployment secret the published days' noise is seeded with.
+        INSTALL_ID_SECRET: 'aggregate-cli-test-secret',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },

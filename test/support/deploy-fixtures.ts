@@ -1,8 +1,13 @@
 /**
- * What the deploy end-to-end tests share: a small fleet whose published numbers are known by
- * hand, and a way to run one of a repository's scripts (this one or a copy) on Node 24.
+ * What the deploy end-to-end tests share: a small fleet to post through ingest, a larger one to
+ * store on a final day and publish, and a way to run one of a repository's scripts (this one or a
+ * copy) on Node 24.
  */
 import { spawn } from 'node:child_process';
+import type { DeploymentConfig } from '../../shared/config.ts';
+import type { Day } from '../../shared/dates.ts';
+import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
+import type { StoredEvent } from '../../functions/src/store/types.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -25,6 +30,44 @@ export function fleetBatch(prefix: string): unknown {
       platform: { os: m.os, arch: 'x86_64' },
     })),
   };
+}
+
+/**
+ * A fleet large enough for differentially private publication at the default ε: 70 installs of
+ * 3.1.0 on debian and 60 of 3.0.0 on ubuntu (far above a breakdown's noisy threshold of about 33),
+ * 5 of 2.9.0 on alpine (far below it): 135 in all.
+ */
+export const FINAL_FLEET = [
+  ...Array.from({ length: 70 }, (_, i) => ({ id: `a${i}`, version: '3.1.0', os: 'debian' })),
+  ...Array.from({ length: 60 }, (_, i) => ({ id: `b${i}`, version: '3.0.0', os: 'ubuntu' })),
+  ...Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, version: '2.9.0', os: 'alpine' })),
+];
+
+/**
+ * FINAL_FLEET's heartbeats on `day`, stored as ingest stores them: a day is published once final,
+ * after the late-arrival window, and ingest refuses event times that old.
+ */
+export function finalFleetEvents(
+  prefix: string,
+  day: Day,
+  secret: string,
+  config: DeploymentConfig,
+): StoredEvent[] {
+  return FINAL_FLEET.map((m, i) => {
+    const prepared = prepareEvent(
+      {
+        installId: `${prefix}-${m.id}`,
+        eventId: `${prefix}-${m.id}-hb`,
+        type: 'heartbeat',
+        product: { version: m.version },
+        platform: { os: m.os, arch: 'x86_64' },
+      },
+      [],
+      { secret, now: Date.parse(`${day}T10:00:00Z`) + i, config, source: 'v1' },
+    );
+    if (!prepared.ok) throw new Error(prepared.issue.message);
+    return prepared.event;
+  });
 }
 
 /**

@@ -1,5 +1,7 @@
 // The daily aggregation over MemoryStore, with events made by the real ingest pipeline
-// (prepareEvent) and expected numbers worked out by hand.
+// (prepareEvent) and expected numbers worked out by hand. The counting rules are checked on the
+// exact tallies each merge computes (MergeOutcome.exact); what is published from them, noisy and
+// once per day, is checked here for its bookkeeping and in test/unit/publication/ for its noise.
 import { describe, expect, test, vi } from 'vitest';
 import type { DayAggregate } from '../../shared/aggregate.ts';
 import { deploymentConfig } from '../../shared/config.ts';
@@ -17,7 +19,9 @@ import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { installPseudonym } from '../../functions/src/ingest/install-id.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { EventSource, StoredEvent } from '../../functions/src/store/types.ts';
+import { publishMerged, type MergeOutcome } from '../../functions/src/aggregate/merge.ts';
 import { CountingStore } from '../support/counting-store.ts';
+import { exactView, exactViews, type ExactView } from '../support/exact-view.ts';
 import { fakeClock } from '../support/http-fakes.ts';
 
 const SECRET = 'aggregate-test-secret';
@@ -132,18 +136,20 @@ async function fleetStore(): Promise<MemoryStore> {
   return store;
 }
 
+const publicationSecret = () => 'aggregate-test-noise';
 const deps = (store: MemoryStore, now: string) => ({
   store,
   clock: fakeClock(now).now,
   config,
+  publicationSecret,
 });
 
-const dataOf = ({ run: _run, ...data }: DayAggregate) => data;
-const withoutComputedAt = (aggregate: DayAggregate) => ({
-  ...aggregate,
-  run: { ...aggregate.run, computedAt: undefined },
-});
-const figuresOf = (a: DayAggregate): Figures => ({
+/** The exact figures of one merged day. */
+const exactOf = (outcome: MergeOutcome | undefined): ExactView => {
+  if (!outcome) throw new Error('no merge outcome');
+  return exactView(outcome.exact);
+};
+const figuresOf = (a: Figures): Figures => ({
   activeInstalls: a.activeInstalls,
   newInstalls: a.newInstalls,
   optOuts: a.optOuts,
@@ -156,12 +162,24 @@ describe('one pass over the fleet, in order', () => {
     const results = await aggregateRange(deps(store, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO);
     expect(results.map((r) => r.day)).toEqual(dayRange(FLEET_FROM, FLEET_TO));
     const actual = Object.fromEntries(
-      [...store.days.values()].filter((a) => a.day in EXPECTED).map((a) => [a.day, figuresOf(a)]),
+      exactViews(results)
+        .filter((a) => a.day in EXPECTED)
+        .map((a) => [a.day, figuresOf(a)]),
     );
     expect(actual).toEqual(EXPECTED);
-    // Every day of the range was written, and all of them are final by March.
+    // Every day of the range was published, final by March, with the deployment's (ε, δ), and
+    // each holds what the publication module makes of that day's exact tallies.
     expect([...store.days.keys()].sort()).toEqual(dayRange(FLEET_FROM, FLEET_TO));
-    expect([...store.days.values()].every((a) => a.final)).toBe(true);
+    expect(results.every((r) => r.status === 'published')).toBe(true);
+    for (const r of results) {
+      const stored = store.days.get(r.day) as DayAggregate;
+      expect(stored.final).toBe(true);
+      expect(stored.privacy).toMatchObject({
+        epsilon: config.privacy.epsilon,
+        delta: config.privacy.delta,
+      });
+      expect(stored).toEqual(publishMerged(r.exact, deps(store, FLEET_TO), true, stored.run));
+    }
   });
 
   test('an install counts in d7 through day 7 and in d28 through day 28 after its only day', async () => {
@@ -172,7 +190,7 @@ describe('one pass over the fleet, in order', () => {
       '2026-02-01',
       '2026-03-02',
     );
-    const series = results.map((r) => [
+    const series = exactViews(results).map((r) => [
       r.day,
       r.activeInstalls.d1,
       r.activeInstalls.d7,
@@ -221,16 +239,21 @@ describe('one pass over the fleet, in order', () => {
     const d = deps(store, '2026-03-01T00:15:00Z');
     store.reset();
     const results = await aggregateRange(d, FLEET_FROM, FLEET_TO);
-    const read = results.reduce((n, a) => n + a.run.documentsRead, 0);
-    const written = results.reduce((n, a) => n + a.run.documentsWritten, 0);
-    // Every event once, each page and partial the run touched, one day document per day.
+    const runs = results.map((r) => (r.aggregate as DayAggregate).run);
+    const read = runs.reduce((n, run) => n + run.documentsRead, 0);
+    const written = runs.reduce((n, run) => n + run.documentsWritten, 0);
+    // Every event once, each page and partial the run touched, one day document per day (read
+    // to see whether it is published already, then written).
     expect(read).toBe(store.reads);
     expect(written).toBe(store.writes);
     expect(store.eventReads).toBe(fleet().length);
-    // A rerun reads the events again (a forced recompute) but writes no page: nothing changed.
+    // A rerun reads the events again (a forced recompute) but writes no page (nothing changed)
+    // and no day: a published day is never replaced.
     store.reset();
-    await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    const again = await aggregateRange(d, FLEET_FROM, FLEET_TO);
     expect(store.pageWrites).toBe(0);
+    expect(again.every((r) => r.status === 'kept')).toBe(true);
+    expect(store.writes).toBe(again.length); // the partials only
   });
 });
 
@@ -244,11 +267,11 @@ test('an install returning after more than 28 days is not new again', async () =
   const d = deps(store, '2026-04-01T00:00:00Z');
   await aggregateDay(d, '2026-01-02');
   store.reset();
-  const aggregate = await aggregateDay(d, '2026-03-01');
+  const outcome = await aggregateDay(d, '2026-03-01');
   // Both active; only `fresh` is new: `back` was active 58 days earlier, inside the 90 days an
   // install is remembered.
-  expect(figuresOf(aggregate)).toEqual(figures(2, 2, 2, 1, { install: 1, upgrade: 1 }));
-  expect(aggregate.run.documentsRead).toBe(store.reads);
+  expect(figuresOf(exactOf(outcome))).toEqual(figures(2, 2, 2, 1, { install: 1, upgrade: 1 }));
+  expect(outcome.aggregate?.run.documentsRead).toBe(store.reads);
   expect(store.eventReads).toBe(2);
 });
 
@@ -263,15 +286,15 @@ test('an upgrade after 58 days away is seen from the older pages, as in a long r
     versioned('U5', 'heartbeat', '2026-01-20', '1.5'),
   ]);
   const d = deps(store, '2026-04-01T00:00:00Z');
-  await aggregateRange(d, '2026-01-02', '2026-03-01');
-  const inRange = dataOf(store.days.get('2026-03-01') as DayAggregate);
+  const inRange = exactOf((await aggregateRange(d, '2026-01-02', '2026-03-01')).at(-1));
   // Alone, 03-01 decodes only its 28-day window: the earlier days come from the older pages.
-  const alone = dataOf(await aggregateDay(d, '2026-03-01'));
+  const alone = exactOf(await aggregateDay(d, '2026-03-01'));
   expect(alone).toEqual(inRange);
   expect(alone.newInstalls).toBe(0);
-  expect(alone.upgrades).toEqual([{ from: 'other', to: 'other', installs: 5 }]);
-  const pairs = (await store.readDays('2026-03-01', '2026-03-01'))[0]?.upgrades;
-  expect(pairs).toEqual(alone.upgrades);
+  expect(alone.upgrades).toEqual([
+    { from: '1.0', to: '2.0', installs: 4 },
+    { from: '1.5', to: '2.0', installs: 1 },
+  ]);
 });
 
 test('an install unseen for more than 90 days is new again when it returns', async () => {
@@ -283,9 +306,9 @@ test('an install unseen for more than 90 days is new again when it returns', asy
   ]);
   const d = deps(store, '2026-08-01T00:00:00Z');
   // 90 days after 01-02 is 04-02: still remembered. 07-02 is 91 days after 04-02: forgotten.
-  expect((await aggregateDay(d, '2026-01-02')).newInstalls).toBe(1);
-  expect((await aggregateDay(d, '2026-04-02')).newInstalls).toBe(0);
-  expect((await aggregateDay(d, '2026-07-02')).newInstalls).toBe(1);
+  expect(exactOf(await aggregateDay(d, '2026-01-02')).newInstalls).toBe(1);
+  expect(exactOf(await aggregateDay(d, '2026-04-02')).newInstalls).toBe(0);
+  expect(exactOf(await aggregateDay(d, '2026-07-02')).newInstalls).toBe(1);
 });
 
 describe('installs without identity', () => {
@@ -304,11 +327,11 @@ describe('installs without identity', () => {
       '2026-01-11',
     );
     // X + 3 reports without identity (the opt-out is not one).
-    expect(figuresOf(first as DayAggregate)).toEqual(
+    expect(figuresOf(exactOf(first))).toEqual(
       figures(4, 4, 4, 2, { heartbeat: 3, install: 1, opt_out: 1 }),
     );
     // Methodology: reports without identity add one each on their own day only.
-    expect(figuresOf(next as DayAggregate)).toEqual(figures(0, 1, 1));
+    expect(figuresOf(exactOf(next))).toEqual(figures(0, 1, 1));
     expect([...store.knownInstalls()]).toEqual([id('X').slice(0, 16)]);
   });
 
@@ -325,77 +348,79 @@ describe('installs without identity', () => {
     const b = prepare();
     if (!a.ok || !b.ok) throw new Error('not prepared');
     expect(await store.saveEvents([a.event, b.event])).toEqual({ created: 2, duplicates: 0 });
-    const aggregate = await aggregateDay(deps(store, '2026-02-01T00:00:00Z'), '2026-01-10');
-    expect(aggregate.activeInstalls.d1).toBe(2);
+    const outcome = await aggregateDay(deps(store, '2026-02-01T00:00:00Z'), '2026-01-10');
+    expect(exactOf(outcome).activeInstalls.d1).toBe(2);
   });
 });
 
 describe('idempotency and order', () => {
-  test('rerunning days gives identical aggregates and rewrites no page', async () => {
+  test('rerunning days publishes nothing new, rewrites no page, and draws the same noise', async () => {
     const store = await fleetStore();
     const clock = fakeClock('2026-03-01T00:15:00Z');
-    const d = { store, clock: clock.now, config };
-    await aggregateRange(d, FLEET_FROM, FLEET_TO);
-    const firstDays = [...store.days.values()].map(dataOf);
+    const d = { store, clock: clock.now, config, publicationSecret };
+    const first = await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    const firstDays = structuredClone([...store.days.values()]);
     const pages = structuredClone([...store.pages.entries()]);
 
     clock.advance(HOUR);
     const writePages = vi.spyOn(store, 'writePages');
-    await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    const writeDays = vi.spyOn(store, 'writeDays');
+    const second = await aggregateRange(d, FLEET_FROM, FLEET_TO);
     expect(writePages).not.toHaveBeenCalled();
-    const secondDays = [...store.days.values()];
-    expect(secondDays.map(dataOf)).toEqual(firstDays);
+    // Each day is published once: the rerun keeps what is stored, computedAt included.
+    expect(writeDays).not.toHaveBeenCalled();
+    expect(second.map((r) => r.status)).toEqual(first.map(() => 'kept'));
+    expect([...store.days.values()]).toEqual(firstDays);
     expect([...store.pages.entries()]).toEqual(pages);
-    expect(secondDays.every((a) => a.run.computedAt === '2026-03-01T01:15:00.000Z')).toBe(true);
-
-    // A third run matches the second in everything but the time it was computed.
-    clock.advance(HOUR);
-    await aggregateRange(d, FLEET_FROM, FLEET_TO);
-    expect([...store.days.values()].map(withoutComputedAt)).toEqual(
-      secondDays.map(withoutComputedAt),
-    );
-    expect(writePages).not.toHaveBeenCalled();
+    // Same tallies, so publishing them again would give the very same numbers (no flicker).
+    expect(exactViews(second)).toEqual(exactViews(first));
+    for (const r of second) {
+      const stored = store.days.get(r.day) as DayAggregate;
+      expect(publishMerged(r.exact, d, true, stored.run)).toEqual(stored);
+    }
   });
 
   test('recomputing one past day after later days changes nothing in it', async () => {
     const store = await fleetStore();
     const d = deps(store, '2026-03-01T00:15:00Z');
-    const before = dataOf(await aggregateDay(d, '2026-01-05'));
+    const before = exactOf(await aggregateDay(d, '2026-01-05'));
     await aggregateRange(d, '2026-01-06', FLEET_TO);
-    expect(dataOf(await aggregateDay(d, '2026-01-05'))).toEqual(before);
+    expect(exactOf(await aggregateDay(d, '2026-01-05'))).toEqual(before);
   });
 
   test('once every day has been seen, recomputing in any order reproduces the in-order result', async () => {
     const inOrder = await fleetStore();
-    await aggregateRange(deps(inOrder, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO);
+    const expected = exactViews(
+      await aggregateRange(deps(inOrder, '2026-03-01T00:15:00Z'), FLEET_FROM, FLEET_TO),
+    );
 
     const shuffled = await fleetStore();
     const d = deps(shuffled, '2026-03-01T00:15:00Z');
     const days = dayRange(FLEET_FROM, FLEET_TO);
     // Newest first, then an interleaved order: odd positions, then even ones.
     for (const day of [...days].reverse()) await aggregateDay(d, day);
+    const again: ExactView[] = [];
     for (const day of [
       ...days.filter((_, i) => i % 2 === 1),
       ...days.filter((_, i) => i % 2 === 0),
     ])
-      await aggregateDay(d, day);
+      again.push(exactOf(await aggregateDay(d, day)));
 
-    expect([...shuffled.days.values()].sort(byDay).map(dataOf)).toEqual(
-      [...inOrder.days.values()].sort(byDay).map(dataOf),
-    );
+    expect(again.sort(byDay)).toEqual(expected);
     const withoutRun = (store: MemoryStore) =>
       [...store.pages].sort().map(([key, { run: _run, ...page }]) => [key, page]);
     expect(withoutRun(shuffled)).toEqual(withoutRun(inOrder));
   });
 
-  test('erasing an install and re-aggregating removes it from every count', async () => {
+  test('erasing an install takes it out of every later computation; published days stay', async () => {
     const store = await fleetStore();
     const d = deps(store, '2026-03-01T00:15:00Z');
     await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    const published = structuredClone([...store.days.values()]);
     expect(await store.eraseInstall(id('B'))).toEqual({ events: 3, installs: 1 });
     expect(store.knownInstalls().has(id('B').slice(0, 16))).toBe(false);
-    await aggregateRange(d, FLEET_FROM, FLEET_TO);
-    const after = (day: Day) => figuresOf(store.days.get(day) as DayAggregate);
+    const rerun = await aggregateRange(d, FLEET_FROM, FLEET_TO);
+    const after = (day: Day) => figuresOf(exactOf(rerun.find((r) => r.day === day)));
     // Without B: A alone on 01-01; E on 01-05; C and D late in January; nobody on 01-30.
     expect(after('2026-01-01')).toEqual(figures(1, 1, 1, 1, { install: 1 }));
     expect(after('2026-01-05')).toEqual(figures(1, 2, 2, 1, { heartbeat: 1 }));
@@ -403,6 +428,9 @@ describe('idempotency and order', () => {
     expect(after('2026-01-30')).toEqual(figures(0, 2, 3));
     expect(after('2026-02-05')).toEqual(figures(0, 0, 2));
     expect(store.knownInstalls().has(id('B').slice(0, 16))).toBe(false);
+    // Days already published are not published again: a second version of a day would let its
+    // difference with the first speak about the erased install (README, Published once).
+    expect([...store.days.values()]).toEqual(published);
     // Applied: the run took the erasure off the list.
     expect(store.erasures.size).toBe(0);
   });
@@ -430,23 +458,31 @@ describe('final', () => {
     expect(runAt - latest).toBeGreaterThan(config.lateArrivalHours * HOUR);
   });
 
-  test('stored aggregates carry the flag of the run that computed them', async () => {
+  test('only final days are published; a provisional day waits for the run that makes it final', async () => {
     const store = await fleetStore();
     const clock = fakeClock('2026-02-06T00:15:00Z');
-    const d = { store, clock: clock.now, config };
-    await aggregateRange(d, '2026-01-30', '2026-02-05');
+    const d = { store, clock: clock.now, config, publicationSecret };
+    const outcomes = await aggregateRange(d, '2026-01-30', '2026-02-05');
+    expect(Object.fromEntries(outcomes.map((o) => [o.day, o.status]))).toEqual({
+      '2026-01-30': 'published',
+      '2026-01-31': 'published',
+      '2026-02-01': 'published',
+      '2026-02-02': 'published',
+      '2026-02-03': 'provisional',
+      '2026-02-04': 'provisional',
+      '2026-02-05': 'provisional',
+    });
     const flags = Object.fromEntries([...store.days.values()].map((a) => [a.day, a.final]));
     expect(flags).toEqual({
       '2026-01-30': true,
       '2026-01-31': true,
       '2026-02-01': true,
       '2026-02-02': true,
-      '2026-02-03': false,
-      '2026-02-04': false,
-      '2026-02-05': false,
     });
     clock.set('2026-02-07T00:15:00Z');
-    expect((await aggregateDay(d, '2026-02-03')).final).toBe(true);
+    const later = await aggregateDay(d, '2026-02-03');
+    expect(later.status).toBe('published');
+    expect(store.days.get('2026-02-03')?.final).toBe(true);
   });
 });
 
@@ -477,22 +513,28 @@ describe('runScheduledAggregation', () => {
     // Today is 2026-03-10: retention reaches back 90 days to 2025-12-10.
     const summary = await runScheduledAggregation(deps(store, '2026-03-10T00:15:00Z'));
     expect(summary.backfilled).toEqual(['2026-02-14', '2026-03-03']);
+    const merged = (d: Day) => exactOf(summary.merged.find((m) => m.day === d));
     expect(summary.recomputed).toEqual(['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09']);
     // Pages are kept 180 days (event retention + install memory): none is that old yet.
     expect(summary.purged).toEqual({ events: 1, pages: 0 });
 
     const day = (d: Day) => store.days.get(d) as DayAggregate;
-    expect(figuresOf(day('2026-02-14'))).toEqual(figures(1, 1, 1, 1, { install: 1 }));
-    expect(day('2026-03-03').activeInstalls.d1).toBe(1);
+    expect(figuresOf(merged('2026-02-14'))).toEqual(figures(1, 1, 1, 1, { install: 1 }));
+    expect(merged('2026-03-03').activeInstalls.d1).toBe(1);
+    expect(day('2026-02-14').final && day('2026-03-03').final).toBe(true);
     // The late event is in 03-07 now: Q and R active.
-    expect(figuresOf(day('2026-03-07'))).toEqual(figures(2, 2, 2, 0, { heartbeat: 2 }));
-    expect(day('2026-03-09')).toBeDefined();
+    expect(figuresOf(merged('2026-03-07'))).toEqual(figures(2, 2, 2, 0, { heartbeat: 2 }));
+    // 03-06 turns final and is published; the three later days are computed, not published.
     expect(day('2026-03-06').final).toBe(true);
-    expect([day('2026-03-07'), day('2026-03-08'), day('2026-03-09')].map((a) => a.final)).toEqual([
-      false,
-      false,
-      false,
-    ]);
+    expect(Object.fromEntries(summary.merged.map((m) => [m.day, m.status]))).toEqual({
+      '2026-02-14': 'published',
+      '2026-03-03': 'published',
+      '2026-03-06': 'published',
+      '2026-03-07': 'provisional',
+      '2026-03-08': 'provisional',
+      '2026-03-09': 'provisional',
+    });
+    expect(['2026-03-07', '2026-03-08', '2026-03-09'].some((d) => store.days.has(d))).toBe(false);
     // Days outside the window that existed are left as they were.
     expect(day('2026-03-05')).toEqual(before05);
     expect(store.days.has('2025-12-08')).toBe(false);
@@ -509,7 +551,8 @@ describe('runScheduledAggregation', () => {
     expect(summary.backfilled.at(-1)).toBe('2026-03-05');
     expect(summary.backfilled.length + summary.recomputed.length).toBe(90);
     expect(summary.purged).toEqual({ events: 0, pages: 0 });
-    expect(store.days.size).toBe(90);
+    // Every final day is published; the three days of the late window after it are not yet.
+    expect(store.days.size).toBe(87);
     // A second run the same day backfills nothing.
     const again = await runScheduledAggregation(deps(store, '2026-03-10T01:15:00Z'));
     expect(again.backfilled).toEqual([]);
@@ -532,6 +575,6 @@ describe('runScheduledAggregation', () => {
   });
 });
 
-function byDay(a: DayAggregate, b: DayAggregate): number {
+function byDay(a: { day: Day }, b: { day: Day }): number {
   return a.day.localeCompare(b.day);
 }

@@ -64,6 +64,29 @@ describe('validation', () => {
     expect(refusal(withField({ kAnonymity: k }))).toMatch(/^ {2}- kAnonymity: /m);
   });
 
+  test.each([
+    [{ epsilon: 0 }, '  - privacy.epsilon: must be more than 0'],
+    [
+      { epsilon: 60 },
+      '  - privacy.epsilon: must be at most 50: beyond it the noise protects no one',
+    ],
+    [
+      { delta: 0.01 },
+      '  - privacy.delta: must be at most 0.001: δ is the chance the guarantee fails outright',
+    ],
+    [{ eventClip: 2.5 }, '  - privacy.eventClip: '],
+    [{ counterClip: 0 }, '  - privacy.counterClip: '],
+  ])('differential privacy %o is refused, naming the field', (change, message) => {
+    expect(refusal(withField({ privacy: { ...repository.privacy, ...change } }))).toContain(
+      message,
+    );
+  });
+
+  test('the privacy settings are required: no second source of defaults', () => {
+    const { privacy: _privacy, ...without } = repository;
+    expect(refusal(without)).toMatch(/^ {2}- privacy: /m);
+  });
+
   test('the message for k below 5 says why', () => {
     expect(refusal(withField({ kAnonymity: 4 }))).toBe(
       'homecall.config.ts is invalid:\n' +

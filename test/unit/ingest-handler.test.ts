@@ -82,7 +82,10 @@ function setup(options: { rateLimiter?: RateLimiter } = {}) {
     });
   const logText = () => JSON.stringify(logger.lines);
   const aggregate = (day: string) =>
-    aggregateDay({ store, clock: clock.now, config: deploymentConfig }, day);
+    aggregateDay(
+      { store, clock: clock.now, config: deploymentConfig, publicationSecret: () => 'noise' },
+      day,
+    );
   return { store, clock, logger, send, post, events, storedText, logText, aggregate };
 }
 

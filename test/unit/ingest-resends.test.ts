@@ -32,9 +32,14 @@ function setup() {
     await handler(fakeRequest({ path, body }), res);
     return res;
   };
+  // Installs counted on the day: the exact tally the publication starts from.
   const activeOn = async (day: string) =>
-    (await aggregateDay({ store, clock: clock.now, config: deploymentConfig }, day)).activeInstalls
-      .d1;
+    (
+      await aggregateDay(
+        { store, clock: clock.now, config: deploymentConfig, publicationSecret: () => 'noise' },
+        day,
+      )
+    ).exact.d1.n;
   return { store, clock, post, activeOn };
 }
 

@@ -10,6 +10,8 @@ import {
   partId,
   PART_LIMIT_BYTES,
 } from '../../functions/src/store/month-documents.ts';
+import { deploymentConfig } from '../../shared/config.ts';
+import { planFor, privacyParameters } from '../../functions/src/privacy/publication/publish.ts';
 import { netdataDays } from '../support/netdata-days.ts';
 import { dayAggregate } from '../support/store-contract.ts';
 
@@ -66,6 +68,17 @@ describe('encodeMonth and decodeMonth', () => {
     expect(decodeMonth(documents, ['activeInstalls'])).toStrictEqual(
       marked.map((d) => projectDay(d, ['activeInstalls'])),
     );
+  });
+
+  test('each day’s privacy parameters round-trip, whole and as fields=privacy; older days have none', () => {
+    const privacy = privacyParameters(planFor(deploymentConfig));
+    const mixed = days.map((d, n) => (n % 2 === 0 ? { ...d, privacy } : d));
+    const documents = encodeMonth('2026-11', mixed);
+    expect(decodeMonth(documents, undefined)).toStrictEqual(mixed);
+    const selected = decodeMonth(documents, ['privacy']);
+    expect(selected).toStrictEqual(mixed.map((d) => projectDay(d, ['privacy'])));
+    expect(selected[0]).toStrictEqual({ day: '2026-11-01', final: mixed[0]?.final, privacy });
+    expect(selected[1]).not.toHaveProperty('privacy');
   });
 
   test.each([

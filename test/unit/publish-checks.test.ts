@@ -4,6 +4,7 @@
 // snapshot or with another configuration.
 import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../shared/config.ts';
+import { lateDays } from '../../functions/src/aggregate/plan.ts';
 import { buildManifest } from '../../site/src/lib/build-manifest.ts';
 import type { Snapshot } from '../../site/src/lib/snapshot.ts';
 import {
@@ -31,7 +32,8 @@ function dayFixture({ day }: { day: string }): DayAggregate {
 }
 
 const NOW = Date.parse('2026-11-27T06:00:00Z');
-const target = { project: 'stats-prod-1', now: NOW, force: false };
+// A lag of one day: a day published as soon as it ends (the rule before publish-once).
+const target = { project: 'stats-prod-1', now: NOW, force: false, finalLagDays: 1 };
 const facts = (patch: Partial<SnapshotFacts> = {}): SnapshotFacts => ({
   project: 'stats-prod-1',
   source: 'firestore',
@@ -55,6 +57,16 @@ describe('the snapshot a deploy reads', () => {
         /^4 of the 90 days in project stats-prod-1 are demo data \(2026-11-20, 2026-11-21, 2026-11-22 and 1 more\), made by the demo fleet of `npm start`; demo numbers are never published\. Fix: deploy from the real project's aggregates \(unset FIRESTORE_EMULATOR_HOST and pass --project <your project>\)/,
       );
     }
+  });
+
+  test('published once final, the newest day may be as old as the late window, and no older', () => {
+    // 2026-11-27 06:00: with lateDays 4 the day turning final at 00:15 was 2026-11-23.
+    const lag = { ...target, finalLagDays: lateDays(deploymentConfig) };
+    expect(lateDays(deploymentConfig)).toBe(4);
+    expect(checkSnapshot(facts({ lastDay: '2026-11-23' }), lag).errors).toEqual([]);
+    expect(checkSnapshot(facts({ lastDay: '2026-11-22' }), lag).errors).toEqual([
+      "the newest day in project stats-prod-1 is 2026-11-22, 102 hours old: the daily aggregation (00:15 UTC) has not run since. Check the aggregate function's logs, or run `npm run aggregate` against the project; --force deploys it anyway",
+    ]);
   });
 
   test('a newest day that ended more than a day ago is stale: refused, or a warning with --force', () => {

@@ -1,12 +1,16 @@
 // The public stats API over aggregates made by the real pipeline (prepareEvent → aggregateRange):
 // the CSV form, /api/v1/latest, the caching and CORS headers, and that no answer carries a
-// pseudonym or any raw event field.
+// pseudonym or any raw event field. The fleet is a dozen installs, far below what differential
+// privacy lets appear, so the stored days are the publication's days (its parameters, flags and
+// run) with the exact figures of the tallies in place of the noisy ones: the API's handling of
+// every bucket (CSV quoting, columns, gaps) stays visible. The noise is tested in publication/.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { DayAggregate } from '../../shared/aggregate.ts';
 import { deploymentConfig } from '../../shared/config.ts';
 import { dayRange, type Day } from '../../shared/dates.ts';
 import { EVENT_TYPES, type EventType } from '../../shared/schema/event.ts';
-import { aggregateRange } from '../../functions/src/aggregate/job.ts';
+import { aggregateRange, isFinal } from '../../functions/src/aggregate/job.ts';
+import { publishMerged } from '../../functions/src/aggregate/merge.ts';
 import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { createStatsHandler } from '../../functions/src/stats/handler.ts';
@@ -19,6 +23,7 @@ import {
   FakeResponse,
   recordingLogger,
 } from '../support/http-fakes.ts';
+import { exactView } from '../support/exact-view.ts';
 
 const SECRET = 'stats-api-secret';
 const config = deploymentConfig;
@@ -86,10 +91,19 @@ function fleet(): StoredEvent[] {
 async function aggregatedStore(): Promise<MemoryStore> {
   const store = new MemoryStore();
   await store.saveEvents(fleet());
-  await aggregateRange(
-    { store, clock: fakeClock(AGGREGATED_AT).now, config },
-    '2026-11-01',
-    '2026-11-10',
+  const deps = {
+    store,
+    clock: fakeClock(AGGREGATED_AT).now,
+    config,
+    publicationSecret: () => 'stats-api-noise',
+  };
+  const outcomes = await aggregateRange(deps, '2026-11-01', '2026-11-10');
+  const run = { computedAt: '2026-11-11T00:15:00.000Z', documentsRead: 1, documentsWritten: 1 };
+  await store.writeDays(
+    outcomes.map((o) => ({
+      ...publishMerged(o.exact, deps, isFinal(o.day, '2026-11-11', config), run),
+      ...exactView(o.exact),
+    })),
   );
   return store;
 }
@@ -148,6 +162,8 @@ const SCALAR_COLUMNS = [
   'new_installs',
   'opt_outs',
   ...EVENT_TYPES.map((t) => `events_${t}`),
+  'privacy_epsilon',
+  'privacy_delta',
 ];
 
 /** Fields of a stored event (and of the raw wire event) that no answer may carry. */

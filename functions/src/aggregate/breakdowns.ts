@@ -1,16 +1,8 @@
-/** Breakdowns of the installs active in a 28-day window, and upgrades seen on a day. */
-import {
-  BREAKDOWNS,
-  OTHER,
-  UNKNOWN,
-  type Bucket,
-  type Upgrade,
-} from '../../../shared/aggregate.ts';
+/** The breakdown values of an install: what the 28-day breakdowns count it under. */
+import { UNKNOWN } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { bucketOf, type NumericBuckets } from '../../../shared/numeric-buckets.ts';
 import type { InstallSnapshot } from '../store/types.ts';
-import { foldSmallBuckets, Tally } from './anonymity.ts';
-import type { ExactDay } from './exact.ts';
 
 const KERNEL_VERSION = /^(\d+)\.(\d+)/;
 
@@ -73,35 +65,4 @@ export function forEachBreakdownValue(
   for (const [key, name, buckets] of attributes) {
     visit(name, attributeBucket(snapshot.attributes?.[key], buckets));
   }
-}
-
-/** Every breakdown of the day's exact tallies, k-folded. */
-export function publishBreakdowns(
-  exact: ExactDay,
-  config: DeploymentConfig,
-): Record<string, Bucket[]> {
-  const names = new Set<string>([...BREAKDOWNS, ...exact.breakdowns.keys()]);
-  const result: Record<string, Bucket[]> = {};
-  for (const name of [...names].sort()) {
-    const counts = new Tally();
-    for (const [value, t] of exact.breakdowns.get(name) ?? []) counts.add(value, t.n);
-    result[name] = foldSmallBuckets(counts, config.kAnonymity);
-  }
-  return result;
-}
-
-/** Version moves of the day, k-folded. */
-export function publishUpgrades(exact: ExactDay, k: number): Upgrade[] {
-  const upgrades: Upgrade[] = [];
-  let other = 0;
-  for (const [key, t] of exact.upgrades) {
-    const [from = '', to = ''] = key.split('\u0000');
-    if (t.n >= k) upgrades.push({ from, to, installs: t.n });
-    else other += t.n;
-  }
-  upgrades.sort(
-    (a, b) => b.installs - a.installs || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
-  );
-  if (other > 0) upgrades.push({ from: OTHER, to: OTHER, installs: other });
-  return upgrades;
 }

@@ -28,12 +28,6 @@ export interface CounterValue {
 export interface CounterTallies {
   installs: Tally;
   values: Map<string, CounterValue>;
-  /**
-   * Installs by the set of values they reported (values joined by NUL, sorted). The publication
-   * rule folds small values into "other" and must count each install in it once: that union is
-   * exact only from the sets, never from per-value counts.
-   */
-  combos: Map<string, number>;
 }
 
 /** The exact tallies of one day. */
@@ -87,7 +81,7 @@ export function versionTallies(): VersionTallies {
 
 /** A counter group's tallies. */
 export function counterTallies(): CounterTallies {
-  return { installs: tally(), values: new Map(), combos: new Map() };
+  return { installs: tally(), values: new Map() };
 }
 
 function addTallies(into: Map<string, Tally>, from: Map<string, Tally>): void {
@@ -128,8 +122,6 @@ export function addExact(into: ExactDay, from: ExactDay): void {
       addTally(t.installs, v.installs);
       t.sum += v.sum;
     }
-    for (const [combo, n] of g.combos)
-      target.combos.set(combo, (target.combos.get(combo) ?? 0) + n);
   }
 }
 
@@ -196,7 +188,6 @@ export function exactFromJson(json: string): ExactDay {
               { installs: t(e.installs), sum: e.sum as number },
             ]),
           ),
-          combos: new Map(pairs(g.combos)),
         },
       ]),
     ),

@@ -6,6 +6,7 @@
  */
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { addDays, DAY_MS, startOfDay, type Day } from '../../../shared/dates.ts';
+import { boundValues } from '../privacy/publication/clip.ts';
 import {
   forEachBreakdownValue,
   publishedAttributes,
@@ -46,14 +47,24 @@ class SnapshotTable {
     return id;
   }
 
+  private readonly moduleLimit: number;
+
+  constructor(moduleLimit: number) {
+    this.moduleLimit = moduleLimit;
+  }
+
   breakdownValues(id: number, attributes: readonly PublishedAttribute[]): [string, string][] {
     let values = this.values[id];
     if (values === undefined) {
       values = [];
       const list = values;
-      forEachBreakdownValue(parseSnapshot(this.json[id] as string), attributes, (name, value) =>
-        list.push([name, value]),
-      );
+      const json = this.json[id] as string;
+      const snapshot = parseSnapshot(json);
+      // Pages keep each install's modules within the bound; a page stored before the bound
+      // existed is held to it here, picked by the snapshot (every install has one bound or other).
+      if (snapshot.modules && snapshot.modules.length > this.moduleLimit)
+        snapshot.modules = boundValues(snapshot.modules, this.moduleLimit, json);
+      forEachBreakdownValue(snapshot, attributes, (name, value) => list.push([name, value]));
       this.values[id] = values;
     }
     return values;
@@ -91,7 +102,7 @@ export function bucketHistory(
   const last = days.reduce((a, b) => (a > b ? a : b));
   const ordered = [...new Set([...pages.keys(), ...days])].filter((d) => d <= last).sort();
   const attributes = publishedAttributes(config);
-  const table = new SnapshotTable();
+  const table = new SnapshotTable(config.privacy.valuesPerInstall);
   // One slot per install seen: the last day it was active, its snapshot then, its digest halves.
   const slots = new Map<string, number>();
   const lastDay: number[] = [];

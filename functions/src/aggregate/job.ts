@@ -3,14 +3,14 @@
  * as separate tasks (index.ts), here called in turn. Used by `npm run aggregate`, `npm start`'s
  * demo data and the tests.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
 import { dayRange, type Day } from '../../../shared/dates.ts';
 import type { PurgeResult, RunPlan } from '../store/types.ts';
-import { mergeDay } from './merge.ts';
+import { mergeDay, type MergeOutcome } from './merge.ts';
 import { planDays, planScheduled, type AggregationDependencies } from './plan.ts';
 import { runShard } from './shard.ts';
 
 export { isFinal, lateDays, type AggregationDependencies } from './plan.ts';
+export type { MergeOutcome } from './merge.ts';
 
 /** Progress of a run, reported after each shard and each merge. */
 export type ProgressListener = (done: number, total: number, label: string) => void;
@@ -22,12 +22,15 @@ export interface RunOptions {
   onProgress?: ProgressListener;
 }
 
-/** Computes every shard of `plan`, then merges each of its days in order. */
+/**
+ * Computes every shard of `plan`, then merges each of its days in order: what each merge did
+ * (published, provisional, kept) with its day.
+ */
 export async function executePlan(
   deps: AggregationDependencies,
   plan: RunPlan,
   options: RunOptions = {},
-): Promise<DayAggregate[]> {
+): Promise<MergeOutcome[]> {
   if (plan.days.length === 0) return [];
   const total = plan.shards + plan.days.length;
   let done = 0;
@@ -41,7 +44,7 @@ export async function executePlan(
   };
   const parallelism = Math.max(1, Math.min(options.parallelism ?? 2, plan.shards));
   await Promise.all(Array.from({ length: parallelism }, worker));
-  const results: DayAggregate[] = [];
+  const results: MergeOutcome[] = [];
   for (const day of plan.days) {
     results.push(await mergeDay(deps, plan, day));
     report(day);
@@ -49,21 +52,21 @@ export async function executePlan(
   return results;
 }
 
-/** Recomputes every day from `from` to `to` from its events. */
+/** Recomputes every day from `from` to `to` from its events; publishes those final and new. */
 export async function aggregateRange(
   deps: AggregationDependencies,
   from: Day,
   to: Day,
   options: RunOptions = {},
-): Promise<DayAggregate[]> {
+): Promise<MergeOutcome[]> {
   const plan = await planDays(deps, dayRange(from, to));
   return executePlan(deps, plan, options);
 }
 
 /** Recomputes one day from its events. */
-export async function aggregateDay(deps: AggregationDependencies, day: Day): Promise<DayAggregate> {
-  const [aggregate] = await aggregateRange(deps, day, day);
-  return aggregate as DayAggregate;
+export async function aggregateDay(deps: AggregationDependencies, day: Day): Promise<MergeOutcome> {
+  const [outcome] = await aggregateRange(deps, day, day);
+  return outcome as MergeOutcome;
 }
 
 /** What a scheduled run did. */
@@ -72,6 +75,8 @@ export interface ScheduledRunSummary {
   backfilled: Day[];
   purged: PurgeResult;
   shards: number;
+  /** What each merge did with its day (published, provisional, kept). */
+  merged: MergeOutcome[];
 }
 
 /**
@@ -83,6 +88,6 @@ export async function runScheduledAggregation(
   options: RunOptions = {},
 ): Promise<ScheduledRunSummary> {
   const { plan, backfilled, recomputed, purged } = await planScheduled(deps);
-  await executePlan(deps, plan, options);
-  return { recomputed, backfilled, purged, shards: plan.shards };
+  const merged = await executePlan(deps, plan, options);
+  return { recomputed, backfilled, purged, shards: plan.shards, merged };
 }

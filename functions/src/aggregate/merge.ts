@@ -1,14 +1,17 @@
 /**
- * The merge of one day: sums the partials of every shard of the run, applies the publication
- * rules and writes `days/{day}`. It refuses (throws, so the task queue retries) while any shard's
- * partial is missing: a day is never published with a shard left out.
+ * The merge of one day: sums the partials of every shard of the run and hands the exact tallies to
+ * the publication module (functions/src/privacy/publication/), which publishes them under
+ * differential privacy. It refuses (throws, so the task queue retries) while any shard's partial is
+ * missing: a day is never published with a shard left out. A day is published once, when final,
+ * and never replaced (`mayPublish`): every version would spend the day's privacy budget again.
  */
-import type { DayAggregate } from '../../../shared/aggregate.ts';
+import { publicationOf, type DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
+import { fromTallies } from '../privacy/publication/from-tallies.ts';
+import { mayPublish, publishDay } from '../privacy/publication/publish.ts';
 import { partialId, type RunPlan } from '../store/types.ts';
-import { addExact, emptyExact, exactFromJson } from './exact.ts';
+import { addExact, emptyExact, exactFromJson, type ExactDay } from './exact.ts';
 import { isFinal, type AggregationDependencies } from './plan.ts';
-import { publishDay } from './publish.ts';
 
 /** A merge found partials missing; retry once the shards are done. */
 export class PartialsMissingError extends Error {
@@ -23,6 +26,19 @@ export class PartialsMissingError extends Error {
   }
 }
 
+/**
+ * What a merge did with its day: `published` (written now), `provisional` (late events may still
+ * come, so nothing is published yet) or `kept` (published before, and a published day is never
+ * replaced). `aggregate` is what `days/{day}` holds afterwards; `exact` the merged tallies, which
+ * never leave the process.
+ */
+export interface MergeOutcome {
+  day: Day;
+  status: 'published' | 'provisional' | 'kept';
+  aggregate?: DayAggregate;
+  exact: ExactDay;
+}
+
 /** Which shards of `plan` have not stored their partial of `day` yet. */
 export async function missingShards(
   deps: AggregationDependencies,
@@ -34,12 +50,12 @@ export async function missingShards(
   return Array.from({ length: plan.shards }, (_, s) => s).filter((s) => !found.has(s));
 }
 
-/** Merges the partials of `day` and writes its public aggregate. */
-export async function mergeDay(
+/** The exact tallies of `day`: the sum of every shard's partial, and the documents behind them. */
+export async function mergeTallies(
   deps: AggregationDependencies,
   plan: RunPlan,
   day: Day,
-): Promise<DayAggregate> {
+): Promise<{ exact: ExactDay; documentsRead: number; documentsWritten: number }> {
   const ids = Array.from({ length: plan.shards }, (_, s) => partialId(plan.id, day, s));
   const partials = await deps.store.readPartials(ids);
   if (partials.length < plan.shards) {
@@ -51,15 +67,52 @@ export async function mergeDay(
   }
   const exact = emptyExact(day);
   for (const partial of partials) addExact(exact, exactFromJson(partial.exact));
-  const aggregate = publishDay(exact, deps.config, {
-    final: isFinal(day, plan.today, deps.config),
-    demo: deps.demo,
-    run: {
-      computedAt: new Date(deps.clock()).toISOString(),
-      documentsRead: partials.reduce((n, p) => n + p.documentsRead, 0) + plan.shards,
-      documentsWritten: partials.reduce((n, p) => n + p.documentsWritten, 0) + 1,
-    },
+  return {
+    exact,
+    documentsRead: partials.reduce((n, p) => n + p.documentsRead, 0) + plan.shards,
+    documentsWritten: partials.reduce((n, p) => n + p.documentsWritten, 0),
+  };
+}
+
+/**
+ * The public aggregate of merged tallies: every figure through the publication module, with the
+ * (ε, δ) it was published with. Pure: the same tallies and secret give the same day.
+ */
+export function publishMerged(
+  exact: ExactDay,
+  deps: Pick<AggregationDependencies, 'config' | 'publicationSecret' | 'demo'>,
+  final: boolean,
+  run: DayAggregate['run'],
+): DayAggregate {
+  const published = publishDay(fromTallies(exact), deps.config, deps.publicationSecret());
+  return {
+    day: exact.day,
+    final,
+    ...published,
+    run,
+    // What else the day was computed with (retention, late window), so the site states what the
+    // data says; and the demo marker, so a deploy refuses days of the simulated fleet.
+    publication: publicationOf(deps.config),
+    ...(deps.demo ? { demo: true as const } : {}),
+  };
+}
+
+/** Merges the partials of `day` and, when it is final and not published yet, publishes it. */
+export async function mergeDay(
+  deps: AggregationDependencies,
+  plan: RunPlan,
+  day: Day,
+): Promise<MergeOutcome> {
+  const { exact, documentsRead, documentsWritten } = await mergeTallies(deps, plan, day);
+  const final = isFinal(day, plan.today, deps.config);
+  if (!final) return { day, status: 'provisional', exact };
+  const [stored] = await deps.store.readDays(day, day);
+  if (!mayPublish({ final }, stored)) return { day, status: 'kept', aggregate: stored, exact };
+  const aggregate = publishMerged(exact, deps, final, {
+    computedAt: new Date(deps.clock()).toISOString(),
+    documentsRead: documentsRead + 1,
+    documentsWritten: documentsWritten + 1,
   });
   await deps.store.writeDays([aggregate]);
-  return aggregate;
+  return { day, status: 'published', aggregate, exact };
 }

@@ -8,9 +8,16 @@
 import { UNKNOWN } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import type { Day } from '../../../shared/dates.ts';
+import type { EventType } from '../../../shared/schema/event.ts';
 import type { InstallSnapshot, StoredEvent, StoredPage } from '../store/types.ts';
 import { ANONYMOUS, installKey, PREFIX_LENGTH } from './buckets.ts';
-import { clipCounter, splitCounterKey } from './counters.ts';
+import {
+  boundValues,
+  clipCounters,
+  clipEventCounts,
+  clipSignatureEvents,
+} from '../privacy/publication/clip.ts';
+import { splitCounterKey } from './counters.ts';
 import { addHalves, halvesOf, tally } from './digest.ts';
 import {
   counterTallies,
@@ -60,62 +67,73 @@ export const KEYS_PER_PART = 30_000;
 
 const CRASH_TYPES = new Set(['crash', 'fatal']);
 
-/** Adds what one reporter's events of the day say to the day's local tallies. */
+/**
+ * Adds what one reporter's events of the day say to the day's local tallies, within the
+ * contribution bounds of `config.privacy` (functions/src/privacy/publication/clip.ts): at most
+ * `eventClip` events of all types, at most `valuesPerInstall` failure signatures and install
+ * failure codes, at most `counterValuesPerInstall` counter values each clipped at `counterClip`.
+ * The publication's noise is calibrated to these bounds. `salt` (the install's key, or the event
+ * id of a report without identity) picks which values are kept when there are more.
+ */
 function addReporter(
   local: ExactDay,
   hi: number,
   lo: number,
+  salt: string,
   version: string,
   events: StoredEvent[],
   config: DeploymentConfig,
 ): void {
-  const v = entry(local.versions, version, versionTallies);
-  addHalves(v.active, hi, lo);
+  const { eventClip, valuesPerInstall, counterClip, counterValuesPerInstall } = config.privacy;
+  const byType: Partial<Record<EventType, number>> = {};
   let crashed = false;
-  let signatures: Set<string> | undefined;
-  let codes: Set<string> | undefined;
+  let bySignature: Record<string, number> | undefined;
+  let codes: string[] | undefined;
   let counters: StoredEvent['counters'];
   for (const event of events) {
+    byType[event.type] = (byType[event.type] ?? 0) + 1;
     if (CRASH_TYPES.has(event.type)) {
       crashed = true;
-      if (event.type === 'crash') v.crashEvents += 1;
-      else v.fatalEvents += 1;
       const signature = failureSignature(event.failure);
-      (signatures ??= new Set()).add(signature);
-      entry(local.signatures, signature, () => ({ installs: tally(), events: 0 })).events += 1;
+      (bySignature ??= {})[signature] = (bySignature[signature] ?? 0) + 1;
     } else if (event.type === 'install_failed') {
-      (codes ??= new Set()).add(event.failure?.code ?? UNKNOWN);
+      (codes ??= []).push(event.failure?.code ?? UNKNOWN);
     }
     // Events come in receipt order: the last report with counters is the install's latest.
     if (event.counters) counters = event.counters;
   }
+  const clipped = clipEventCounts(byType, eventClip);
+  for (const [type, n] of Object.entries(clipped) as [EventType, number][])
+    if (n > 0) local.events.set(type, (local.events.get(type) ?? 0) + n);
+  const v = entry(local.versions, version, versionTallies);
+  addHalves(v.active, hi, lo);
+  v.crashEvents += clipped.crash ?? 0;
+  v.fatalEvents += clipped.fatal ?? 0;
   if (crashed) addHalves(v.crashed, hi, lo);
-  for (const s of signatures ?? [])
-    addHalves(
-      entry(local.signatures, s, () => ({ installs: tally(), events: 0 })).installs,
-      hi,
-      lo,
-    );
-  for (const code of codes ?? []) addHalves(entry(local.installFailures, code, tally), hi, lo);
+  if (bySignature) {
+    const bound = (clipped.crash ?? 0) + (clipped.fatal ?? 0);
+    const kept = clipSignatureEvents(bySignature, bound, valuesPerInstall, salt);
+    for (const [signature, n] of Object.entries(kept)) {
+      const target = entry(local.signatures, signature, () => ({ installs: tally(), events: 0 }));
+      addHalves(target.installs, hi, lo);
+      target.events += n;
+    }
+  }
+  for (const code of boundValues(codes ?? [], valuesPerInstall, salt))
+    addHalves(entry(local.installFailures, code, tally), hi, lo);
   if (counters) {
-    const groups = new Map<string, string[]>();
-    for (const [key, count] of Object.entries(counters)) {
+    const seen = new Set<string>();
+    const bounded = clipCounters(counters, counterClip, counterValuesPerInstall, salt);
+    for (const [key, count] of Object.entries(bounded)) {
       const [groupName, value] = splitCounterKey(key);
       const group = entry(local.counters, groupName, counterTallies);
-      const values = groups.get(groupName);
-      if (values) values.push(value);
-      else {
-        groups.set(groupName, [value]);
+      if (!seen.has(groupName)) {
+        seen.add(groupName);
         addHalves(group.installs, hi, lo);
       }
       const t = entry(group.values, value, () => ({ installs: tally(), sum: 0 }));
       addHalves(t.installs, hi, lo);
-      t.sum += clipCounter(count, config);
-    }
-    for (const [groupName, values] of groups) {
-      const combos = (local.counters.get(groupName) as ReturnType<typeof counterTallies>).combos;
-      const combo = [...new Set(values)].sort().join('\u0000');
-      combos.set(combo, (combos.get(combo) ?? 0) + 1);
+      t.sum += count;
     }
   }
 }
@@ -125,14 +143,17 @@ function anonymousPage(day: Day, events: StoredEvent[], config: DeploymentConfig
   const local = emptyExact(day);
   const attributes = publishedAttributes(config);
   for (const event of events) {
-    local.events.set(event.type, (local.events.get(event.type) ?? 0) + 1);
-    if (event.type === 'opt_out') continue;
+    // Each report is its own unit: its one event is within any bound.
+    if (event.type === 'opt_out') {
+      local.events.set(event.type, (local.events.get(event.type) ?? 0) + 1);
+      continue;
+    }
     const [hi, lo] = halvesOf(event.id);
     addHalves(local.d1, hi, lo);
     addHalves(local.d7, hi, lo);
     addHalves(local.d28, hi, lo);
     if (event.type === 'install') addHalves(local.newInstalls, hi, lo);
-    const snapshot = snapshotOf([event]);
+    const snapshot = snapshotOf([event], moduleBound(config, event.id));
     forEachBreakdownValue(snapshot, attributes, (name, value) =>
       addHalves(
         entry(
@@ -144,7 +165,7 @@ function anonymousPage(day: Day, events: StoredEvent[], config: DeploymentConfig
         lo,
       ),
     );
-    addReporter(local, hi, lo, event.product?.version ?? UNKNOWN, [event], config);
+    addReporter(local, hi, lo, event.id, event.product?.version ?? UNKNOWN, [event], config);
   }
   return {
     day,
@@ -155,6 +176,12 @@ function anonymousPage(day: Day, events: StoredEvent[], config: DeploymentConfig
     snapshots: [],
     local,
   };
+}
+
+/** An install's modules, at most `valuesPerInstall` of them, picked by its own salt. */
+function moduleBound(config: DeploymentConfig, salt: string): (modules: string[]) => string[] {
+  const limit = config.privacy.valuesPerInstall;
+  return (modules) => (modules.length > limit ? boundValues(modules, limit, salt) : modules);
 }
 
 /** Builds the page of `bucket` on `day` from every event of that (day, bucket). */
@@ -171,8 +198,11 @@ export function buildPage(
   const next = new Int32Array(events.length).fill(-1);
   for (let i = 0; i < events.length; i += 1) {
     const event = events[i] as StoredEvent;
-    local.events.set(event.type, (local.events.get(event.type) ?? 0) + 1);
-    if (event.install === null || event.type === 'opt_out') continue;
+    // Opt-outs are stored unlinked: each is a unit of its own, with its one event.
+    if (event.install === null || event.type === 'opt_out') {
+      local.events.set(event.type, (local.events.get(event.type) ?? 0) + 1);
+      continue;
+    }
     const key = installKey(event.install);
     const first = head.get(key);
     if (first !== undefined) next[i] = first;
@@ -190,7 +220,7 @@ export function buildPage(
     for (let i = head.get(key) as number; i !== -1; i = next[i] as number)
       list.push(events[i] as StoredEvent);
     if (list.length > 1) list.sort(byReceipt);
-    const { json, version } = snapshotJsonOf(list);
+    const { json, version } = snapshotJsonOf(list, moduleBound(config, key));
     let index = snapshotIndex.get(json);
     if (index === undefined) {
       index = snapshots.length;
@@ -200,7 +230,7 @@ export function buildPage(
     }
     snaps[k] = index;
     const [hi, lo] = halvesOf(key);
-    addReporter(local, hi, lo, versions[index] ?? UNKNOWN, list, config);
+    addReporter(local, hi, lo, key, versions[index] ?? UNKNOWN, list, config);
   }
   return { day, bucket, events: events.length, keys, snaps, snapshots, local };
 }

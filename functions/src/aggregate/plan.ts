@@ -15,6 +15,11 @@ export interface AggregationDependencies {
   store: Store;
   clock: () => number;
   config: DeploymentConfig;
+  /**
+   * The key that seeds the publication's noise (the install-id HMAC secret): asked for only when
+   * a day is published, so planning and shards run without it.
+   */
+  publicationSecret: () => string;
   /** Events one shard is sized for (default: the configuration's aggregation.eventsPerShard). */
   eventsPerShard?: number;
   /** A shard's events of a day up to this many are read in one query (default PREFETCH_EVENTS). */
@@ -43,10 +48,16 @@ function runId(now: number): string {
   return `${new Date(now).toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Events of a published day, as its `events` figure counted them. */
-function publishedEvents(day: DayAggregate | undefined): number | undefined {
-  if (!day) return undefined;
-  return Object.values(day.events).reduce((sum, n) => sum + (n ?? 0), 0);
+/**
+ * Whether `day`'s events may have changed since it was published: always for a day never
+ * published; never for a day published with differential privacy, which is final and never
+ * replaced (its noisy event counts say nothing exact to compare with); for a day published before
+ * that (k-anonymity, exact counts), when its event count differs.
+ */
+function eventsChanged(published: DayAggregate | undefined, count: number): boolean {
+  if (!published) return true;
+  if (published.privacy !== undefined) return false;
+  return count !== Object.values(published.events).reduce((sum, n) => sum + (n ?? 0), 0);
 }
 
 async function sizeAndStore(
@@ -126,7 +137,9 @@ export async function planScheduled(deps: AggregationDependencies): Promise<Sche
   for (const day of [...backfilled, ...late]) {
     const count = await store.countEvents(day);
     counts.set(day, count);
-    if (count !== publishedEvents(published.get(day)) || erased.has(day)) changed.push(day);
+    const stored = published.get(day);
+    const settled = stored?.privacy !== undefined && stored.final;
+    if (eventsChanged(stored, count) || (erased.has(day) && !settled)) changed.push(day);
   }
   const firstChange = late.find((d) => changed.includes(d));
   const recomputed = late.filter(

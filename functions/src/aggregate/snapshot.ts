@@ -26,8 +26,15 @@ const SNAPSHOT_KEYS = [...PRODUCT_FIELDS, ...PLATFORM_FIELDS, 'modules', 'attrib
   (typeof PRODUCT_FIELDS)[number] | (typeof PLATFORM_FIELDS)[number] | 'modules' | 'attributes'
 )[];
 
+/** Keeps an install's modules within the contribution bound (identity when none is given). */
+export type ModuleBound = (modules: string[]) => string[];
+const allModules: ModuleBound = (modules) => modules;
+
 /** How an install looked on a day: each field as the latest event of the day reported it. */
-export function snapshotOf(events: StoredEvent[]): InstallSnapshot {
+export function snapshotOf(
+  events: StoredEvent[],
+  boundModules: ModuleBound = allModules,
+): InstallSnapshot {
   const latest: InstallSnapshot = {};
   // Modules are replaced as a whole by each event that lists any: only the last list counts.
   let modules: StoredEvent['modules'];
@@ -47,7 +54,9 @@ export function snapshotOf(events: StoredEvent[]): InstallSnapshot {
     if (event.attributes) latest.attributes = { ...latest.attributes, ...event.attributes };
   }
   if (modules)
-    latest.modules = [...new Set(modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`))].sort();
+    latest.modules = boundModules(
+      [...new Set(modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`))].sort(),
+    );
   // The same fields again, with keys (and attribute names) in sorted order.
   const snapshot: Record<string, unknown> = {};
   for (const key of SNAPSHOT_KEYS) {
@@ -84,7 +93,10 @@ const QUOTED = new Map(SNAPSHOT_KEYS.map((key) => [key, `${JSON.stringify(key)}:
  * intermediate objects per install (the daily fold calls it once per active install), and the
  * snapshot's version. Events are in receipt order.
  */
-export function snapshotJsonOf(events: StoredEvent[]): { json: string; version?: string } {
+export function snapshotJsonOf(
+  events: StoredEvent[],
+  boundModules: ModuleBound = allModules,
+): { json: string; version?: string } {
   let json = '{';
   let version: string | undefined;
   for (const key of SNAPSHOT_KEYS) {
@@ -94,7 +106,9 @@ export function snapshotJsonOf(events: StoredEvent[]): { json: string; version?:
         const modules = (events[i] as StoredEvent).modules;
         if (modules && modules.length > 0)
           piece = JSON.stringify(
-            [...new Set(modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`))].sort(),
+            boundModules(
+              [...new Set(modules.map((m) => `${m.name}@${m.version ?? 'unknown'}`))].sort(),
+            ),
           );
       }
     } else if (key === 'attributes') {
@@ -109,7 +123,7 @@ export function snapshotJsonOf(events: StoredEvent[]): { json: string; version?:
           const value = merged[name];
           // Attribute values are scalars by the event schema; anything else takes the slow path.
           if (value !== null && typeof value === 'object') {
-            const snapshot = snapshotOf(events);
+            const snapshot = snapshotOf(events, boundModules);
             return { json: snapshotJson(snapshot), version: snapshot.version };
           }
           if (value === undefined) continue;

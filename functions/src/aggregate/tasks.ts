@@ -63,7 +63,7 @@ export async function shardTask(
   for (const day of plan.days)
     if ((await missingShards(deps, plan, day)).length === 0) ready.push(day);
   // Newest day first, one after another: a queue that dispatches in order (the emulator's does)
-  // publishes yesterday before a long backfill of older days.
+  // publishes the day turning final (the newest it publishes) before a long backfill of older days.
   for (const day of ready.sort().reverse())
     await queues.merge({ run: plan.id, day }, `merge-${plan.id}-${day}`);
   log('aggregation shard done', {
@@ -75,17 +75,13 @@ export async function shardTask(
   });
 }
 
-/** Merges and publishes one day; throws (the queue retries) while a partial is missing. */
+/** Merges one day and publishes it when final and new; throws (the queue retries) while a partial is missing. */
 export async function mergeTask(
   deps: AggregationDependencies,
   task: MergeTask,
   log: RunLog,
 ): Promise<void> {
   const plan = await readPlan(deps, task.run);
-  const aggregate = await mergeDay(deps, plan, task.day);
-  log('aggregation day published', {
-    run: plan.id,
-    day: aggregate.day,
-    final: aggregate.final,
-  });
+  const outcome = await mergeDay(deps, plan, task.day);
+  log(`aggregation day ${outcome.status}`, { run: plan.id, day: outcome.day });
 }

@@ -73,6 +73,9 @@ export function daysToCsv(days: DayAggregate[]): string {
     'new_installs',
     'opt_outs',
     ...EVENT_TYPES.map((t) => `events_${t}`),
+    // The differential-privacy parameters the day was published with (empty before them).
+    'privacy_epsilon',
+    'privacy_delta',
     ...buckets,
     ...counterHeader,
   ];
@@ -91,6 +94,8 @@ export function daysToCsv(days: DayAggregate[]): string {
       day.newInstalls,
       day.optOuts,
       ...EVENT_TYPES.map((t) => day.events[t] ?? 0),
+      day.privacy?.epsilon,
+      day.privacy?.delta,
       ...buckets.map((b) => lookup.get(b)),
       ...counterHeader.map((c) => counters[i]?.get(c)),
     ];

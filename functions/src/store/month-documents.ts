@@ -24,7 +24,14 @@ export const PART_LIMIT_BYTES = 900_000;
 export const MONTH_FORMAT = 1;
 
 const CORE = 'core';
-const CORE_FIELDS = ['activeInstalls', 'newInstalls', 'optOuts', 'events', 'run'] as const;
+const CORE_FIELDS = [
+  'activeInstalls',
+  'newInstalls',
+  'optOuts',
+  'events',
+  'run',
+  'privacy',
+] as const;
 /** Fields of the core only a whole day answers with (no projection selects them). */
 const WHOLE_DAY_FIELDS = ['publication', 'demo'] as const;
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 6 } };
@@ -192,7 +199,8 @@ export function decodeMonth(
     for (const [day, value] of entries) {
       const core = value as Record<string, unknown>;
       const out: Record<string, unknown> = { day: core.day, final: core.final };
-      for (const field of CORE_FIELDS) if (wanted(field)) out[field] = core[field];
+      for (const field of CORE_FIELDS)
+        if (wanted(field) && core[field] !== undefined) out[field] = core[field];
       if (fields === undefined) {
         for (const field of WHOLE_DAY_FIELDS)
           if (core[field] !== undefined) out[field] = core[field];

@@ -1,9 +1,11 @@
 /**
  * What the published data says it was computed with: every day aggregate carries the
- * publication parameters (k, retention, late window) of the run that computed it, so the site
- * states those rather than what the configuration says today. Pure.
+ * publication parameters (k, retention, late window) of the run that computed it, and a day
+ * published with differential privacy its (ε, δ) and bounds, so the site states those rather than
+ * what the configuration says today. Pure.
  */
 import type { DayAggregate, Publication } from '../../../shared/aggregate.ts';
+import type { PrivacyConfig } from '../../../shared/config.ts';
 import type { Day } from '../../../shared/dates.ts';
 import { byDay } from './series.ts';
 
@@ -13,6 +15,26 @@ export interface PublicationPeriod {
   to: Day;
   days: number;
   publication: Publication | null;
+  /** The differential-privacy parameters (null: published before differential privacy). */
+  privacy: PrivacyConfig | null;
+}
+
+const PRIVACY_FIELDS = [
+  'epsilon',
+  'delta',
+  'eventClip',
+  'counterClip',
+  'valuesPerInstall',
+  'counterValuesPerInstall',
+] as const;
+
+/** Whether two days were published with the same differential-privacy parameters. */
+export function samePrivacy(
+  a: PrivacyConfig | null | undefined,
+  b: PrivacyConfig | null | undefined,
+): boolean {
+  if (!a || !b) return !a === !b;
+  return PRIVACY_FIELDS.every((field) => a[field] === b[field]);
 }
 
 /** Whether two days were computed with the same parameters (field by field: stored maps have no key order). */
@@ -31,11 +53,16 @@ export function publicationPeriods(days: readonly DayAggregate[]): PublicationPe
   const periods: PublicationPeriod[] = [];
   for (const day of byDay(days)) {
     const publication = day.publication ?? null;
+    const privacy = day.privacy ?? null;
     const last = periods.at(-1);
-    if (last && samePublication(last.publication, publication)) {
+    if (
+      last &&
+      samePublication(last.publication, publication) &&
+      samePrivacy(last.privacy, privacy)
+    ) {
       last.to = day.day;
       last.days += 1;
-    } else periods.push({ from: day.day, to: day.day, days: 1, publication });
+    } else periods.push({ from: day.day, to: day.day, days: 1, publication, privacy });
   }
   return periods;
 }
@@ -50,11 +77,23 @@ export function publishedK(days: readonly DayAggregate[], fallback: number): num
   return fallback;
 }
 
-/** One period in words, e.g. "k = 5, raw events kept 90 days, …". */
-export function describePublication(publication: Publication | null): string {
-  if (!publication) return 'computed before the parameters were recorded';
+/**
+ * One period in words, e.g. "differential privacy with ε = 6 and δ = 1e-6 per day, …, k = 5, raw
+ * events kept 90 days, …".
+ */
+export function describePublication(
+  publication: Publication | null,
+  privacy: PrivacyConfig | null = null,
+): string {
+  const dp = privacy
+    ? `differential privacy with ε = ${privacy.epsilon} and δ = ${privacy.delta} per day ` +
+      `(at most ${privacy.eventClip} events, ${privacy.valuesPerInstall} modules, signatures or ` +
+      `codes and ${privacy.counterValuesPerInstall} counter values per install and day, each ` +
+      `counter clipped at ${privacy.counterClip}), `
+    : '';
+  if (!publication) return dp ? dp.slice(0, -2) : 'computed before the parameters were recorded';
   return (
-    `k = ${publication.kAnonymity}, raw events kept ${publication.eventRetentionDays} days, ` +
+    `${dp}k = ${publication.kAnonymity}, raw events kept ${publication.eventRetentionDays} days, ` +
     `installs remembered ${publication.installRetentionDays} days after last seen, ` +
     `late arrivals accepted up to ${publication.lateArrivalHours} hours`
   );

@@ -227,6 +227,18 @@ export interface OverviewFigures {
 }
 
 /** The Overview's headlines: active installs over 28 days, and new installs in those 28 days. */
+/** A number as "about" text: rounded to what its noise allows, never more digits than that. */
+export function aboutValue(value: number, sigma: number): string {
+  // Round to a power of ten no larger than σ: digits below it are noise.
+  const step = sigma >= 10 ? 10 ** Math.floor(Math.log10(sigma)) : 1;
+  const rounded = Math.round(value / step) * step;
+  return `about ${rounded.toLocaleString('en-US')}`;
+}
+
+/**
+ * The headline figures. A day published with differential privacy shows them as "about" values,
+ * rounded to its noise (the 28-day sum of new installs has √days times a day's noise).
+ */
 export function overviewFigures(days: readonly SiteDay[]): OverviewFigures {
   const active = headline(days, METRICS.activeD28.pick, 28);
   if (!active) {
@@ -238,10 +250,17 @@ export function overviewFigures(days: readonly SiteDay[]): OverviewFigures {
     fresh.daysWithData < fresh.windowDays
       ? ` (data for ${fresh.daysWithData} of ${fresh.windowDays} days)`
       : '';
+  const noise = days.find((d) => d.day === active.day)?.privacy?.noise;
+  const activeSigma = noise?.activeInstalls?.sigma;
+  const newSigma = noise?.newInstalls?.sigma;
   return {
-    activeValue: formatCount(active.value),
+    activeValue:
+      activeSigma === undefined ? formatCount(active.value) : aboutValue(active.value, activeSigma),
     activeNote: `on ${active.day}${open}; ${formatChange(active)}`,
-    newValue: formatCount(fresh.total),
+    newValue:
+      newSigma === undefined
+        ? formatCount(fresh.total)
+        : aboutValue(fresh.total, newSigma * Math.sqrt(fresh.daysWithData)),
     newNote: `${fresh.first} to ${fresh.last}${coverage}`,
   };
 }

@@ -1,0 +1,66 @@
+/**
+ * Post-processing of noisy figures: non-negative integers, parts that add up to their published
+ * total, windows that nest. It only reads numbers that are already noisy, so it costs no privacy.
+ */
+
+/**
+ * Non-negative integers closest (least squares) to `values` whose sum is at most `total`: when the
+ * clamped values exceed the total, each is lowered by the same λ (never below 0) so that they sum
+ * to it, and the integer parts are restored by largest remainder.
+ */
+export function fitUnderTotal(values: readonly number[], total: number): number[] {
+  const clamped = values.map((v) => Math.max(0, Math.round(v)));
+  const sum = clamped.reduce((a, b) => a + b, 0);
+  if (sum <= total) return clamped;
+  // Find λ with Σ max(0, v − λ) = total: the sum is continuous and decreasing in λ.
+  let lo = 0;
+  let hi = Math.max(...clamped);
+  for (let i = 0; i < 100; i += 1) {
+    const mid = (lo + hi) / 2;
+    const s = clamped.reduce((a, v) => a + Math.max(0, v - mid), 0);
+    if (s > total) lo = mid;
+    else hi = mid;
+  }
+  const real = clamped.map((v) => Math.max(0, v - hi));
+  return roundToTotal(real, Math.max(0, total));
+}
+
+/** Integers from non-negative reals that sum to `total` (largest remainder; ties by position). */
+export function roundToTotal(values: readonly number[], total: number): number[] {
+  const floors = values.map((v) => Math.floor(v));
+  let left = total - floors.reduce((a, b) => a + b, 0);
+  const order = values
+    .map((v, i) => ({ i, rest: v - Math.floor(v) }))
+    .sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    floors[i] = (floors[i] ?? 0) + 1;
+    left -= 1;
+  }
+  return floors;
+}
+
+/**
+ * The non-decreasing sequence closest (least squares) to `values`, by pool-adjacent-violators:
+ * d1 ≤ d7 ≤ d28 must hold in what is published, as it does in what is counted.
+ */
+export function nonDecreasing(values: readonly number[]): number[] {
+  const blocks: { sum: number; size: number }[] = [];
+  for (const v of values) {
+    blocks.push({ sum: v, size: 1 });
+    for (;;) {
+      const last = blocks.at(-1);
+      const before = blocks.at(-2);
+      if (!last || !before || before.sum / before.size <= last.sum / last.size) break;
+      blocks.pop();
+      before.sum += last.sum;
+      before.size += last.size;
+    }
+  }
+  return blocks.flatMap((b) => Array.from({ length: b.size }, () => b.sum / b.size));
+}
+
+/** A noisy count as published: a non-negative integer. */
+export function count(value: number): number {
+  return Math.max(0, Math.round(value));
+}

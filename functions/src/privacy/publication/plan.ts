@@ -1,0 +1,161 @@
+/**
+ * The publication policy as one table: every noisy query of a day, how much one install can
+ * change it (its L2 sensitivity after contribution bounding), and its share of the day's privacy
+ * budget ρ. From the deployment's (ε, δ) it derives each query's noise σ and bucket threshold.
+ */
+import { BREAKDOWNS } from '../../../../shared/aggregate.ts';
+import type { DeploymentConfig, PrivacyConfig } from '../../../../shared/config.ts';
+import {
+  assertPrivacyConfig,
+  bucketThreshold,
+  rhoFromEpsilon,
+} from '../../../../shared/privacy.ts';
+import { sigmaSquared, type Rational } from './sampler.ts';
+
+/** One noisy query of the day's figures. */
+export interface QuerySpec {
+  id: string;
+  /** Largest L2 norm of one install's change to the query's figures. */
+  sensitivity: number;
+  /** Relative share of the day's ρ. */
+  weight: number;
+  /** For queries whose noisy counts decide which buckets appear: buckets one install alone can create (0 for "other"). */
+  newBuckets?: number;
+  /** Plain words for the privacy page. */
+  about: string;
+}
+
+/** The noise of one query. */
+export interface QueryNoise {
+  id: string;
+  sigma: number;
+  sigma2: Rational;
+  /** ρ this query spends: sensitivity² / (2σ²). */
+  rho: number;
+  /** Smallest noisy count with which a bucket of this query appears. */
+  threshold?: number;
+}
+
+/** Everything publishDay needs to know about the budget, derived from the config alone. */
+export interface PublicationPlan {
+  privacy: PrivacyConfig;
+  /** The day's budget in zCDP. */
+  rho: number;
+  /** δ spent by the noise (ρ-zCDP → (ε, δ_noise)) and by the thresholds; they add up to δ. */
+  deltaNoise: number;
+  deltaThresholds: number;
+  /** Largest chance that one bucket only one install backs appears: δ_thresholds / buckets one install can create. */
+  deltaPerBucket: number;
+  /** Single-valued breakdowns in order; "module" comes separately. */
+  breakdowns: string[];
+  queries: Map<string, QueryNoise>;
+  specs: QuerySpec[];
+}
+
+/** The breakdown in which one install may count several times (once per module). */
+export const MODULE_BREAKDOWN = 'module';
+/** Share of ρ of all breakdowns together, split evenly over them... */
+const BREAKDOWNS_WEIGHT = 56;
+/** ...but for modules, which take this many shares: an install counts in several. */
+const MODULE_SHARES = 3;
+
+/** Names of the breakdowns the config publishes: the fixed ones and each published attribute. */
+export function breakdownNames(config: DeploymentConfig): string[] {
+  const attributes = Object.entries(config.attributes)
+    .filter(([, spec]) => spec.published)
+    .map(([key]) => `attribute.${key}`)
+    .sort();
+  return [...BREAKDOWNS.filter((b) => b !== MODULE_BREAKDOWN), ...attributes];
+}
+
+/** The query table of a deployment. */
+export function querySpecs(config: DeploymentConfig): QuerySpec[] {
+  const { eventClip: e, valuesPerInstall: m, counterValuesPerInstall: mc } = config.privacy;
+  const c = config.privacy.counterClip;
+  const breakdowns = breakdownNames(config);
+  const perBreakdown = BREAKDOWNS_WEIGHT / (breakdowns.length + MODULE_SHARES);
+  return [
+    q('activeInstalls', Math.sqrt(3), 12, 'd1, d7 and d28: one install counts once in each'),
+    q('newInstalls', 1, 3, 'an install is new on one day at most'),
+    q('events', e, 3, `events by type, at most ${e} per install and day in all`),
+    ...breakdowns.map((name) =>
+      q(`breakdowns.${name}`, 1, perBreakdown, 'one value per install', 1),
+    ),
+    q(
+      `breakdowns.${MODULE_BREAKDOWN}`,
+      Math.sqrt(m),
+      perBreakdown * MODULE_SHARES,
+      `at most ${m} modules per install`,
+      m,
+    ),
+    q('upgrades', 1, 2, 'one version move per install and day', 1),
+    // "other → other" creates no bucket anyone could not expect, but appears by the same rule.
+    q('upgrades.other', 1, 1, 'the moves of the pairs not shown', 0),
+    q('reliability.versions', 1, 4, 'installs active on the day, one version each', 1),
+    q('reliability.versions.crashedInstalls', 1, 4, 'installs with a crash or fatal event'),
+    q('reliability.versions.events', e, 1, `crash and fatal events, within the ${e} events`),
+    q('reliability.versions.other.crashedInstalls', 1, 1, 'crashed installs of versions not shown'),
+    q('reliability.versions.other.events', e, 0.5, 'crash and fatal events of versions not shown'),
+    q('reliability.topFailures', Math.sqrt(m), 2, `at most ${m} signatures per install`, m),
+    q('reliability.topFailures.events', e, 0.5, `their events, within the ${e} events`),
+    q('reliability.installFailures', Math.sqrt(m), 1.5, `at most ${m} codes per install`, m),
+    q('counters.groups', Math.sqrt(mc), 1, `at most ${mc} counter values per install`, mc),
+    q('counters.values', Math.sqrt(mc), 1.5, `at most ${mc} counter values per install`, mc),
+    q('counters.values.sum', c * Math.sqrt(mc), 1.5, `each counter value clipped at ${c}`),
+  ];
+}
+
+function q(
+  id: string,
+  sensitivity: number,
+  weight: number,
+  about: string,
+  newBuckets?: number,
+): QuerySpec {
+  return newBuckets === undefined
+    ? { id, sensitivity, weight, about }
+    : { id, sensitivity, weight, about, newBuckets };
+}
+
+/** The plan of a deployment: ρ from (ε, δ/2), each query's σ and threshold. Throws on an invalid config. */
+export function planPublication(config: DeploymentConfig): PublicationPlan {
+  assertPrivacyConfig(config.privacy);
+  const { epsilon, delta } = config.privacy;
+  const deltaNoise = delta / 2;
+  const deltaThresholds = delta / 2;
+  const rho = rhoFromEpsilon(epsilon, deltaNoise);
+  const specs = querySpecs(config);
+  const totalWeight = specs.reduce((sum, s) => sum + s.weight, 0);
+  const newBuckets = specs.reduce((sum, s) => sum + (s.newBuckets ?? 0), 0);
+  // Union bound: one install alone can create at most `newBuckets` buckets over the day; each
+  // appears with probability at most deltaPerBucket, so all of them together with δ/2 at most.
+  const deltaPerBucket = deltaThresholds / newBuckets;
+  const queries = new Map<string, QueryNoise>();
+  for (const spec of specs) {
+    const share = (spec.weight / totalWeight) * rho;
+    const sigma = spec.sensitivity / Math.sqrt(2 * share);
+    const noise: QueryNoise = { id: spec.id, sigma, sigma2: sigmaSquared(sigma), rho: share };
+    // Never below k: a bucket appears only with a noisy count of at least k installs. A higher
+    // threshold only lowers the chance that a bucket one install backs appears.
+    if (spec.newBuckets !== undefined)
+      noise.threshold = Math.max(bucketThreshold(sigma, deltaPerBucket), config.kAnonymity);
+    queries.set(spec.id, noise);
+  }
+  return {
+    privacy: config.privacy,
+    rho,
+    deltaNoise,
+    deltaThresholds,
+    deltaPerBucket,
+    breakdowns: breakdownNames(config),
+    queries,
+    specs,
+  };
+}
+
+/** The noise of a query of the plan; a missing query is a programming error. */
+export function queryNoise(plan: PublicationPlan, id: string): QueryNoise {
+  const noise = plan.queries.get(id);
+  if (!noise) throw new Error(`no query ${id} in the publication plan`);
+  return noise;
+}

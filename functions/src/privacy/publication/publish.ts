@@ -1,0 +1,107 @@
+/**
+ * The publication module: every figure of a day's aggregate goes through here, from the exact
+ * tallies of the aggregation to the noisy numbers that are published, under (ε, δ)-differential
+ * privacy with one install as the unit (see README "Differential privacy").
+ */
+import type { DayAggregate, PublicationPrivacy } from '../../../../shared/aggregate.ts';
+import type { DeploymentConfig } from '../../../../shared/config.ts';
+import { MECHANISM } from '../../../../shared/privacy.ts';
+import { publishBreakdowns, publishUpgrades } from './breakdowns.ts';
+import { publishCounters } from './counters.ts';
+import { createNoiseSource, fingerprintOf, type NoiseSource } from './noise.ts';
+import { MODULE_BREAKDOWN, planPublication, type PublicationPlan } from './plan.ts';
+import { publishReliability } from './reliability.ts';
+import { publishActive, publishEvents } from './scalars.ts';
+import type { ExactDay } from './types.ts';
+
+/** The published figures of a day: the aggregate without its day, final flag and run figures. */
+export type PublishedDay = Omit<DayAggregate, 'day' | 'final' | 'run'> & {
+  privacy: PublicationPrivacy;
+};
+
+// The plan depends on the config alone; converting (ε, δ) to ρ is the costly part.
+const plans = new WeakMap<DeploymentConfig, PublicationPlan>();
+
+/** The plan of `config`, computed once per config object. */
+export function planFor(config: DeploymentConfig): PublicationPlan {
+  let plan = plans.get(config);
+  if (!plan) plans.set(config, (plan = planPublication(config)));
+  return plan;
+}
+
+/** The parameters a day states it was published with. */
+export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
+  const noise: PublicationPrivacy['noise'] = {};
+  for (const [id, q] of plan.queries) {
+    // Every single-valued breakdown has the same noise: state it once.
+    const name =
+      id.startsWith('breakdowns.') && id !== `breakdowns.${MODULE_BREAKDOWN}` ? 'breakdowns' : id;
+    const sigma = Math.round(q.sigma * 1000) / 1000;
+    noise[name] = q.threshold === undefined ? { sigma } : { sigma, threshold: q.threshold };
+  }
+  const { epsilon, delta, eventClip, counterClip, valuesPerInstall, counterValuesPerInstall } =
+    plan.privacy;
+  return {
+    mechanism: MECHANISM,
+    epsilon,
+    delta,
+    rho: Math.round(plan.rho * 1e6) / 1e6,
+    eventClip,
+    counterClip,
+    valuesPerInstall,
+    counterValuesPerInstall,
+    noise,
+  };
+}
+
+/**
+ * The published figures of `exact.day`: noisy, bounded, consistent, and identical for identical
+ * data. `secret` is the deployment's HMAC key; without it no one can reproduce the noise.
+ */
+export function publishDay(
+  exact: ExactDay,
+  config: DeploymentConfig,
+  secret: string,
+): PublishedDay {
+  return publishWith(
+    exact,
+    planFor(config),
+    createNoiseSource(secret, exact.day, fingerprintOf(exact)),
+  );
+}
+
+/** publishDay with the plan and noise source given: tests compare other ways of drawing noise. */
+export function publishWith(
+  exact: ExactDay,
+  plan: PublicationPlan,
+  noise: NoiseSource,
+): PublishedDay {
+  const { activeInstalls, newInstalls } = publishActive(noise, plan, exact);
+  const { events, optOuts } = publishEvents(noise, plan, exact);
+  return {
+    activeInstalls,
+    newInstalls,
+    optOuts,
+    events,
+    breakdowns: publishBreakdowns(noise, plan, exact.breakdowns, activeInstalls.d28),
+    upgrades: publishUpgrades(noise, plan, exact.upgrades),
+    reliability: publishReliability(noise, plan, exact.reliability, activeInstalls.d1),
+    counters: publishCounters(noise, plan, exact.counters),
+    privacy: privacyParameters(plan),
+  };
+}
+
+/**
+ * Whether a computed day may replace what is stored: each day is published once, when final.
+ * A provisional day is never published (the site shows final days), and a published final day
+ * is never replaced, not even by a recomputation after an erase: every published version would
+ * spend the day's budget again, and two versions over different data would let their difference
+ * speak about what changed.
+ */
+export function mayPublish(
+  computed: Pick<DayAggregate, 'final'>,
+  stored: Pick<DayAggregate, 'final' | 'privacy'> | undefined,
+): boolean {
+  if (!computed.final) return false;
+  return !(stored?.final === true && stored.privacy !== undefined);
+}

@@ -1,0 +1,69 @@
+/** Active installs, new installs, events by type and opt-outs: numbers with a fixed set of names. */
+import type { DayAggregate } from '../../../../shared/aggregate.ts';
+import { EVENT_TYPES, type EventType } from '../../../../shared/schema/event.ts';
+import { count, nonDecreasing } from './consistency.ts';
+import { EMPTY_DIGEST } from './digest.ts';
+import { bucketData, checkBuckets } from './histogram.ts';
+import type { NoiseSource } from './noise.ts';
+import { queryNoise, type PublicationPlan } from './plan.ts';
+import type { ExactCount, ExactDay } from './types.ts';
+
+const countData = (c: ExactCount) => `${c.count}|${c.digest}`;
+
+/** d1 ≤ d7 ≤ d28 and new installs ≤ d1, each noisy. */
+export function publishActive(
+  noise: NoiseSource,
+  plan: PublicationPlan,
+  exact: ExactDay,
+): Pick<DayAggregate, 'activeInstalls' | 'newInstalls'> {
+  const active = queryNoise(plan, 'activeInstalls');
+  const windows = (['d1', 'd7', 'd28'] as const).map((key) => {
+    const figure = exact.activeInstalls[key];
+    const data = countData(figure);
+    const value =
+      figure.count +
+      noise.draw({ query: 'activeInstalls', key, column: 'installs', data }, active.sigma2);
+    return Math.max(0, value);
+  });
+  const [d1 = 0, d7 = 0, d28 = 0] = nonDecreasing(windows).map(count);
+  const fresh = exact.newInstalls;
+  const newInstalls =
+    fresh.count +
+    noise.draw(
+      { query: 'newInstalls', key: 'newInstalls', column: 'installs', data: countData(fresh) },
+      queryNoise(plan, 'newInstalls').sigma2,
+    );
+  return { activeInstalls: { d1, d7, d28 }, newInstalls: Math.min(d1, count(newInstalls)) };
+}
+
+/**
+ * Events by type: every type gets noise whether it was sent or not (the set of types is fixed,
+ * so a type's absence is noisy too); types whose noisy count rounds to zero are left out.
+ * Opt-outs are the opt_out events.
+ */
+export function publishEvents(
+  noise: NoiseSource,
+  plan: PublicationPlan,
+  exact: ExactDay,
+): Pick<DayAggregate, 'events' | 'optOuts'> {
+  checkBuckets('events', exact.events);
+  const byType = new Map(exact.events.map((b) => [b.key, b]));
+  for (const key of byType.keys())
+    if (!(EVENT_TYPES as readonly string[]).includes(key))
+      throw new Error(`events: unknown event type ${JSON.stringify(key)}`);
+  const { sigma2 } = queryNoise(plan, 'events');
+  const events: Partial<Record<EventType, number>> = {};
+  for (const type of EVENT_TYPES) {
+    const bucket = byType.get(type) ?? { key: type, installs: 0, digest: EMPTY_DIGEST };
+    const exactEvents = bucket.sums?.events ?? 0;
+    const value = count(
+      exactEvents +
+        noise.draw(
+          { query: 'events', key: type, column: 'events', data: bucketData(bucket) },
+          sigma2,
+        ),
+    );
+    if (value > 0) events[type] = value;
+  }
+  return { events, optOuts: events.opt_out ?? 0 };
+}
