@@ -12,7 +12,7 @@ import { addExact, emptyExact } from '../../functions/src/aggregate/exact.ts';
 import { bucketHistory } from '../../functions/src/aggregate/history.ts';
 import { aggregateDay } from '../../functions/src/aggregate/job.ts';
 import { buildPage, pageLocal, type Page } from '../../functions/src/aggregate/page.ts';
-import { publishDay } from '../../functions/src/aggregate/publish.ts';
+import { publishMerged } from '../../functions/src/aggregate/merge.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { StoredEvent } from '../../functions/src/store/types.ts';
 import { eventsOfBucket, type FleetSpec } from './fleet.ts';
@@ -49,9 +49,10 @@ function fold(byBucket: StoredEvent[][]): void {
     const history = bucketHistory(new Map([[DAY, page]]), [DAY], deploymentConfig).get(DAY);
     if (history) addExact(total, history);
   });
-  publishDay(total, deploymentConfig, {
-    final: true,
-    run: { computedAt: new Date().toISOString(), documentsRead: 0, documentsWritten: 0 },
+  publishMerged(total, { config: deploymentConfig, publicationSecret: () => 'bench' }, true, {
+    computedAt: new Date().toISOString(),
+    documentsRead: 0,
+    documentsWritten: 0,
   });
 }
 
@@ -66,7 +67,12 @@ async function measure(n: number, kind: 'fold' | 'job'): Promise<AggregateRun> {
   if (kind === 'fold') fold(byBucket);
   else
     await aggregateDay(
-      { store, clock: () => Date.parse('2026-01-20T00:00:00Z'), config: deploymentConfig },
+      {
+        store,
+        clock: () => Date.parse('2026-01-20T00:00:00Z'),
+        config: deploymentConfig,
+        publicationSecret: () => 'bench',
+      },
       DAY,
     );
   const seconds = (performance.now() - started) / 1000;

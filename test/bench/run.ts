@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [-- --stack]`: ingest throughput, aggregation compute, Firestore
 // operations and what they cost, the site's build time and page weights, Lighthouse on every
-// page, the scrubber's time against size, and with --stack the local stack under the load
-// suite's ledger (it starts the firebase emulators on ports 5000/5001: run it under the port lock).
+// page, the scrubber's time against size, the accuracy of differentially private figures, and
+// with --stack the local stack under the load suite's ledger (it starts the firebase emulators on
+// ports 5000/5001: run it under the port lock).
 // Prints a table, writes bench-results/<timestamp>.json, ends with `ingest/bare ratio: <n>`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -12,6 +13,8 @@ import { benchIdentical, benchScale } from './scale.ts';
 import { benchIngest, type IngestRun } from './ingest.ts';
 import { benchLighthouse, lighthouseReport } from './lighthouse.ts';
 import { benchScrub } from './scrub.ts';
+import { benchPrivacy } from './privacy.ts';
+import { deploymentConfig } from '../../shared/config.ts';
 import { benchSite } from './site.ts';
 import { benchStack, type StackRun } from './stack.ts';
 
@@ -219,7 +222,47 @@ console.log(
   `worst 64 KiB / 6.4 KiB ratio: ${worstScrubRatio.toFixed(1)} (linear is about 10; target <= 20: ${worstScrubRatio <= 20 ? 'met' : 'MISSED'})`,
 );
 
-// 9. The local stack (firebase emulators) under load, when asked for.
+// 9. Differential privacy: accuracy of the published figures, and buckets the threshold hides.
+const defaultEpsilon = deploymentConfig.privacy.epsilon;
+const privacy = await benchPrivacy({
+  installs: 300,
+  days: 90,
+  epsilons: quick
+    ? [defaultEpsilon]
+    : [...new Set([2, 4, defaultEpsilon, 8])].sort((a, b) => a - b),
+});
+console.log(
+  `\n== differential privacy (demo fleet: ${privacy.installs} installs, ${privacy.days} days; the merge step's publication of the aggregation's own merged tallies) ==`,
+);
+console.log(
+  'epsilon      rho  median err >=100  w/o unknown  buckets  d28 err  d1 err  k=5 buckets hidden  last day  ms/day',
+);
+for (const r of privacy.runs) {
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  console.log(
+    `${String(r.epsilon).padEnd(8)}${r.rho.toFixed(3).padStart(6)}${pct(r.medianErrorLargeBuckets).padStart(18)}${pct(r.medianErrorLargeKnown).padStart(13)}${String(r.largeBuckets).padStart(9)}${pct(r.medianErrorD28).padStart(9)}${pct(r.medianErrorD1).padStart(8)}${`${r.hiddenVsK}/${r.kBuckets}`.padStart(20)}${`${r.hiddenVsKLastDay}/${r.kBucketsLastDay}`.padStart(10)}${r.msPerDay.toFixed(1).padStart(8)}`,
+  );
+}
+const atDefault = privacy.runs.find((r) => r.epsilon === defaultEpsilon);
+const privacyTarget = {
+  value: atDefault?.medianErrorLargeBuckets ?? Number.NaN,
+  target: 0.02,
+  met: (atDefault?.medianErrorLargeBuckets ?? 1) <= 0.02,
+};
+if (atDefault) {
+  console.log(
+    `median relative error of buckets >= 100 installs at the default epsilon ${defaultEpsilon}: ${(100 * privacyTarget.value).toFixed(2)} % (target <= 2 %: ${privacyTarget.met ? 'met' : 'MISSED'})`,
+  );
+  console.log(
+    `buckets k = 5 publishes that the noisy threshold hides, by section (all ${privacy.days} days): ${Object.entries(
+      atDefault.hiddenBySection,
+    )
+      .map(([section, n]) => `${section} ${n}`)
+      .join(', ')}`,
+  );
+}
+
+// 10. The local stack (firebase emulators) under load, when asked for.
 let stack: StackRun[] | undefined;
 if (withStack) {
   stack = await benchStack({ seconds: quick ? 5 : 20, connections: [1, 8, 16] });
@@ -256,6 +299,7 @@ const results = {
   site: { ...site, buildRatio, withinBudget },
   lighthouse,
   scrub: { runs: scrub, worstRatio: worstScrubRatio },
+  privacy: { ...privacy, target: privacyTarget },
   ...(stack ? { stack } : {}),
   seconds: (Date.now() - started) / 1000,
 };

@@ -8,7 +8,7 @@ import { deploymentConfig } from '../../shared/config.ts';
 import { addDays } from '../../shared/dates.ts';
 import { shardCount } from '../../functions/src/aggregate/buckets.ts';
 import { addExact, emptyExact, exactFromJson } from '../../functions/src/aggregate/exact.ts';
-import { publishDay } from '../../functions/src/aggregate/publish.ts';
+import { publishMerged } from '../../functions/src/aggregate/merge.ts';
 import { runShard } from '../../functions/src/aggregate/shard.ts';
 import type { RunPlan, StoredPartial } from '../../functions/src/store/types.ts';
 import type { FleetSpec } from './fleet.ts';
@@ -53,10 +53,16 @@ function planFor(spec: FleetSpec, shards: number): RunPlan {
 function mergePartials(spec: FleetSpec, partials: StoredPartial[]) {
   const exact = emptyExact(spec.day);
   for (const p of partials) addExact(exact, exactFromJson(p.exact));
-  return publishDay(exact, deploymentConfig, {
-    final: false,
-    run: { computedAt: '2026-01-01T00:00:00.000Z', documentsRead: 0, documentsWritten: 0 },
-  });
+  return publishMerged(
+    exact,
+    { config: deploymentConfig, publicationSecret: () => 'bench' },
+    true,
+    {
+      computedAt: '2026-01-01T00:00:00.000Z',
+      documentsRead: 0,
+      documentsWritten: 0,
+    },
+  );
 }
 
 const ZERO: Counted = {
@@ -127,7 +133,13 @@ export async function benchScale(spec: FleetSpec, parallelism: number): Promise<
 export async function benchIdentical(spec: FleetSpec, shards: number): Promise<boolean> {
   const publish = async (n: number) => {
     const store = new SimStore(spec);
-    const deps = { store, clock: () => 0, config: deploymentConfig, prefetchEvents: 0 };
+    const deps = {
+      store,
+      clock: () => 0,
+      config: deploymentConfig,
+      publicationSecret: () => 'bench',
+      prefetchEvents: 0,
+    };
     const plan = planFor(spec, n);
     for (let shard = 0; shard < n; shard += 1) await runShard(deps, plan, shard);
     return JSON.stringify(mergePartials(spec, store.partials));

@@ -20,6 +20,7 @@ const partials = await runShard(
     store,
     clock: () => Date.parse(`${plan.today}T00:15:00Z`),
     config: deploymentConfig,
+    publicationSecret: () => 'bench',
     prefetchEvents: 0,
   },
   plan,

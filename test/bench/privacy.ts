@@ -1,0 +1,223 @@
+// Differential privacy: what the noise costs in accuracy. The demo fleet (scripts/lib/demo.ts)
+// goes through the aggregation's plan and shards in memory; each day's merged tallies (real
+// contributor digests) are then published by the merge step's own publishMerged at each ε, and
+// compared with the exact tallies and with what k = 5 would have shown. Reported: the median
+// relative error of buckets backed by ≥ 100 installs (target ≤ 2 % at the default ε), of the
+// headline counts, and how many buckets k = 5 shows that the noisy threshold hides.
+import { UNKNOWN, type DayAggregate } from '../../shared/aggregate.ts';
+import { deploymentConfig, type DeploymentConfig } from '../../shared/config.ts';
+import { addDays, dayOf } from '../../shared/dates.ts';
+import { aggregateRange } from '../../functions/src/aggregate/job.ts';
+import { publishMerged } from '../../functions/src/aggregate/merge.ts';
+import { MemoryStore } from '../../functions/src/store/memory-store.ts';
+import type { StoredEvent } from '../../functions/src/store/types.ts';
+import { simulateFleet } from '../../scripts/lib/demo.ts';
+import { exactView } from '../support/exact-view.ts';
+
+const SECRET = 'bench-privacy-secret';
+type Exact = ReturnType<typeof exactView>;
+/** Days simulated before the measured ones, as `npm start` does, so windows start full. */
+const WARM_UP_DAYS = 30;
+
+/** One (ε) setting's figures. */
+export interface PrivacyRun {
+  epsilon: number;
+  rho: number;
+  /** Median relative error of buckets with ≥ 100 exact installs (a hidden one counts as 100 %). */
+  medianErrorLargeBuckets: number;
+  largeBuckets: number;
+  /** The same without the "unknown" buckets (installs that did not report the value). */
+  medianErrorLargeKnown: number;
+  /** Per section: buckets ≥ 100 and their median error. */
+  bySection: Record<string, { buckets: number; medianError: number }>;
+  medianErrorD28: number;
+  medianErrorD1: number;
+  /** Buckets k = 5 publishes over all days, and how many of them the noisy threshold hides. */
+  kBuckets: number;
+  hiddenVsK: number;
+  /** The same on the latest day alone. */
+  kBucketsLastDay: number;
+  hiddenVsKLastDay: number;
+  hiddenBySection: Record<string, number>;
+  msPerDay: number;
+}
+
+/** The whole measurement. */
+export interface PrivacyBench {
+  installs: number;
+  days: number;
+  runs: PrivacyRun[];
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/** Every bucket of a day as section → key → installs, "other" left out (it is no value). */
+function bucketsOf(
+  day: Pick<DayAggregate, 'breakdowns' | 'upgrades' | 'reliability' | 'counters'>,
+) {
+  const sections = new Map<string, Map<string, number>>();
+  const put = (section: string, key: string, installs: number) => {
+    if (key === 'other' || key === 'other → other') return;
+    let map = sections.get(section);
+    if (!map) sections.set(section, (map = new Map()));
+    map.set(key, installs);
+  };
+  for (const [name, buckets] of Object.entries(day.breakdowns))
+    for (const b of buckets) put(`breakdowns.${name}`, b.value, b.installs);
+  for (const u of day.upgrades) put('upgrades', `${u.from} → ${u.to}`, u.installs);
+  for (const v of day.reliability.versions)
+    put('reliability.versions', v.version, v.activeInstalls);
+  for (const f of day.reliability.topFailures)
+    put('reliability.topFailures', f.signature, f.installs);
+  for (const c of day.reliability.installFailures)
+    put('reliability.installFailures', c.code, c.installs);
+  for (const g of day.counters) {
+    put('counters.groups', g.group, g.installs);
+    for (const v of g.values) put('counters.values', `${g.group}.${v.value}`, v.installs);
+  }
+  return sections;
+}
+
+async function aggregateFleet(
+  events: StoredEvent[],
+  config: DeploymentConfig,
+  from: string,
+  to: string,
+  now: number,
+) {
+  const store = new MemoryStore();
+  await store.saveEvents(events);
+  return aggregateRange(
+    { store, clock: () => now, config, publicationSecret: () => SECRET },
+    from,
+    to,
+  );
+}
+
+/** What k-anonymity at `k` would show: buckets of at least k installs ("unknown" always). */
+function kAnonymous(
+  sections: Map<string, Map<string, number>>,
+  k: number,
+): Map<string, Map<string, number>> {
+  const shown = new Map<string, Map<string, number>>();
+  for (const [section, buckets] of sections)
+    shown.set(
+      section,
+      new Map(
+        [...buckets].filter(
+          ([key, n]) => n >= k || (section.startsWith('breakdowns.') && key === UNKNOWN),
+        ),
+      ),
+    );
+  return shown;
+}
+
+/** Publishes every measured day of the fleet at each ε and compares with exact and k = 5. */
+export async function benchPrivacy(options: {
+  installs: number;
+  days: number;
+  epsilons: number[];
+  seed?: number;
+}): Promise<PrivacyBench> {
+  const now = Date.now();
+  const today = dayOf(now);
+  const simulated = options.days + WARM_UP_DAYS;
+  const first = addDays(today, -(simulated - 1));
+  const events = simulateFleet(
+    { installs: options.installs, days: simulated, seed: options.seed ?? 20261122 },
+    SECRET,
+    today,
+  );
+  // The demo's clock: the measured days are final, as the site shows them.
+  const outcomes = (
+    await aggregateFleet(events, deploymentConfig, first, today, now + 5 * 86_400_000)
+  ).slice(WARM_UP_DAYS);
+  const exact = outcomes.map((o) => exactView(o.exact));
+  const runs: PrivacyRun[] = [];
+  for (const epsilon of options.epsilons) {
+    const config = { ...deploymentConfig, privacy: { ...deploymentConfig.privacy, epsilon } };
+    const started = performance.now();
+    const published = outcomes.map((o) =>
+      publishMerged(o.exact, { config, publicationSecret: () => SECRET }, true, {
+        computedAt: new Date(now).toISOString(),
+        documentsRead: 0,
+        documentsWritten: 0,
+      }),
+    );
+    const msPerDay = (performance.now() - started) / outcomes.length;
+    const errors: number[] = [];
+    const known: number[] = [];
+    const bySection = new Map<string, number[]>();
+    let kBuckets = 0;
+    let hiddenVsK = 0;
+    let kBucketsLastDay = 0;
+    let hiddenVsKLastDay = 0;
+    const hiddenBySection: Record<string, number> = {};
+    const d28: number[] = [];
+    const d1: number[] = [];
+    published.forEach((pub, i) => {
+      const truth = exact[i] as Exact;
+      const last = i === published.length - 1;
+      d28.push(
+        Math.abs(pub.activeInstalls.d28 - truth.activeInstalls.d28) /
+          Math.max(1, truth.activeInstalls.d28),
+      );
+      d1.push(
+        Math.abs(pub.activeInstalls.d1 - truth.activeInstalls.d1) /
+          Math.max(1, truth.activeInstalls.d1),
+      );
+      const noisy = bucketsOf(pub);
+      for (const [section, buckets] of bucketsOf(truth)) {
+        for (const [key, installs] of buckets) {
+          if (installs < 100) continue;
+          const shown = noisy.get(section)?.get(key);
+          const error = shown === undefined ? 1 : Math.abs(shown - installs) / installs;
+          errors.push(error);
+          if (key !== 'unknown') known.push(error);
+          const list = bySection.get(section) ?? [];
+          list.push(error);
+          bySection.set(section, list);
+        }
+      }
+      for (const [section, buckets] of kAnonymous(bucketsOf(truth), 5)) {
+        for (const key of buckets.keys()) {
+          kBuckets += 1;
+          if (last) kBucketsLastDay += 1;
+          if (noisy.get(section)?.has(key)) continue;
+          hiddenVsK += 1;
+          if (last) hiddenVsKLastDay += 1;
+          const group = section.startsWith('breakdowns.attribute.')
+            ? 'breakdowns.attribute.*'
+            : section;
+          hiddenBySection[group] = (hiddenBySection[group] ?? 0) + 1;
+        }
+      }
+    });
+    runs.push({
+      epsilon,
+      rho: published[0]?.privacy?.rho ?? 0,
+      medianErrorLargeBuckets: median(errors),
+      largeBuckets: errors.length,
+      medianErrorLargeKnown: median(known),
+      bySection: Object.fromEntries(
+        [...bySection]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([s, list]) => [s, { buckets: list.length, medianError: median(list) }]),
+      ),
+      medianErrorD28: median(d28),
+      medianErrorD1: median(d1),
+      kBuckets,
+      hiddenVsK,
+      kBucketsLastDay,
+      hiddenVsKLastDay,
+      hiddenBySection,
+      msPerDay,
+    });
+  }
+  return { installs: options.installs, days: options.days, runs };
+}
