@@ -1,15 +1,24 @@
-// Held-out LibreNMS reports on the Counters page: eight installs send LibreNMS's daily body
-// (`log.php`, form-encoded `data=<json>`) every day for three weeks; the bodies go through the
-// real LibreNMS adapter and ingest pipeline, the real aggregation publishes them, the site is
-// built from those aggregates and served by the firebase emulators. The page must show each
-// group with its title, total and installs, and every value with its sum and installs — with
-// JavaScript (refreshed from the stats API) and without (the tables built into the page). No
-// demo fleet: nothing on the page comes from anywhere but these reports.
+// Held-out LibreNMS reports on the Counters page: 400 installs send LibreNMS's daily body
+// (`log.php`, form-encoded `data=<json>`) every day for eight days; the bodies go through the
+// real LibreNMS adapter and ingest pipeline, the real aggregation publishes the final days (with
+// differential privacy), the site is built from those aggregates and served by the firebase
+// emulators. The page must show each group with its title, total and installs, and every value
+// with its sum and installs, exactly as the stats API publishes them (the noisy figures, never
+// the exact ones) — with JavaScript (refreshed from the API) and without (the tables built into
+// the page) — and those must be the fleet's within the noise the day states. No demo fleet:
+// nothing on the page comes from anywhere but these reports.
 /// <reference lib="dom" />
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { CounterGroup, DayAggregate } from '../../shared/aggregate.ts';
+import { deploymentConfig } from '../../shared/config.ts';
+import { lateDays } from '../../functions/src/aggregate/plan.ts';
 import { startStack, type Stack } from '../../scripts/lib/stack.ts';
-import { LIBRENMS_REPORT_DAYS, libreNmsFleet } from '../support/librenms-fleet.ts';
+import {
+  LIBRENMS_INSTALLS,
+  LIBRENMS_REPORT_DAYS,
+  libreNmsFleet,
+} from '../support/librenms-fleet.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -51,49 +60,75 @@ async function tableRows(page: Page, figureTitle: string): Promise<string[][]> {
     );
 }
 
+/** The latest published day, as the stats API serves it. */
+async function latestDay(): Promise<DayAggregate> {
+  const response = await fetch(`${stack.hostingUrl}/api/v1/latest`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as DayAggregate;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** A value's table row as the page writes it: value, sum, installs (its share is checked apart). */
+const valueRow = (v: CounterGroup['values'][number]) => [v.value, count(v.sum), count(v.installs)];
+
 /** What both the scripted and the plain page must show. */
 async function expectCounters(page: Page): Promise<void> {
-  // The configured group, with its configured title and description.
-  const os = page.locator('section[data-counter-group="os"]');
-  await expect.poll(() => os.locator('h2').textContent()).toBe('Devices by operating system');
+  const latest = await latestDay();
+  const noise = latest.privacy?.noise ?? {};
+  const sigma = (query: string) => noise[query]?.sigma ?? 0;
+  expect(latest.privacy?.epsilon).toBe(deploymentConfig.privacy.epsilon);
+  const group = (name: string) => latest.counters.find((g) => g.group === name);
+  const os = group('os') as CounterGroup;
+  expect(os, 'the os group is published').toBeDefined();
+  // The published figures are the fleet's within the noise: 400 installs report the group, and
+  // every one of them Linux and IOS devices (six σ: a regression, not chance, fails this).
+  expect(Math.abs(os.installs - LIBRENMS_INSTALLS)).toBeLessThan(6 * sigma('counters.groups'));
+  const linux = os.values.find((v) => v.value === 'linux');
+  expect(Math.abs((linux?.installs ?? 0) - LIBRENMS_INSTALLS)).toBeLessThan(
+    6 * sigma('counters.values'),
+  );
+  // 50 installs of each kind n = 1..8 with 10·n Linux devices: 18,000 in all.
+  expect(Math.abs((linux?.sum ?? 0) - 18_000)).toBeLessThan(6 * sigma('counters.values.sum'));
+  expect(os.values.map((v) => v.value)).toEqual(expect.arrayContaining(['linux', 'ios']));
+
+  // The configured group, with its configured title and description, and the published numbers.
+  const section = page.locator('section[data-counter-group="os"]');
+  await expect.poll(() => section.locator('h2').textContent()).toBe('Devices by operating system');
   const title = 'Devices by operating system, latest final day';
-  // 10+20+…+80 Linux, 1+…+8 IOS, 3·4 Junos + 2·7 VRP in "other": 422 devices on 8 installs.
-  const caption = await os
+  const caption = await section
     .locator('figure', { hasText: title })
     .locator('[data-caption]')
     .textContent();
-  const latest = /on (\d{4}-\d{2}-\d{2}): 422 devices on 8 installs$/.exec(
-    caption?.trim() ?? '',
-  )?.[1];
-  expect(latest, caption ?? '').toBeDefined();
-  expect(await tableRows(page, title)).toEqual([
-    ['linux', '360', '8', '85.3%'],
-    ['ios', '36', '8', '8.5%'],
-    ['other', '26', '5', '6.2%'],
-  ]);
-  // Over time: the latest final day's row has the total, the installs and each value's sum.
+  expect(caption?.trim()).toMatch(
+    new RegExp(`on ${latest.day}: ${count(os.sum)} devices on ${count(os.installs)} installs$`),
+  );
+  const rows = await tableRows(page, title);
+  expect(rows.map((r) => r.slice(0, 3))).toEqual(os.values.map(valueRow));
+  for (const row of rows) expect(row[3]).toMatch(/%$/);
+  // Over time: one row per published day; the latest day's row has the total and the installs.
   const trend = await tableRows(page, 'Devices by operating system over time');
-  expect(trend.length).toBeGreaterThanOrEqual(LIBRENMS_REPORT_DAYS - 1);
-  expect(trend.find((row) => row[0] === latest)).toEqual([
-    latest,
-    '422',
-    '8',
-    '360 (8)',
-    '36 (8)',
-    '26',
+  expect(trend.length).toBe(LIBRENMS_REPORT_DAYS - lateDays(deploymentConfig));
+  expect(trend.find((row) => row[0] === latest.day)?.slice(0, 3)).toEqual([
+    latest.day,
+    count(os.sum),
+    count(os.installs),
   ]);
   // A group the configuration does not describe is titled by its key.
-  const bgp = page.locator('section[data-counter-group="bgppeer_state"]');
-  expect(await bgp.locator('h2').textContent()).toBe('bgppeer_state');
-  expect(await tableRows(page, 'bgppeer_state, latest final day')).toEqual([
-    ['established', '24', '6', '100%'],
-  ]);
-  // Three installs are under k: the group is nowhere on the page.
+  const bgp = group('bgppeer_state') as CounterGroup;
+  expect(bgp, 'the bgppeer_state group (350 installs) is published').toBeDefined();
+  const bgpSection = page.locator('section[data-counter-group="bgppeer_state"]');
+  expect(await bgpSection.locator('h2').textContent()).toBe('bgppeer_state');
+  expect(
+    (await tableRows(page, 'bgppeer_state, latest final day')).map((r) => r.slice(0, 3)),
+  ).toEqual(bgp.values.map(valueRow));
+  // 40 installs are far under the threshold: the group is nowhere, not in the API, not on the page.
+  expect(group('ipsec')).toBeUndefined();
   expect(await page.locator('section[data-counter-group="ipsec"]').count()).toBe(0);
   expect(await page.locator('main').textContent()).not.toContain('ipsec');
 }
 
-describe('the Counters page with LibreNMS reports from 8 installs', () => {
+describe('the Counters page with LibreNMS reports from 400 installs', () => {
   test('with JavaScript: refreshed from the API, each group with its values, sums and installs', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {

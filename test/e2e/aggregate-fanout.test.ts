@@ -1,15 +1,27 @@
 // The scheduled aggregation through the local stack's emulated fan-out: the scheduled function is
 // triggered by POST (no Pub/Sub emulator here), plans the run and enqueues its shard tasks on the
 // Cloud Tasks emulator; each shard task stores its partials and the last one enqueues the merges,
-// which publish the days. Events are posted through hosting like an agent's, four per shard.
+// which publish the days once final. Late events are posted through hosting like an agent's, four
+// per shard; the day the run publishes is the one turning final, its events stored beforehand as
+// ingest stored them (ingest refuses times that old). A published day is noisy, so the exact check
+// is on the merged tallies of the shards' partials (the pre-noise counts), and the published day
+// must be exactly what the publication module makes of them.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { DayAggregate } from '../../shared/aggregate.ts';
+import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, dayOf } from '../../shared/dates.ts';
+import { addExact, emptyExact, exactFromJson } from '../../functions/src/aggregate/exact.ts';
+import { publishMerged } from '../../functions/src/aggregate/merge.ts';
+import { lateDays } from '../../functions/src/aggregate/plan.ts';
+import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import type { RunPlan, StoredPartial } from '../../functions/src/store/types.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
+import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import { ensureLocalSecret } from '../../scripts/lib/local-secret.ts';
 import { AGGREGATE_URL, LOCAL_PROJECT, startStack, type Stack } from '../../scripts/lib/stack.ts';
 
 const INSTALLS = 12;
@@ -55,26 +67,39 @@ afterAll(async () => {
 });
 
 /** The published aggregate of `day` through the stats API, if any. */
-async function published(
-  day: string,
-): Promise<{ activeInstalls: { d1: number }; final: boolean } | undefined> {
+async function published(day: string): Promise<DayAggregate | undefined> {
   const response = await fetch(`${stack.hostingUrl}/api/v1/days?from=${day}&to=${day}`);
   expect(response.status).toBe(200);
-  const body = (await response.json()) as {
-    days: { day: string; activeInstalls: { d1: number }; final: boolean }[];
-  };
+  const body = (await response.json()) as { days: DayAggregate[] };
   return body.days.find((d) => d.day === day);
 }
 
-test('a POST to the scheduled function publishes yesterday through shard and merge tasks', async () => {
+test('a POST to the scheduled function merges every shard and publishes the day turning final', async () => {
   const now = Date.now();
   const yesterday = addDays(dayOf(now), -1);
+  const finalDay = addDays(dayOf(now), -lateDays(deploymentConfig));
+  // The day turning final: its events, stored as ingest stored them days ago.
+  const secret = ensureLocalSecret();
+  const stored = Array.from({ length: INSTALLS }, (_, i) => {
+    const prepared = prepareEvent(
+      { installId: `fanout-final-${i}`, type: 'heartbeat', product: { version: '3.1.0' } },
+      [],
+      {
+        secret,
+        now: Date.parse(`${finalDay}T12:00:00Z`) + i,
+        config: deploymentConfig,
+        source: 'v1',
+      },
+    );
+    if (!prepared.ok) throw new Error(prepared.issue.message);
+    return prepared.event;
+  });
+  await new FirestoreStore(db).saveEvents(stored);
   // Late reports: each with its own time yesterday, accepted within the 72-hour window.
   const time = new Date(
     Math.max(now - 23 * 3_600_000, Date.parse(`${yesterday}T12:00:00Z`)),
   ).toISOString();
   expect(dayOf(Date.parse(time))).toBe(yesterday);
-  const before = (await published(yesterday))?.activeInstalls.d1 ?? 0;
   for (let i = 0; i < INSTALLS; i += 1) {
     const post = await fetch(`${stack.hostingUrl}/v1/events`, {
       method: 'POST',
@@ -95,27 +120,44 @@ test('a POST to the scheduled function publishes yesterday through shard and mer
   expect(trigger.status).toBeLessThan(300);
 
   // The scheduled function returns once the shard tasks are enqueued; the day is published when
-  // the last merge has run.
+  // the last merge of the run has run.
   const deadline = Date.now() + 180_000;
-  let day = await published(yesterday);
-  while ((day?.activeInstalls.d1 ?? 0) < before + INSTALLS && Date.now() < deadline) {
+  let day = await published(finalDay);
+  while (day === undefined && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    day = await published(yesterday);
+    day = await published(finalDay);
   }
-  expect(day?.activeInstalls.d1).toBe(before + INSTALLS);
-  expect(day?.final).toBe(false);
+  expect(day?.final).toBe(true);
+  expect(day?.privacy).toMatchObject({ epsilon: deploymentConfig.privacy.epsilon });
+  // Yesterday is computed but not published: late events may still come for it.
+  expect(await published(yesterday)).toBeUndefined();
 
   // The run went through the fan-out: its plan has several shards, each stored its partial of
-  // the day, and the merge read them all.
+  // the days, and the shards' tallies add up to exactly the installs posted for each day.
   const runs = (await db.collection('runs').get()).docs.map((d) => d.data() as RunPlan);
   const run = runs.sort((a, b) => b.id.localeCompare(a.id))[0] as RunPlan;
-  expect(run.days).toContain(yesterday);
+  expect(run.days).toEqual(expect.arrayContaining([finalDay, yesterday]));
   expect(run.shards).toBeGreaterThan(1);
   const partials = (await db.collection('partials').where('run', '==', run.id).get()).docs.map(
     (d) => d.data() as StoredPartial,
   );
-  const shardsOfDay = new Set(partials.filter((p) => p.day === yesterday).map((p) => p.shard));
-  expect(shardsOfDay.size).toBe(run.shards);
+  for (const d of [finalDay, yesterday]) {
+    const ofDay = partials.filter((p) => p.day === d);
+    expect(new Set(ofDay.map((p) => p.shard)).size, d).toBe(run.shards);
+    const merged = emptyExact(d);
+    for (const p of ofDay) addExact(merged, exactFromJson(p.exact));
+    expect(merged.d1.n, `installs active on ${d}, merged from every shard`).toBe(INSTALLS);
+    if (d !== finalDay) continue;
+    // The published day is the publication of exactly these merged tallies: with one shard's
+    // partial left out, or counted twice, its noise and its numbers would differ.
+    const expected = publishMerged(
+      merged,
+      { config: deploymentConfig, publicationSecret: () => secret },
+      true,
+      day?.run as DayAggregate['run'],
+    );
+    expect(day).toEqual(expected);
+  }
 
   // No task reached for the metadata server to sign a task: offline, each such lookup waits
   // for a timeout, and a run enqueues a merge per day.

@@ -1,18 +1,27 @@
 // `npm run deploy` end to end, with recording stand-ins for the firebase and gcloud CLIs first on
-// PATH: a fleet posted through hosting to the real ingest function and aggregated by the real
-// job is what the built site's no-JS tables show; demo days are refused; a dry run reads but
-// changes and uploads nothing; a real run applies the log exclusion and then runs firebase deploy.
+// PATH: a fleet published by the real job (differentially private, once final) is what the built
+// site's no-JS tables show, number for number as the day stores it; demo days are refused; a dry
+// run reads but changes and uploads nothing; a real run applies the log exclusion and then runs
+// firebase deploy.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { deploymentConfig } from '../../shared/config.ts';
-import { dayOf } from '../../shared/dates.ts';
+import type { DayAggregate } from '../../shared/aggregate.ts';
+import { addDays, dayOf } from '../../shared/dates.ts';
+import { lateDays } from '../../functions/src/aggregate/plan.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { seedDemo } from '../../scripts/lib/demo.ts';
 import { exclusionArgs, listSinksArgs } from '../../scripts/lib/request-log-exclusion.ts';
 import { startStack, type Stack } from '../../scripts/lib/stack.ts';
 import { fakeClis, type FakeClis } from '../support/fake-cli.ts';
-import { fleetBatch, runScript } from '../support/deploy-fixtures.ts';
+import { ensureLocalSecret } from '../../scripts/lib/local-secret.ts';
+import {
+  FINAL_FLEET,
+  finalFleetEvents,
+  fleetBatch,
+  runScript,
+} from '../support/deploy-fixtures.ts';
 import { tableByCaption, textById } from '../support/html-tables.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -57,7 +66,8 @@ afterAll(async () => {
 });
 
 describe('npm run deploy', () => {
-  test('the site it builds from real ingest and aggregation shows exactly those numbers', async () => {
+  test('the site it builds shows exactly the published (noisy) numbers of the real aggregation', async () => {
+    // Real ingest: today's reports are stored with the configuration's expiry (checked below).
     const posted = await fetch(`${stack.hostingUrl}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -65,16 +75,38 @@ describe('npm run deploy', () => {
     });
     expect(posted.status).toBe(202);
     expect(await posted.json()).toMatchObject({ accepted: 18, duplicates: 0 });
+    // A day is published once final: the fleet's reports of the day turning final, stored as
+    // ingest stored them then.
+    const finalDay = addDays(today, -lateDays(deploymentConfig));
+    const store = createFirestore({ projectId: PROJECT });
+    try {
+      await new FirestoreStore(store).saveEvents(
+        finalFleetEvents('site', finalDay, ensureLocalSecret(), deploymentConfig),
+      );
+    } finally {
+      await store.terminate();
+    }
     const aggregated = await runScript(
       ROOT,
       'scripts/aggregate.ts',
-      ['--from', today, '--to', today],
+      ['--from', finalDay, '--to', today],
       {
         FIRESTORE_EMULATOR_HOST: emulator,
         GCLOUD_PROJECT: PROJECT,
       },
     );
-    expect(aggregated.code).toBe(0);
+    expect(aggregated.code, aggregated.stderr).toBe(0);
+    expect(aggregated.stdout).toContain(`${finalDay}  published`);
+    expect(aggregated.stdout).toContain(`${today}  provisional`);
+    const api = (await (
+      await fetch(`${stack.hostingUrl}/api/v1/days?from=${finalDay}&to=${today}`)
+    ).json()) as { days: DayAggregate[] };
+    expect(api.days.map((d) => d.day)).toEqual([finalDay]);
+    const day = api.days[0] as DayAggregate;
+    // Noisy, within the noise it states of the fleet's 135 installs; 2.9.0's 5 installs hidden.
+    const sigma = day.privacy?.noise.activeInstalls?.sigma ?? 0;
+    expect(Math.abs(day.activeInstalls.d1 - FINAL_FLEET.length)).toBeLessThan(6 * sigma);
+    expect(day.breakdowns.version?.map((b) => b.value).sort()).toEqual(['3.0.0', '3.1.0', 'other']);
 
     const result = await deploy(['--dry-run', '--project', PROJECT]);
     expect(result.stderr).not.toMatch(/error/i);
@@ -83,7 +115,9 @@ describe('npm run deploy', () => {
       `[snapshot] reading the days of ${PROJECT} from the Firestore emulator`,
     );
     expect(result.stdout).toMatch(
-      new RegExp(`1 days, ${today} to ${today}, read at .*; computed with k = 5`),
+      new RegExp(
+        `1 days, ${finalDay} to ${finalDay}, read at .*; computed with k = 5; ε = ${deploymentConfig.privacy.epsilon}`,
+      ),
     );
     expect(result.stdout).toMatch(/site\/dist\/ \(hosting\): \d+ files/);
     expect(result.stdout).toMatch(/ {2}\S+ KB {2}index\.html/);
@@ -111,23 +145,22 @@ describe('npm run deploy', () => {
     expect(clis.calls('firebase')).toEqual([]);
     expect(clis.calls('gcloud')).toEqual([]);
 
-    // The no-JS tables of the built pages: exactly the fleet, at k = 5 (every bucket has ≥ 5).
+    // The no-JS tables of the built pages: exactly the published day, number for number.
+    const rows = (buckets: DayAggregate['breakdowns'][string] | undefined) =>
+      (buckets ?? []).map((b) => [b.value, b.installs.toLocaleString('en-US')]).sort();
     const versions = tableByCaption(page('versions/index.html'), 'current-version-caption');
-    expect(versions.rows.map((r) => [r.label, r.cells[0]])).toEqual([
-      ['3.1.0', '7'],
-      ['3.0.0', '6'],
-      ['2.9.0', '5'],
-    ]);
+    expect(versions.rows.map((r) => [r.label, r.cells[0]]).sort()).toEqual(
+      rows(day.breakdowns.version),
+    );
     const os = tableByCaption(page('platforms/index.html'), 'os-caption');
-    expect(os.rows.map((r) => [r.label, r.cells[0]])).toEqual([
-      ['debian', '7'],
-      ['ubuntu', '6'],
-      ['alpine', '5'],
-    ]);
+    expect(os.rows.map((r) => [r.label, r.cells[0]]).sort()).toEqual(rows(day.breakdowns.os));
     const active = tableByCaption(page('index.html'), 'active-caption');
-    expect(active.rows).toEqual([{ label: today, cells: ['18', '18', '18'] }]);
+    const { d1, d7, d28 } = day.activeInstalls;
+    expect(active.rows).toEqual([{ label: finalDay, cells: [d1, d7, d28].map(String) }]);
+    // The headline states it as an "about" value, not to the install.
+    expect(page('index.html')).toMatch(/data-field="activeValue">\s*about \d/);
     expect(textById(page('privacy/index.html'), 'computed-with-list')).toBe(
-      `${today} (1 day): computed with k = 5, raw events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours.`,
+      `${finalDay} (1 day): computed with differential privacy with ε = ${deploymentConfig.privacy.epsilon} and δ = ${deploymentConfig.privacy.delta} per day (at most ${deploymentConfig.privacy.eventClip} events, ${deploymentConfig.privacy.valuesPerInstall} modules, signatures or codes and ${deploymentConfig.privacy.counterValuesPerInstall} counter values per install and day, each counter clipped at ${deploymentConfig.privacy.counterClip}), k = 5, raw events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours.`,
     );
     // What ingest stored follows the same config: raw events expire after 90 days.
     const firestore = createFirestore({ projectId: PROJECT });
@@ -144,9 +177,10 @@ describe('npm run deploy', () => {
     const project = 'demo-deploy-demo';
     const firestore = createFirestore({ projectId: project });
     try {
+      // Nine days: the five final ones are published (the last four are still open).
       await seedDemo(new FirestoreStore(firestore), 'demo-secret', {
         installs: 12,
-        days: 5,
+        days: 9,
         seed: 7,
       });
     } finally {

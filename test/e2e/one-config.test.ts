@@ -1,8 +1,9 @@
 // The one configuration file, edited as a maintainer would: in a copy of the repository,
-// homecall.config.ts with k = 4 stops the build, npm start and the deploy; with k = 7 and 30 days
-// of retention, ingest (expiry of stored events), the aggregation (what is folded into "other"),
-// the stats API and the built site all change together — the same fleet that the repository's
-// k = 5 publishes bucket by bucket (test/e2e/deploy.test.ts).
+// homecall.config.ts with k = 4 or ε = 0 stops the build, npm start and the deploy; with k = 7,
+// 30 days of retention and ε = 0.5, ingest (expiry of stored events), the aggregation (noise and
+// thresholds: what is hidden in "other"), the stats API and the built site all change together —
+// the same fleet whose versions the repository's ε = 6 publishes bucket by bucket
+// (test/e2e/deploy.test.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   mkdirSync,
@@ -16,9 +17,17 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { dayOf } from '../../shared/dates.ts';
+import type { DayAggregate } from '../../shared/aggregate.ts';
+import { deploymentConfig } from '../../shared/config.ts';
+import { addDays, dayOf } from '../../shared/dates.ts';
+import { lateDays } from '../../functions/src/aggregate/plan.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
-import { fleetBatch, runScript, withoutUndefined } from '../support/deploy-fixtures.ts';
+import {
+  finalFleetEvents,
+  fleetBatch,
+  runScript,
+  withoutUndefined,
+} from '../support/deploy-fixtures.ts';
 import { emulatorFirestore } from '../support/emulator-firestore.ts';
 import { fakeClis, type FakeClis } from '../support/fake-cli.ts';
 import { tableByCaption, textById } from '../support/html-tables.ts';
@@ -100,8 +109,9 @@ afterAll(async () => {
 });
 
 describe('homecall.config.ts is the one configuration', () => {
-  test('k = 4 stops the functions build, the site build, npm start and the deploy, naming the field', async () => {
+  test('k = 4 or ε = 0 stops the functions build, the site build, npm start and the deploy, naming the field', async () => {
     setConfig('kAnonymity', '4');
+    setConfig('epsilon', '0');
     const runs = await Promise.all([
       runScript(copy, 'scripts/build-functions.ts', [], shell()),
       runScript(copy, `${ROOT}node_modules/.bin/astro`, ['build', '--root', 'site'], shell()),
@@ -113,13 +123,15 @@ describe('homecall.config.ts is the one configuration', () => {
       expect(run.stdout + run.stderr).toContain(
         '- kAnonymity: must be at least 5: with fewer, a published bucket of a handful of installs singles them out',
       );
+      expect(run.stdout + run.stderr).toContain('- privacy.epsilon: must be more than 0');
     }
     expect(clis.calls('firebase')).toEqual([]);
   });
 
-  test('k = 7 and 30-day retention change ingest, aggregation, the API and the site together', async () => {
+  test('k = 7, 30-day retention and ε = 0.5 change ingest, aggregation, the API and the site together', async () => {
     setConfig('kAnonymity', '7');
     setConfig('eventRetentionDays', '30');
+    setConfig('epsilon', '0.5');
     started = spawn(`${ROOT}node_modules/.bin/node`, ['scripts/start.ts', '--no-demo'], {
       cwd: copy,
       env: withoutUndefined({
@@ -137,39 +149,49 @@ describe('homecall.config.ts is the one configuration', () => {
     });
     expect(posted.status).toBe(202);
     // Ingest: raw events now expire after 30 days.
+    const finalDay = addDays(today, -lateDays(deploymentConfig));
     const firestore = emulatorFirestore(FIRESTORE, 'demo-homecall');
     try {
-      const events = await new FirestoreStore(firestore).readDayEvents(today);
+      const store = new FirestoreStore(firestore);
+      const events = await store.readDayEvents(today);
       expect(events).toHaveLength(18);
       for (const e of events) expect(e.expireAt - e.receivedAt).toBe(30 * 86_400_000);
+      // The fleet the repository's ε = 6 publishes with 3.1.0 and 3.0.0 shown, on the day turning
+      // final (stored as ingest stored it then: a day is published once final).
+      await store.saveEvents(
+        finalFleetEvents('k7', finalDay, 'one-config-secret', deploymentConfig),
+      );
     } finally {
       await firestore.terminate();
     }
 
-    // Aggregation (npm run aggregate of the copy) and the API: 3.0.0 (6) and 2.9.0 (5) are now
-    // under k and folded into "other"; the day says it was computed with k = 7.
+    // Aggregation (npm run aggregate of the copy) and the API: at ε = 0.5 the noise is twelve
+    // times larger, and so is the threshold: 70 and 60 installs no longer show, all is "other";
+    // the day says it was computed with k = 7, 30 days and ε = 0.5.
     const aggregated = await runScript(
       copy,
       'scripts/aggregate.ts',
-      ['--from', today, '--to', today],
+      ['--from', finalDay, '--to', today],
       shell(),
     );
-    expect(aggregated.code).toBe(0);
+    expect(aggregated.code, aggregated.stderr).toBe(0);
+    expect(aggregated.stdout).toContain(`${finalDay}  published`);
+    expect(aggregated.stdout).toContain('ε=0.5');
     const api = (await (
-      await fetch(`${HOSTING}/api/v1/days?from=${today}&to=${today}`)
-    ).json()) as {
-      days: { publication: unknown; breakdowns: Record<string, unknown> }[];
-    };
-    expect(api.days[0]?.publication).toEqual({
+      await fetch(`${HOSTING}/api/v1/days?from=${finalDay}&to=${today}`)
+    ).json()) as { days: DayAggregate[] };
+    expect(api.days.map((d) => d.day)).toEqual([finalDay]);
+    const day = api.days[0] as DayAggregate;
+    expect(day.publication).toEqual({
       kAnonymity: 7,
       eventRetentionDays: 30,
       installRetentionDays: 90,
       lateArrivalHours: 72,
     });
-    expect(api.days[0]?.breakdowns.version).toEqual([
-      { value: '3.1.0', installs: 7 },
-      { value: 'other', installs: 11 },
-    ]);
+    expect(day.privacy).toMatchObject({ ...deploymentConfig.privacy, epsilon: 0.5 });
+    const threshold = day.privacy?.noise.breakdowns?.threshold ?? 0;
+    expect(threshold).toBeGreaterThan(200);
+    expect(day.breakdowns.version?.map((b) => b.value)).toEqual(['other']);
 
     // The site the deploy builds says and shows the same.
     const deployed = await runScript(
@@ -180,21 +202,22 @@ describe('homecall.config.ts is the one configuration', () => {
     );
     expect(deployed.stderr).toBe('');
     expect(deployed.code).toBe(0);
-    expect(deployed.stdout).toContain('k = 7; raw events kept 30 d');
-    expect(deployed.stdout).toMatch(/1 days, .*; computed with k = 7/);
+    expect(deployed.stdout).toContain('k = 7; ε = 0.5, δ = 0.000001 per day; raw events kept 30 d');
+    expect(deployed.stdout).toMatch(/1 days, .*; computed with k = 7; ε = 0\.5/);
     const page = (path: string) => readFileSync(join(copy, 'site/dist', path), 'utf8');
     const versions = tableByCaption(page('versions/index.html'), 'current-version-caption');
     expect(versions.rows.map((r) => [r.label, r.cells[0]])).toEqual([
-      ['3.1.0', '7'],
-      ['other', '11'],
+      ['other', String(day.breakdowns.version?.[0]?.installs)],
     ]);
     const privacy = page('privacy/index.html');
-    expect(textById(privacy, 'k-heading')).toBe('k-anonymity (k = 7)');
+    expect(textById(privacy, 'dp-heading')).toBe('Differential privacy (ε = 0.5 per day)');
     expect(textById(privacy, 'computed-with-list')).toBe(
-      `${today} (1 day): computed with k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours.`,
+      `${finalDay} (1 day): computed with differential privacy with ε = 0.5 and δ = 0.000001 per day (at most 4 events, 8 modules, signatures or codes and 16 counter values per install and day, each counter clipped at 100), k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours.`,
     );
     expect(textById(page('versions/index.html'), 'current-heading')).toBe('Current distribution');
-    expect(page('versions/index.html')).toContain('A version run by fewer than 7 installs');
+    expect(page('versions/index.html')).toContain(
+      `A version with a noisy count below about ${threshold} installs`,
+    );
     expect(clis.calls('firebase')).toEqual([]);
   });
 });

@@ -1,12 +1,20 @@
 // End to end through the production firebase.json: an event posted to hosting (port 5000) goes
-// through the ingest function into Firestore, `npm run aggregate` builds the day, and the stats
-// API and the Overview page show it.
+// through the ingest function into Firestore and `npm run aggregate` counts it into its day, which
+// is published (noisy, with its (ε, δ)) once final; the stats API, the CSV and the Overview page
+// serve what is published.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { dayOf } from '../../shared/dates.ts';
+import { deploymentConfig } from '../../shared/config.ts';
+import { addDays, dayOf } from '../../shared/dates.ts';
+import { installKey } from '../../functions/src/aggregate/buckets.ts';
+import { installPseudonym } from '../../functions/src/ingest/install-id.ts';
+import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
+import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import { ensureLocalSecret } from '../../scripts/lib/local-secret.ts';
 import { LOCAL_PROJECT, startStack, type Stack } from '../../scripts/lib/stack.ts';
+import { pageDocuments } from '../support/page-documents.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let stack: Stack;
@@ -44,19 +52,19 @@ function runAggregateCli(
 describe('local stack through hosting', () => {
   const today = dayOf(Date.now());
 
-  const activeToday = async (): Promise<number> => {
-    const response = await fetch(`${stack.hostingUrl}/api/v1/days?from=${today}&to=${today}`);
+  /** The published day `day` through the stats API, if any. */
+  const publishedDay = async (
+    day: string,
+  ): Promise<{ day: string; activeInstalls: { d1: number }; privacy?: unknown } | undefined> => {
+    const response = await fetch(`${stack.hostingUrl}/api/v1/days?from=${day}&to=${day}`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
-      days: { day: string; activeInstalls: { d1: number } }[];
+      days: { day: string; activeInstalls: { d1: number }; privacy?: unknown }[];
     };
-    return body.days.find((d) => d.day === today)?.activeInstalls.d1 ?? 0;
+    return body.days.find((d) => d.day === day);
   };
 
-  test('an event posted to /v1/events is aggregated and served by /api/v1/days', async () => {
-    // Other e2e files share the emulator: count what is there before this test's install.
-    expect((await runAggregateCli(['--from', today, '--to', today])).code).toBe(0);
-    const before = await activeToday();
+  test('an event posted to /v1/events is counted into its day, not published before it is final', async () => {
     const post = await fetch(`${stack.hostingUrl}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -74,7 +82,68 @@ describe('local stack through hosting', () => {
     // One shard, then the merge of the day.
     expect(aggregate.stderr).toContain(`aggregate: 2/2 ${today}`);
     expect(aggregate.code).toBe(0);
-    expect(await activeToday()).toBe(before + 1);
+    expect(aggregate.stdout).toContain(`${today}  provisional: not published until final`);
+    // Counted: the install is in today's activity page (its key, never its id)...
+    const key = installKey(installPseudonym(ensureLocalSecret(), 'e2e-install-1'));
+    const firestore = createFirestore({ projectId: LOCAL_PROJECT });
+    const pages = await pageDocuments(firestore);
+    await firestore.terminate();
+    expect(
+      pages.some(([, p]) => p.day === today && String(p.keys).includes(key)),
+      'the install is in its day',
+    ).toBe(true);
+    // ...but late events may still come for today: nothing is published for it yet.
+    expect(await publishedDay(today)).toBeUndefined();
+  });
+
+  test('a final day is published once, noisy, with its (ε, δ) in the API and the CSV', async () => {
+    // Events of a day past the late-arrival window, stored as ingest stores them (ingest itself
+    // refuses times that old).
+    const day = addDays(today, -10);
+    const secret = ensureLocalSecret();
+    const events = Array.from({ length: 40 }, (_, i) => {
+      const prepared = prepareEvent(
+        { installId: `e2e-final-${i}`, type: 'heartbeat', product: { version: '2.0.0' } },
+        [],
+        {
+          secret,
+          now: Date.parse(`${day}T10:00:00Z`) + i,
+          config: deploymentConfig,
+          source: 'v1',
+        },
+      );
+      if (!prepared.ok) throw new Error(prepared.issue.message);
+      return prepared.event;
+    });
+    const firestore = createFirestore({ projectId: LOCAL_PROJECT });
+    await new FirestoreStore(firestore).saveEvents(events);
+    await firestore.terminate();
+
+    const first = await runAggregateCli(['--from', day, '--to', day]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`${day}  published  about d1=`);
+    expect(first.stdout).toContain(`ε=${deploymentConfig.privacy.epsilon}`);
+    const published = await publishedDay(day);
+    expect(published?.privacy).toMatchObject({
+      mechanism: 'discrete-gaussian-zcdp',
+      epsilon: deploymentConfig.privacy.epsilon,
+      delta: deploymentConfig.privacy.delta,
+    });
+    // 40 installs and noise of σ ≈ 4.4 on d1: about 40.
+    expect(Math.abs((published?.activeInstalls.d1 ?? 0) - 40)).toBeLessThan(27);
+    const csv = await (
+      await fetch(`${stack.hostingUrl}/api/v1/days.csv?from=${day}&to=${day}`)
+    ).text();
+    const [header = '', row = ''] = csv.split('\r\n');
+    const cell = (name: string) => row.split(',')[header.split(',').indexOf(name)];
+    expect(cell('privacy_epsilon')).toBe(String(deploymentConfig.privacy.epsilon));
+    expect(cell('privacy_delta')).toBe(String(deploymentConfig.privacy.delta));
+
+    // A second run recomputes the day but never publishes it again.
+    const again = await runAggregateCli(['--from', day, '--to', day]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`${day}  kept (published before, never replaced)`);
+    expect(await publishedDay(day)).toEqual(published);
   });
 
   test('a retried event is stored once and a bad one gets the error shape', async () => {
