@@ -45,7 +45,9 @@ export const FINAL_FLEET = [
 
 /**
  * FINAL_FLEET's heartbeats on `day`, stored as ingest stores them: a day is published once final,
- * after the late-arrival window, and ingest refuses event times that old.
+ * after the late-arrival window, and ingest refuses event times that old. `prefix` must differ
+ * from that of a batch the same test posts: an install's event id is stored once, so reused ids
+ * would be dropped as resends.
  */
 export function finalFleetEvents(
   prefix: string,
