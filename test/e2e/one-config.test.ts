@@ -2,7 +2,7 @@
 // homecall.config.ts with k = 4 or ε = 0 stops the build, npm start and the deploy; with k = 7,
 // 30 days of retention and ε = 0.5, ingest (expiry of stored events), the aggregation (noise and
 // thresholds: what is hidden in "other"), the stats API and the built site all change together —
-// the same fleet whose versions the repository's ε = 6 publishes bucket by bucket
+// the same fleet whose versions the repository's ε = 8 publishes bucket by bucket
 // (test/e2e/deploy.test.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
@@ -156,16 +156,16 @@ describe('homecall.config.ts is the one configuration', () => {
       const events = await store.readDayEvents(today);
       expect(events).toHaveLength(18);
       for (const e of events) expect(e.expireAt - e.receivedAt).toBe(30 * 86_400_000);
-      // The fleet the repository's ε = 6 publishes with 3.1.0 and 3.0.0 shown, on the day turning
+      // The fleet the repository's ε = 8 publishes with 3.1.0 and 3.0.0 shown, on the day turning
       // final (stored as ingest stored it then: a day is published once final).
       await store.saveEvents(
-        finalFleetEvents('k7', finalDay, 'one-config-secret', deploymentConfig),
+        finalFleetEvents('k7-final', finalDay, 'one-config-secret', deploymentConfig),
       );
     } finally {
       await firestore.terminate();
     }
 
-    // Aggregation (npm run aggregate of the copy) and the API: at ε = 0.5 the noise is twelve
+    // Aggregation (npm run aggregate of the copy) and the API: at ε = 0.5 the noise is many
     // times larger, and so is the threshold: 70 and 60 installs no longer show, all is "other";
     // the day says it was computed with k = 7, 30 days and ε = 0.5.
     const aggregated = await runScript(

@@ -78,7 +78,7 @@ export function publishedK(days: readonly DayAggregate[], fallback: number): num
 }
 
 /**
- * One period in words, e.g. "differential privacy with ε = 6 and δ = 1e-6 per day, …, k = 5, raw
+ * One period in words, e.g. "differential privacy with ε = 8 and δ = 1e-6 per day, …, k = 5, raw
  * events kept 90 days, …".
  */
 export function describePublication(

@@ -67,7 +67,7 @@ describe('zCDP conversions', () => {
     expect(small).toBeGreaterThan(0.05);
     expect(large).toBeGreaterThan(small);
     expect(detectionBound(50, 0.05)).toBeLessThanOrEqual(1);
-    // ρ = 0.61 (the default day): an attacker wrong 5 % of the time detects an install at most
+    // ρ = 0.61 (a day at ε = 6): an attacker wrong 5 % of the time detects an install at most
     // about 29 % of the time — the Gaussian trade-off Φ(Φ⁻¹(0.05) + √(2ρ)) plus the conversion's slack.
     const day = detectionBound(0.61, 0.05);
     expect(day).toBeGreaterThan(phi(-1.645 + Math.sqrt(1.22)));
