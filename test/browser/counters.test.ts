@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CounterGroup, DayAggregate } from '../../shared/aggregate.ts';
 import { deploymentConfig } from '../../shared/config.ts';
+import { addDays, dayOf } from '../../shared/dates.ts';
 import { lateDays } from '../../functions/src/aggregate/plan.ts';
 import { startStack, type Stack } from '../../scripts/lib/stack.ts';
 import {
@@ -67,6 +68,15 @@ async function latestDay(): Promise<DayAggregate> {
   return (await response.json()) as DayAggregate;
 }
 
+/** The published days from `from` to today, as the stats API serves them. */
+async function publishedDays(from: string): Promise<DayAggregate[]> {
+  const response = await fetch(
+    `${stack.hostingUrl}/api/v1/days?from=${from}&to=${dayOf(Date.now())}`,
+  );
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { days: DayAggregate[] }).days;
+}
+
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** A value's table row as the page writes it: value, sum, installs (its share is checked apart). */
@@ -106,14 +116,20 @@ async function expectCounters(page: Page): Promise<void> {
   const rows = await tableRows(page, title);
   expect(rows.map((r) => r.slice(0, 3))).toEqual(os.values.map(valueRow));
   for (const row of rows) expect(row[3]).toMatch(/%$/);
-  // Over time: one row per published day; the latest day's row has the total and the installs.
+  // Over time: every day the fleet reported and the API published has its row, with the group's
+  // total and installs as published.
   const trend = await tableRows(page, 'Devices by operating system over time');
-  expect(trend.length).toBe(LIBRENMS_REPORT_DAYS - lateDays(deploymentConfig));
-  expect(trend.find((row) => row[0] === latest.day)?.slice(0, 3)).toEqual([
-    latest.day,
-    count(os.sum),
-    count(os.installs),
-  ]);
+  const reported = await publishedDays(addDays(dayOf(Date.now()), -(LIBRENMS_REPORT_DAYS - 1)));
+  expect(reported.length).toBe(LIBRENMS_REPORT_DAYS - lateDays(deploymentConfig));
+  for (const day of reported) {
+    const group = day.counters.find((g) => g.group === 'os');
+    expect(group, `os on ${day.day}`).toBeDefined();
+    expect(trend.find((row) => row[0] === day.day)?.slice(0, 3)).toEqual([
+      day.day,
+      count(group?.sum ?? 0),
+      count(group?.installs ?? 0),
+    ]);
+  }
   // A group the configuration does not describe is titled by its key.
   const bgp = group('bgppeer_state') as CounterGroup;
   expect(bgp, 'the bgppeer_state group (350 installs) is published').toBeDefined();
@@ -177,6 +193,46 @@ describe('the Counters page with LibreNMS reports from 400 installs', () => {
       for (const table of await page.locator('section[data-counter-group] table').all())
         expect(await table.isVisible()).toBe(true);
       await expectCounters(page);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the os chart is painted at build before any script runs; Chart.js replaces it when reached', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      // Hold back every script until the page has been looked at.
+      const held: (() => Promise<void>)[] = [];
+      await page.route(
+        (url) => url.pathname.endsWith('.js'),
+        (route) => void held.push(() => route.continue()),
+      );
+      await page.goto(`${stack.hostingUrl}/counters`, { waitUntil: 'commit' });
+      const figure = page
+        .locator('section[data-counter-group="os"] figure[data-chart]')
+        .filter({ hasText: 'Devices by operating system, latest final day' });
+      const still = figure.locator('[data-static][role="img"]');
+      await expect.poll(() => still.isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await page.evaluate(() => document.body.dataset.live)).toBe('built');
+      expect(held.length).toBeGreaterThan(0);
+      expect(await still.getAttribute('aria-label')).toMatch(
+        /^Devices by operating system, latest final day, bar chart/,
+      );
+      expect(await figure.locator('canvas').isVisible()).toBe(false);
+      for (const release of held) await release();
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      await page.waitForFunction(() =>
+        ['live', 'failed'].includes(document.body.dataset.live ?? ''),
+      );
+      const box = figure.locator('.canvas-box');
+      await box.scrollIntoViewIfNeeded();
+      await box.hover();
+      await expect
+        .poll(() => figure.getAttribute('data-render'), { timeout: 30_000 })
+        .toBe('interactive');
+      await expect.poll(() => figure.getAttribute('data-state'), { timeout: 60_000 }).toBe('drawn');
+      expect(await figure.locator('canvas').isVisible()).toBe(true);
     } finally {
       await context.close();
     }
