@@ -155,8 +155,13 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
   const first = addDays(today, -(options.days - 1));
   const days = dayRange(first, today);
   const events: StoredEvent[] = [];
-  const store = (incoming: IncomingEvent, day: Day, source: EventSource = 'v1') => {
-    const now = startOfDay(day) + 12 * 3_600_000 + Math.floor(rand() * 3_600_000);
+  const store = (
+    incoming: IncomingEvent,
+    day: Day,
+    source: EventSource = 'v1',
+    draw: () => number = rand,
+  ) => {
+    const now = startOfDay(day) + 12 * 3_600_000 + Math.floor(draw() * 3_600_000);
     const prepared = prepareEvent(incoming, [], { secret, now, config: deploymentConfig, source });
     if (prepared.ok) events.push(prepared.event);
   };
@@ -172,6 +177,8 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
     // Drawn as before, so the rest of the fleet stays as it was; the host comes from its own draw.
     rand();
     const host = hostProfile(options.seed, n);
+    // Times of the reports the fleet sent daily, from their own generator (see below).
+    const reportClock = random(options.seed * 104_729 + n);
     const modules = MODULES.filter(() => rand() < 0.5);
     rand();
     if (joinIndex > 0 && rand() < 0.1) {
@@ -215,7 +222,12 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
       // Crashes concentrate in 1.5.0; the fix ships in 1.6.0.
       if (version === '1.5.0' && rand() < 0.05) types.push('crash');
       if (rand() < 0.01) types.push('fatal');
-      if (i % 7 === n % 7) types.push('report');
+      // LibreNMS submits its stats every day (daily.sh, from cron, runs the callback), so every
+      // install reports its counters each day it runs. The fleet once reported weekly: those
+      // days' reports keep their place in the main generator, the others take their times from
+      // the install's own, so every other draw of the fleet stays as it was.
+      const weekly = i % 7 === n % 7;
+      types.push('report');
       for (const type of types) {
         store(
           {
@@ -227,6 +239,8 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
             ...(type === 'report' ? { counters: host.counters } : {}),
           },
           day,
+          'v1',
+          type === 'report' && !weekly ? reportClock : rand,
         );
       }
       if (rand() < 0.005) store({ installId, type: 'opt_out' }, day);
