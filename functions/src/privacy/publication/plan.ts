@@ -54,10 +54,16 @@ export interface PublicationPlan {
 
 /** The breakdown in which one install may count several times (once per module). */
 export const MODULE_BREAKDOWN = 'module';
-/** Share of ρ of all breakdowns together, split evenly over them... */
-const BREAKDOWNS_WEIGHT = 56;
+/**
+ * Share of ρ of all breakdowns and counters together, split evenly over them: each breakdown one
+ * share, counter groups, counter values and counter sums one share each (peers of a breakdown:
+ * with less, a group reported by 200 installs stayed under its threshold on a third of the days)...
+ */
+const BREAKDOWNS_WEIGHT = 60;
 /** ...but for modules, which take this many shares: an install counts in several. */
 const MODULE_SHARES = 3;
+/** Counter groups, counter values and the values' sums: one share each. */
+const COUNTER_SHARES = 3;
 
 /** Names of the breakdowns the config publishes: the fixed ones and each published attribute. */
 export function breakdownNames(config: DeploymentConfig): string[] {
@@ -73,7 +79,7 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
   const { eventClip: e, valuesPerInstall: m, counterValuesPerInstall: mc } = config.privacy;
   const c = config.privacy.counterClip;
   const breakdowns = breakdownNames(config);
-  const perBreakdown = BREAKDOWNS_WEIGHT / (breakdowns.length + MODULE_SHARES);
+  const perBreakdown = BREAKDOWNS_WEIGHT / (breakdowns.length + MODULE_SHARES + COUNTER_SHARES);
   return [
     q('activeInstalls', Math.sqrt(3), 12, 'd1, d7 and d28: one install counts once in each'),
     q('newInstalls', 1, 3, 'an install is new on one day at most'),
@@ -99,9 +105,21 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
     q('reliability.topFailures', Math.sqrt(m), 2, `at most ${m} signatures per install`, m),
     q('reliability.topFailures.events', e, 0.5, `their events, within the ${e} events`),
     q('reliability.installFailures', Math.sqrt(m), 1.5, `at most ${m} codes per install`, m),
-    q('counters.groups', Math.sqrt(mc), 1, `at most ${mc} counter values per install`, mc),
-    q('counters.values', Math.sqrt(mc), 1.5, `at most ${mc} counter values per install`, mc),
-    q('counters.values.sum', c * Math.sqrt(mc), 1.5, `each counter value clipped at ${c}`),
+    q(
+      'counters.groups',
+      Math.sqrt(mc),
+      perBreakdown,
+      `at most ${mc} counter values per install`,
+      mc,
+    ),
+    q(
+      'counters.values',
+      Math.sqrt(mc),
+      perBreakdown,
+      `at most ${mc} counter values per install`,
+      mc,
+    ),
+    q('counters.values.sum', c * Math.sqrt(mc), perBreakdown, `each counter value clipped at ${c}`),
   ];
 }
 
