@@ -28,6 +28,12 @@ export interface PrivacyRun {
   largeBuckets: number;
   /** The same without the "unknown" buckets (installs that did not report the value). */
   medianErrorLargeKnown: number;
+  /**
+   * The same without counter groups and values: one install changes up to 16 of those at once
+   * (sensitivity 4, not 1), so where the fleet reports counters they carry more noise.
+   */
+  medianErrorLargeNoCounters: number;
+  largeCounterBuckets: number;
   /** Per section: buckets ≥ 100 and their median error. */
   bySection: Record<string, { buckets: number; medianError: number }>;
   medianErrorD28: number;
@@ -152,6 +158,7 @@ export async function benchPrivacy(options: {
     const msPerDay = (performance.now() - started) / outcomes.length;
     const errors: number[] = [];
     const known: number[] = [];
+    const noCounters: number[] = [];
     const bySection = new Map<string, number[]>();
     let kBuckets = 0;
     let hiddenVsK = 0;
@@ -179,6 +186,7 @@ export async function benchPrivacy(options: {
           const error = shown === undefined ? 1 : Math.abs(shown - installs) / installs;
           errors.push(error);
           if (key !== 'unknown') known.push(error);
+          if (!section.startsWith('counters.')) noCounters.push(error);
           const list = bySection.get(section) ?? [];
           list.push(error);
           bySection.set(section, list);
@@ -204,6 +212,8 @@ export async function benchPrivacy(options: {
       medianErrorLargeBuckets: median(errors),
       largeBuckets: errors.length,
       medianErrorLargeKnown: median(known),
+      medianErrorLargeNoCounters: median(noCounters),
+      largeCounterBuckets: errors.length - noCounters.length,
       bySection: Object.fromEntries(
         [...bySection]
           .sort(([a], [b]) => a.localeCompare(b))

@@ -254,6 +254,9 @@ if (atDefault) {
     `median relative error of buckets >= 100 installs at the default epsilon ${defaultEpsilon}: ${(100 * privacyTarget.value).toFixed(2)} % (target <= 2 %: ${privacyTarget.met ? 'met' : 'MISSED'})`,
   );
   console.log(
+    `the same without counter groups and values (${atDefault.largeCounterBuckets} of the ${atDefault.largeBuckets} buckets; one install changes up to 16 of them): ${(100 * atDefault.medianErrorLargeNoCounters).toFixed(2)} %`,
+  );
+  console.log(
     `buckets k = 5 publishes that the noisy threshold hides, by section (all ${privacy.days} days): ${Object.entries(
       atDefault.hiddenBySection,
     )
