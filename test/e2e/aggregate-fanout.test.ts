@@ -95,9 +95,13 @@ test('a POST to the scheduled function merges every shard and publishes the day 
     return prepared.event;
   });
   await new FirestoreStore(db).saveEvents(stored);
-  // Late reports: each with its own time yesterday, accepted within the 72-hour window.
+  // Late reports: each with its own time yesterday, accepted within the 72-hour window. After
+  // 23:00 UTC, 23 hours ago is already today: the time stays within yesterday.
   const time = new Date(
-    Math.max(now - 23 * 3_600_000, Date.parse(`${yesterday}T12:00:00Z`)),
+    Math.min(
+      Math.max(now - 23 * 3_600_000, Date.parse(`${yesterday}T12:00:00Z`)),
+      Date.parse(`${yesterday}T23:59:59Z`),
+    ),
   ).toISOString();
   expect(dayOf(Date.parse(time))).toBe(yesterday);
   for (let i = 0; i < INSTALLS; i += 1) {
