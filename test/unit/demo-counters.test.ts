@@ -38,9 +38,9 @@ test('the latest final day has the groups with values, sums and installs', () =>
   const os = latest.counters.find((g) => g.group === 'os');
   expect(os, 'os on the latest final day').toBeDefined();
   expect(os?.values.map((v) => v.value)).toEqual(expect.arrayContaining(['linux', 'ios']));
-  for (const value of os?.values ?? []) {
-    expect(value.installs).toBeGreaterThan(0);
-    expect(value.sum).toBeGreaterThan(0);
-  }
+  // Every value shown passed its threshold of installs; a small value's noisy sum may be 0, so
+  // only linux's (thousands of devices, σ ≈ 1,800) must show.
+  for (const value of os?.values ?? []) expect(value.installs).toBeGreaterThan(0);
+  expect(os?.values.find((v) => v.value === 'linux')?.sum).toBeGreaterThan(0);
   expect(latest.counters.length).toBeGreaterThanOrEqual(3);
 });
