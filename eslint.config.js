@@ -2,6 +2,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Packages that tie code to a runtime: never imported by the pure folders. */
+const FIREBASE = [
+  'firebase-admin',
+  'firebase-admin/*',
+  'firebase-functions',
+  'firebase-functions/*',
+  '@google-cloud/*',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -50,6 +59,8 @@ export default tseslint.config(
     },
   },
   // Pure folders: their code runs in tests, benchmarks and any runtime, with dependencies passed in.
+  // They depend on the model (records in model/, the Store interface in store/types.ts), never on
+  // the layers that use them: the ingest pipeline, the wire formats, the handlers, a store.
   {
     files: [
       'functions/src/compat/**/*.ts',
@@ -62,17 +73,81 @@ export default tseslint.config(
         {
           patterns: [
             {
+              group: FIREBASE,
+              message:
+                'compat, aggregate and privacy are pure: no Firebase or Google Cloud client.',
+            },
+            {
               group: [
-                'firebase-admin',
-                'firebase-admin/*',
-                'firebase-functions',
-                'firebase-functions/*',
-                '@google-cloud/*',
-                '**/store/firestore-*',
+                '**/ingest/**',
+                '**/formats/**',
+                '**/http/**',
+                '**/stats/**',
+                '**/docs/**',
+                '**/store/*',
+                '!**/store/types.ts',
                 '**/wiring.ts',
+                '**/index.ts',
               ],
               message:
-                'compat, aggregate and privacy are pure: no Firebase, no Firestore store (take a Store, see store/types.ts).',
+                'compat, aggregate and privacy import the model, not ingest, formats, handlers or a store implementation: records are in model/, hashing in identity/, the Store interface in store/types.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The store keeps the model's records: it never imports the layers that produce or read them.
+  {
+    files: ['functions/src/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/ingest/**',
+                '**/compat/**',
+                '**/aggregate/**',
+                '**/formats/**',
+                '**/http/**',
+                '**/stats/**',
+                '**/docs/**',
+                '**/wiring.ts',
+                '**/index.ts',
+              ],
+              message:
+                'The store imports the model (model/) and shared/, never the layers that use it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The model and the hashing helpers are the bottom of the app: every layer imports them, they
+  // import nothing of it but shared/. The one exception is the union of event sources, a type the
+  // model takes from the wire formats' registry (it is derived from their entries).
+  {
+    files: ['functions/src/model/**/*.ts', 'functions/src/identity/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: FIREBASE,
+              message: 'model/ and identity/ are pure: no Firebase or Google Cloud client.',
+            },
+            {
+              regex: '^\\.\\./(?!\\.\\./\\.\\./shared/|formats/registry\\.ts$)',
+              message:
+                'model/ and identity/ import nothing of the app but shared/ (and the EventSource type of formats/registry.ts).',
+            },
+            {
+              regex: '^\\.\\./formats/registry\\.ts$',
+              allowTypeImports: true,
+              message: 'model/ takes only the EventSource type from the registry.',
             },
           ],
         },

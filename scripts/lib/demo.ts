@@ -9,10 +9,12 @@ import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, dayOf, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
 import type { EventType } from '../../shared/schema/event.ts';
 import { aggregateRange, lateDays } from '../../functions/src/aggregate/job.ts';
-import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import type { IncomingEvent } from '../../functions/src/model/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { EventSource, Store, StoredEvent } from '../../functions/src/store/types.ts';
+import type { EventSource } from '../../functions/src/formats/registry.ts';
+import type { Store } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 
 const WARM_UP_DAYS = 30;
 /**

@@ -7,14 +7,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { deploymentConfig } from '../../shared/config.ts';
-import { BUCKETS, bucketId } from '../../functions/src/aggregate/buckets.ts';
+import { BUCKETS, bucketId } from '../../functions/src/model/buckets.ts';
 import { addExact, emptyExact } from '../../functions/src/aggregate/exact.ts';
 import { bucketHistory } from '../../functions/src/aggregate/history.ts';
 import { aggregateDay } from '../../functions/src/aggregate/job.ts';
 import { buildPage, pageLocal, type Page } from '../../functions/src/aggregate/page.ts';
 import { publishMerged } from '../../functions/src/aggregate/merge.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { eventsOfBucket, type FleetSpec } from './fleet.ts';
 
 /** One measured size. */

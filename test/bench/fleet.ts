@@ -4,11 +4,11 @@
 // the in-process comparison draw from the same generator.
 import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, startOfDay, type Day } from '../../shared/dates.ts';
-import { BUCKETS, bucketId } from '../../functions/src/aggregate/buckets.ts';
+import { BUCKETS, bucketId } from '../../functions/src/model/buckets.ts';
 import { emptyExact, exactToJson } from '../../functions/src/aggregate/exact.ts';
 import { buildPage, encodePage } from '../../functions/src/aggregate/page.ts';
 import type { EventType } from '../../shared/schema/event.ts';
-import type { StoredEvent, StoredPage } from '../../functions/src/store/types.ts';
+import type { StoredEvent, StoredPage } from '../../functions/src/model/stored.ts';
 
 /** Size of a simulated day. */
 export interface FleetSpec {

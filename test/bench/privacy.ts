@@ -10,7 +10,7 @@ import { addDays, dayOf } from '../../shared/dates.ts';
 import { aggregateRange } from '../../functions/src/aggregate/job.ts';
 import { publishMerged } from '../../functions/src/aggregate/merge.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { simulateFleet } from '../../scripts/lib/demo.ts';
 import { exactView } from '../support/exact-view.ts';
 

@@ -6,11 +6,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { deploymentConfig } from '../../shared/config.ts';
 import { addDays } from '../../shared/dates.ts';
-import { shardCount } from '../../functions/src/aggregate/buckets.ts';
+import { shardCount } from '../../functions/src/model/buckets.ts';
 import { addExact, emptyExact, exactFromJson } from '../../functions/src/aggregate/exact.ts';
 import { publishMerged } from '../../functions/src/aggregate/merge.ts';
 import { runShard } from '../../functions/src/aggregate/shard.ts';
-import type { RunPlan, StoredPartial } from '../../functions/src/store/types.ts';
+import type { RunPlan, StoredPartial } from '../../functions/src/model/stored.ts';
 import type { FleetSpec } from './fleet.ts';
 import { SimStore, type Counted } from './sim-store.ts';
 

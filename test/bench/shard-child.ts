@@ -3,7 +3,7 @@
 // partials} as JSON.
 import { deploymentConfig } from '../../shared/config.ts';
 import { runShard } from '../../functions/src/aggregate/shard.ts';
-import type { RunPlan } from '../../functions/src/store/types.ts';
+import type { RunPlan } from '../../functions/src/model/stored.ts';
 import type { FleetSpec } from './fleet.ts';
 import { SimStore } from './sim-store.ts';
 

@@ -3,19 +3,21 @@
 // is counted the way Firestore bills it.
 import type { DayAggregate } from '../../shared/aggregate.ts';
 import type { Day } from '../../shared/dates.ts';
-import { BUCKETS, bucketRange } from '../../functions/src/aggregate/buckets.ts';
+import { BUCKETS, bucketRange } from '../../functions/src/model/buckets.ts';
 import type {
   DeleteResult,
-  Erasure,
   EventRange,
   PurgeResult,
-  RunPlan,
   SaveResult,
   Store,
+} from '../../functions/src/store/types.ts';
+import type {
+  Erasure,
+  RunPlan,
   StoredEvent,
   StoredPage,
   StoredPartial,
-} from '../../functions/src/store/types.ts';
+} from '../../functions/src/model/stored.ts';
 import { countOfBucket, eventsOfBucket, historyPagesOfBucket, type FleetSpec } from './fleet.ts';
 
 /** Firestore operations counted, as billed. */

@@ -19,7 +19,7 @@ import { machine, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
-import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { pseudonymise } from '../../functions/src/identity/pseudonym.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { ensureLocalSecret } from '../../scripts/lib/local-secret.ts';
 import { LOCAL_PROJECT, startStack, type Stack } from '../../scripts/lib/stack.ts';

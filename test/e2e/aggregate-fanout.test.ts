@@ -18,7 +18,7 @@ import { addExact, emptyExact, exactFromJson } from '../../functions/src/aggrega
 import { publishMerged } from '../../functions/src/aggregate/merge.ts';
 import { lateDays } from '../../functions/src/aggregate/plan.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
-import type { RunPlan, StoredPartial } from '../../functions/src/store/types.ts';
+import type { RunPlan, StoredPartial } from '../../functions/src/model/stored.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { ensureLocalSecret } from '../../scripts/lib/local-secret.ts';

@@ -12,7 +12,7 @@ import { addDays, dayOf, dayRange } from '../../shared/dates.ts';
 import { aggregateRange } from '../../functions/src/aggregate/job.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { simulateFleet } from '../../scripts/lib/demo.ts';
 import { runAggregateCli } from '../support/aggregate-cli.ts';
 import { emulatorFirestore } from '../support/emulator-firestore.ts';

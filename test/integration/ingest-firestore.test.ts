@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest';
 import { deploymentConfig } from '../../shared/config.ts';
 import { createRateLimiter } from '../../functions/src/http/rate-limit.ts';
 import { createIngestHandler } from '../../functions/src/ingest/handler.ts';
-import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { pseudonymise } from '../../functions/src/identity/pseudonym.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { emulatorFirestore } from '../support/emulator-firestore.ts';
 import { FakeResponse, fakeClock, jsonRequest, recordingLogger } from '../support/http-fakes.ts';

@@ -13,10 +13,10 @@ import { detectionCurve } from '../../shared/privacy.ts';
 import type { ExactDay } from '../../functions/src/aggregate/exact.ts';
 import { aggregateRange, type MergeOutcome } from '../../functions/src/aggregate/job.ts';
 import { publishMerged } from '../../functions/src/aggregate/merge.ts';
-import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import type { IncomingEvent } from '../../functions/src/model/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import type { EventType } from '../../shared/schema/event.ts';
 import { exactView, type ExactView } from './exact-view.ts';
 

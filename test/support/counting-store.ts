@@ -4,12 +4,8 @@ import type { DayAggregate } from '../../shared/aggregate.ts';
 import type { Day } from '../../shared/dates.ts';
 import type { DayField, DayProjection } from '../../shared/days-query.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type {
-  EventRange,
-  StoredEvent,
-  StoredPage,
-  StoredPartial,
-} from '../../functions/src/store/types.ts';
+import type { EventRange } from '../../functions/src/store/types.ts';
+import type { StoredEvent, StoredPage, StoredPartial } from '../../functions/src/model/stored.ts';
 
 /** A MemoryStore that counts documents served and written, as Firestore bills them. */
 export class CountingStore extends MemoryStore {

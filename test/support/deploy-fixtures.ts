@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import type { DeploymentConfig } from '../../shared/config.ts';
 import type { Day } from '../../shared/dates.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 

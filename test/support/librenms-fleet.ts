@@ -11,7 +11,7 @@ import { addDays, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
 import { deploymentConfig } from '../../shared/config.ts';
 import { mapLibreNmsLog } from '../../functions/src/compat/librenms.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 
 /** Installs that report. */
 export const LIBRENMS_INSTALLS = 400;

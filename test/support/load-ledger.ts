@@ -12,8 +12,8 @@
  * acknowledged or refused.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { installPseudonym } from '../../functions/src/ingest/install-id.ts';
-import { contentId } from '../../functions/src/ingest/pseudonym.ts';
+import { installPseudonym } from '../../functions/src/identity/install-id.ts';
+import { contentId } from '../../functions/src/identity/pseudonym.ts';
 
 /** What the ledger's bodies look like. */
 export interface LedgerOptions {

@@ -7,11 +7,11 @@ import { addDays, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
 import { projectDay } from '../../shared/days-query.ts';
 import type {
   RunPlan,
-  Store,
   StoredEvent,
   StoredPage,
   StoredPartial,
-} from '../../functions/src/store/types.ts';
+} from '../../functions/src/model/stored.ts';
+import type { Store } from '../../functions/src/store/types.ts';
 
 /** Events the purge test deletes: more than one delete batch (FirestoreStore deletes 400). */
 export const PURGE_EVENT_COUNT = 450;

@@ -7,10 +7,10 @@ import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../shared/config.ts';
 import type { EventType } from '../../shared/schema/event.ts';
 import { aggregateDay } from '../../functions/src/aggregate/job.ts';
-import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import type { IncomingEvent } from '../../functions/src/model/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { exactView } from '../support/exact-view.ts';
 
 const DAY = '2026-03-10';

@@ -5,9 +5,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, type Day } from '../../shared/dates.ts';
-import { bucketOf } from '../../functions/src/aggregate/buckets.ts';
+import { bucketOf } from '../../functions/src/model/buckets.ts';
 import { runScheduledAggregation } from '../../functions/src/aggregate/job.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { simulateFleet } from '../../scripts/lib/demo.ts';
 import { CountingStore } from '../support/counting-store.ts';
 import { fakeClock } from '../support/http-fakes.ts';

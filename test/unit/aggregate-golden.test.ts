@@ -9,11 +9,12 @@ import { deploymentConfig } from '../../shared/config.ts';
 import { dayRange, type Day } from '../../shared/dates.ts';
 import type { EventType, Failure, Module, Platform } from '../../shared/schema/event.ts';
 import { aggregateRange } from '../../functions/src/aggregate/job.ts';
-import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import type { IncomingEvent } from '../../functions/src/model/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
-import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { pseudonymise } from '../../functions/src/identity/pseudonym.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { EventSource, StoredEvent } from '../../functions/src/store/types.ts';
+import type { EventSource } from '../../functions/src/formats/registry.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { exactView, type ExactView } from '../support/exact-view.ts';
 import { fakeClock } from '../support/http-fakes.ts';
 

@@ -9,14 +9,14 @@ import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
 import { EVENT_TYPES, type EventType } from '../../shared/schema/event.ts';
 import { aggregateRange, runScheduledAggregation } from '../../functions/src/aggregate/job.ts';
-import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { pseudonymise } from '../../functions/src/identity/pseudonym.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import {
   snapshotJson,
   snapshotJsonOf,
   snapshotOf,
 } from '../../functions/src/aggregate/snapshot.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import type { MergeOutcome } from '../../functions/src/aggregate/merge.ts';
 import { exactViews } from '../support/exact-view.ts';
 

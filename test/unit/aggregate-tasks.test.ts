@@ -14,9 +14,9 @@ import {
   type MergeTask,
   type ShardTask,
 } from '../../functions/src/aggregate/tasks.ts';
-import { pseudonymise } from '../../functions/src/ingest/pseudonym.ts';
+import { pseudonymise } from '../../functions/src/identity/pseudonym.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 
 // The run is the first after the late-arrival window: DAY is final, so its merge publishes it.
 const TODAY = '2026-05-13';

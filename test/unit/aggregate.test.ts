@@ -14,11 +14,12 @@ import {
   lateDays,
   runScheduledAggregation,
 } from '../../functions/src/aggregate/job.ts';
-import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import type { IncomingEvent } from '../../functions/src/model/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
-import { installPseudonym } from '../../functions/src/ingest/install-id.ts';
+import { installPseudonym } from '../../functions/src/identity/install-id.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { EventSource, StoredEvent } from '../../functions/src/store/types.ts';
+import type { EventSource } from '../../functions/src/formats/registry.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { publishMerged, type MergeOutcome } from '../../functions/src/aggregate/merge.ts';
 import { CountingStore } from '../support/counting-store.ts';
 import { exactView, exactViews, type ExactView } from '../support/exact-view.ts';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { canonicalEventSchema } from '../../shared/schema/event.ts';
 import { mapCleanInsightsBody } from '../../functions/src/compat/cleaninsights.ts';
-import type { AdapterResult, IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import type { AdapterResult, IncomingEvent } from '../../functions/src/model/incoming.ts';
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/compat/${name}`, import.meta.url), 'utf8'));

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { canonicalEventSchema } from '../../shared/schema/event.ts';
 import { mapLibreNmsClear, mapLibreNmsLog } from '../../functions/src/compat/librenms.ts';
-import type { AdapterResult, IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import type { AdapterResult, IncomingEvent } from '../../functions/src/model/incoming.ts';
 
 const read = (name: string): string =>
   readFileSync(new URL(`../fixtures/compat/${name}`, import.meta.url), 'utf8');

@@ -167,7 +167,7 @@ describe('Firestore rules and indexes', () => {
       'action',
       'devices',
     ];
-    const types = read('functions/src/store/types.ts');
+    const types = read('functions/src/model/stored.ts');
     const declared = /export interface StoredEvent \{([\s\S]*?)\n\}/.exec(types)?.[1] ?? '';
     const declaredFields = [...declared.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]);
     expect(new Set(declaredFields)).toEqual(new Set(['id', ...storedEventFields]));

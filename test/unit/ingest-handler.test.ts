@@ -9,7 +9,7 @@ import { createRateLimiter, type RateLimiter } from '../../functions/src/http/ra
 import type { HttpRequest } from '../../functions/src/http/types.ts';
 import { createIngestHandler } from '../../functions/src/ingest/handler.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import {
   expectErrorBody,
   fakeClock,

@@ -11,7 +11,7 @@ import {
   installIdRedactor,
   installPseudonym,
   normaliseInstallId,
-} from '../../functions/src/ingest/install-id.ts';
+} from '../../functions/src/identity/install-id.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import {
   fakeClock,

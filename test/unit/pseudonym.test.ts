@@ -1,7 +1,7 @@
 // The pseudonyms keep the HMAC key of the last secret; a change of secret must change them.
 import { createHmac } from 'node:crypto';
 import { expect, test } from 'vitest';
-import { pseudonymise, unlinkableId } from '../../functions/src/ingest/pseudonym.ts';
+import { pseudonymise, unlinkableId } from '../../functions/src/identity/pseudonym.ts';
 
 const hmac = (secret: string, text: string) =>
   createHmac('sha256', secret).update(text, 'utf8').digest('hex');

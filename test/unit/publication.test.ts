@@ -10,7 +10,7 @@ import { lateDays } from '../../functions/src/aggregate/plan.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { planFor } from '../../functions/src/privacy/publication/publish.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { seedDemo } from '../../scripts/lib/demo.ts';
 import {
   describePublication,

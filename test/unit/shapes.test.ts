@@ -19,7 +19,7 @@ import { mapLibreNmsLog } from '../../functions/src/compat/librenms.ts';
 import { mapNetdataBody } from '../../functions/src/compat/netdata.ts';
 import { repairNetdataJson } from '../../functions/src/compat/netdata-json.ts';
 import { keepShapedFields } from '../../functions/src/ingest/shape-check.ts';
-import type { AdapterResult } from '../../functions/src/ingest/incoming.ts';
+import type { AdapterResult } from '../../functions/src/model/incoming.ts';
 
 const read = (name: string) =>
   readFileSync(new URL(`../fixtures/compat/${name}`, import.meta.url), 'utf8');

@@ -11,11 +11,11 @@ import { dayRange, type Day } from '../../shared/dates.ts';
 import { EVENT_TYPES, type EventType } from '../../shared/schema/event.ts';
 import { aggregateRange, isFinal } from '../../functions/src/aggregate/job.ts';
 import { publishMerged } from '../../functions/src/aggregate/merge.ts';
-import type { IncomingEvent } from '../../functions/src/ingest/incoming.ts';
+import type { IncomingEvent } from '../../functions/src/model/incoming.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { createStatsHandler } from '../../functions/src/stats/handler.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import type { StoredEvent } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import {
   expectErrorBody,
   fakeClock,

@@ -8,7 +8,8 @@ import {
   withDeadline,
   withStoreDeadline,
 } from '../../functions/src/store/deadline.ts';
-import type { SaveResult, Store, StoredEvent } from '../../functions/src/store/types.ts';
+import type { SaveResult, Store } from '../../functions/src/store/types.ts';
+import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import {
   batchOf,
   expectUnavailable,

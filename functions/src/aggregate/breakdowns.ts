@@ -2,7 +2,7 @@
 import { UNKNOWN } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { bucketOf, type NumericBuckets } from '../../../shared/numeric-buckets.ts';
-import type { InstallSnapshot } from '../store/types.ts';
+import type { InstallSnapshot } from '../model/stored.ts';
 
 const KERNEL_VERSION = /^(\d+)\.(\d+)/;
 

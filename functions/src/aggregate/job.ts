@@ -4,7 +4,8 @@
  * demo data and the tests.
  */
 import { dayRange, type Day } from '../../../shared/dates.ts';
-import type { PurgeResult, RunPlan } from '../store/types.ts';
+import type { PurgeResult } from '../store/types.ts';
+import type { RunPlan } from '../model/stored.ts';
 import { mergeDay, type MergeOutcome } from './merge.ts';
 import { planDays, planScheduled, type AggregationDependencies } from './plan.ts';
 import { runShard } from './shard.ts';

@@ -9,7 +9,7 @@ import { publicationOf, type DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
 import { fromTallies } from '../privacy/publication/from-tallies.ts';
 import { mayPublish, publishDay } from '../privacy/publication/publish.ts';
-import { partialId, type RunPlan } from '../store/types.ts';
+import { partialId, type RunPlan } from '../model/stored.ts';
 import { addExact, emptyExact, exactFromJson, type ExactDay } from './exact.ts';
 import { isFinal, type AggregationDependencies } from './plan.ts';
 

@@ -9,8 +9,8 @@ import { UNKNOWN } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import type { Day } from '../../../shared/dates.ts';
 import type { EventType } from '../../../shared/schema/event.ts';
-import type { InstallSnapshot, StoredEvent, StoredPage } from '../store/types.ts';
-import { ANONYMOUS, installKey, PREFIX_LENGTH } from './buckets.ts';
+import type { InstallSnapshot, StoredEvent, StoredPage } from '../model/stored.ts';
+import { ANONYMOUS, installKey, PREFIX_LENGTH } from '../model/buckets.ts';
 import {
   boundValues,
   clipCounters,

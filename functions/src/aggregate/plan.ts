@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { addDays, dayOf, dayRange, type Day } from '../../../shared/dates.ts';
-import type { PurgeResult, RunPlan, Store } from '../store/types.ts';
-import { shardCount } from './buckets.ts';
+import type { PurgeResult, Store } from '../store/types.ts';
+import type { RunPlan } from '../model/stored.ts';
+import { shardCount } from '../model/buckets.ts';
 
 /** What planning, shards and merges need. */
 export interface AggregationDependencies {

@@ -6,14 +6,16 @@
  * size, not the shard size.
  */
 import { addDays, type Day } from '../../../shared/dates.ts';
-import type {
-  EventRange,
-  RunPlan,
-  StoredEvent,
-  StoredPage,
-  StoredPartial,
-} from '../store/types.ts';
-import { ANONYMOUS, bucketId, bucketOf, bucketRange, installKey, shardBuckets } from './buckets.ts';
+import type { EventRange } from '../store/types.ts';
+import type { RunPlan, StoredEvent, StoredPage, StoredPartial } from '../model/stored.ts';
+import {
+  ANONYMOUS,
+  bucketId,
+  bucketOf,
+  bucketRange,
+  installKey,
+  shardBuckets,
+} from '../model/buckets.ts';
 import { addExact, emptyExact, exactToJson, type ExactDay } from './exact.ts';
 import { bucketHistory, WINDOW_DAYS, type OlderLookup } from './history.ts';
 import {

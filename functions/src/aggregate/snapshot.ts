@@ -2,8 +2,8 @@
  * How an install looked on a day, from its events of that day. Activity pages keep one snapshot
  * per install and day, so any past day can be recomputed exactly and in any order.
  */
-import { stableJson } from '../ingest/pseudonym.ts';
-import type { InstallSnapshot, StoredEvent } from '../store/types.ts';
+import { stableJson } from '../identity/pseudonym.ts';
+import type { InstallSnapshot, StoredEvent } from '../model/stored.ts';
 
 /** Receipt order; ids (hex digests) break ties so the order never depends on the read order. */
 export function byReceipt(a: StoredEvent, b: StoredEvent): number {

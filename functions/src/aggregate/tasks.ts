@@ -3,7 +3,7 @@
  * (firebase-admin's in production and under the tasks emulator), so this stays testable.
  */
 import type { Day } from '../../../shared/dates.ts';
-import type { RunPlan } from '../store/types.ts';
+import type { RunPlan } from '../model/stored.ts';
 import { mergeDay, missingShards } from './merge.ts';
 import type { AggregationDependencies } from './plan.ts';
 import { runShard } from './shard.ts';

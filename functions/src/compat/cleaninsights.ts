@@ -26,12 +26,8 @@ import {
   PRODUCT_SHAPES,
   type FieldShape,
 } from '../../../shared/schema/shapes.ts';
-import type {
-  AdapterFailure,
-  AdapterResult,
-  BodyIssue,
-  IncomingEvent,
-} from '../ingest/incoming.ts';
+import type { AdapterFailure, AdapterResult, IncomingEvent } from '../model/incoming.ts';
+import type { BodyIssue } from '../../../shared/schema/api.ts';
 import {
   checkJsonShape,
   compact,

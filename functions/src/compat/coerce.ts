@@ -19,7 +19,8 @@ import {
   MAX_COMPAT_JSON_DEPTH,
 } from '../../../shared/schema/limits.ts';
 import { attributeShape, fitsShape, type FieldShape } from '../../../shared/schema/shapes.ts';
-import type { AdapterResult, BodyIssue } from '../ingest/incoming.ts';
+import type { AdapterResult } from '../model/incoming.ts';
+import type { BodyIssue } from '../../../shared/schema/api.ts';
 
 /** Values the clients send when they know nothing; treated as absent everywhere. */
 const ABSENT = new Set(['', 'null', 'undefined', 'unknown', 'n/a', '-']);

@@ -22,13 +22,9 @@ import {
   PRODUCT_SHAPES,
   fitsShape,
 } from '../../../shared/schema/shapes.ts';
-import type {
-  AdapterFailure,
-  AdapterResult,
-  BodyIssue,
-  IncomingEvent,
-} from '../ingest/incoming.ts';
-import type { DeviceInfo } from '../store/types.ts';
+import type { AdapterFailure, AdapterResult, IncomingEvent } from '../model/incoming.ts';
+import type { BodyIssue } from '../../../shared/schema/api.ts';
+import type { DeviceInfo } from '../model/stored.ts';
 import {
   checkJsonShape,
   compact,

@@ -24,8 +24,8 @@ import {
   PRODUCT_SHAPES,
   type FieldShape,
 } from '../../../shared/schema/shapes.ts';
-import type { AdapterFailure, AdapterResult, IncomingEvent } from '../ingest/incoming.ts';
-import { normaliseInstallId } from '../ingest/install-id.ts';
+import type { AdapterFailure, AdapterResult, IncomingEvent } from '../model/incoming.ts';
+import { normaliseInstallId } from '../identity/install-id.ts';
 import {
   checkJsonShape,
   compact,

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { CompatFormat, DeploymentConfig } from '../../../shared/config.ts';
 import type { BodyIssue } from '../../../shared/schema/api.ts';
 import type { Body, BodyKind, ReadOptions } from '../http/body.ts';
-import type { AdapterResult } from '../ingest/incoming.ts';
+import type { AdapterResult } from '../model/incoming.ts';
 
 /** What a format makes of a decoded body; the ingest handler does the rest (store, answer). */
 export type Intake<S extends string> =

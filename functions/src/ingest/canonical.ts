@@ -6,7 +6,8 @@ import {
   eventBatchSchema,
   type CanonicalEvent,
 } from '../../../shared/schema/event.ts';
-import type { AdapterFailure, AdapterResult, BodyIssue, IncomingEvent } from './incoming.ts';
+import type { AdapterFailure, AdapterResult, IncomingEvent } from '../model/incoming.ts';
+import type { BodyIssue } from '../../../shared/schema/api.ts';
 
 type Path = (string | number)[];
 

@@ -14,11 +14,12 @@ import type { RateLimiter } from '../http/rate-limit.ts';
 import { serve, type Answer, type Pending } from '../http/serve.ts';
 import type { HttpHandler, HttpRequest } from '../http/types.ts';
 import { withStoreDeadline } from '../store/deadline.ts';
-import type { Store, StoredEvent } from '../store/types.ts';
-import type { AdapterResult } from './incoming.ts';
-import { installPseudonym } from './install-id.ts';
+import type { Store } from '../store/types.ts';
+import type { StoredEvent } from '../model/stored.ts';
+import type { AdapterResult } from '../model/incoming.ts';
+import { installPseudonym } from '../identity/install-id.ts';
 import { prepareEvent } from './prepare.ts';
-import { stableJson } from './pseudonym.ts';
+import { stableJson } from '../identity/pseudonym.ts';
 
 export { RETRY_AFTER_SECONDS } from '../http/serve.ts';
 export { ERASED } from '../../../shared/schema/api.ts';

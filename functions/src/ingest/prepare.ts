@@ -13,11 +13,17 @@ import {
   STORED_SYSDESCR_MAX,
 } from '../../../shared/schema/limits.ts';
 import { scrubAttributeValue, scrubFreeText } from '../privacy/scrub.ts';
-import type { DeviceInfo, EventSource, StoredEvent } from '../store/types.ts';
+import type { DeviceInfo, StoredEvent } from '../model/stored.ts';
+import type { EventSource } from '../formats/registry.ts';
 import { filterAttributes } from './allowlist.ts';
-import type { BodyIssue, IncomingEvent } from './incoming.ts';
-import { installIdRedactor, normaliseInstallId, type InstallIdRedactor } from './install-id.ts';
-import { contentId, pseudonymise, stableJson, unlinkableId } from './pseudonym.ts';
+import type { BodyIssue } from '../../../shared/schema/api.ts';
+import type { IncomingEvent } from '../model/incoming.ts';
+import {
+  installIdRedactor,
+  normaliseInstallId,
+  type InstallIdRedactor,
+} from '../identity/install-id.ts';
+import { contentId, pseudonymise, stableJson, unlinkableId } from '../identity/pseudonym.ts';
 import { keepShapedFields } from './shape-check.ts';
 
 /** What preparing an event needs besides the event. */

@@ -15,8 +15,8 @@ import {
   fitsShape,
   type FieldShape,
 } from '../../../shared/schema/shapes.ts';
-import type { DeviceInfo } from '../store/types.ts';
-import type { IncomingEvent } from './incoming.ts';
+import type { DeviceInfo } from '../model/stored.ts';
+import type { IncomingEvent } from '../model/incoming.ts';
 
 /** The structured fields of an event that have their shape, and the names of those dropped. */
 export interface ShapedFields {

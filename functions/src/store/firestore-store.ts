@@ -16,20 +16,22 @@ import type {
 } from '@google-cloud/firestore';
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
-import { ANONYMOUS, BUCKETS, bucketId, bucketOf, installKey } from '../aggregate/buckets.ts';
+import { ANONYMOUS, BUCKETS, bucketId, bucketOf, installKey } from '../model/buckets.ts';
 import { eraseFromPages, pageId } from './pages.ts';
 import {
   partialId,
-  type DeleteResult,
   type Erasure,
-  type EventRange,
-  type PurgeResult,
   type RunPlan,
-  type SaveResult,
-  type Store,
   type StoredEvent,
   type StoredPage,
   type StoredPartial,
+} from '../model/stored.ts';
+import {
+  type DeleteResult,
+  type EventRange,
+  type PurgeResult,
+  type SaveResult,
+  type Store,
 } from './types.ts';
 import type { DayField, DayProjection } from '../../../shared/days-query.ts';
 import { MonthDays } from './firestore-months.ts';

@@ -1,20 +1,22 @@
 /** An in-memory Store for unit tests and benchmarks; never what `npm start` or deploy uses. */
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
-import { bucketId, bucketOf, installKey } from '../aggregate/buckets.ts';
+import { bucketId, bucketOf, installKey } from '../model/buckets.ts';
 import { eraseFromPages, pageId } from './pages.ts';
 import {
   partialId,
-  type DeleteResult,
   type Erasure,
-  type EventRange,
-  type PurgeResult,
   type RunPlan,
-  type SaveResult,
-  type Store,
   type StoredEvent,
   type StoredPage,
   type StoredPartial,
+} from '../model/stored.ts';
+import {
+  type DeleteResult,
+  type EventRange,
+  type PurgeResult,
+  type SaveResult,
+  type Store,
 } from './types.ts';
 import { projectDay, type DayField, type DayProjection } from '../../../shared/days-query.ts';
 

@@ -1,6 +1,6 @@
 /** Helpers both stores use on stored activity pages, without decoding their tallies. */
-import { PREFIX_LENGTH } from '../aggregate/buckets.ts';
-import type { StoredPage } from './types.ts';
+import { PREFIX_LENGTH } from '../model/buckets.ts';
+import type { StoredPage } from '../model/stored.ts';
 
 /** The id of a page part: `{day}_{bucket}_{part}`. */
 export function pageId(page: Pick<StoredPage, 'day' | 'bucket' | 'part'>): string {

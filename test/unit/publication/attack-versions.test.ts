@@ -29,7 +29,7 @@ import {
 import type { ExactDay } from '../../../functions/src/privacy/publication/types.ts';
 import type { ExactDay as MergedDay } from '../../../functions/src/aggregate/exact.ts';
 import { fromTallies } from '../../../functions/src/privacy/publication/from-tallies.ts';
-import { installPseudonym } from '../../../functions/src/ingest/install-id.ts';
+import { installPseudonym } from '../../../functions/src/identity/install-id.ts';
 import { MemoryStore } from '../../../functions/src/store/memory-store.ts';
 import {
   baseFleet,

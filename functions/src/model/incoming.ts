@@ -1,7 +1,8 @@
 /** The shape every wire format is mapped to before the shared privacy pipeline stores it. */
 import type { BodyIssue } from '../../../shared/schema/api.ts';
 import type { CanonicalEvent } from '../../../shared/schema/event.ts';
-import type { DeviceInfo, EventSource } from '../store/types.ts';
+import type { DeviceInfo } from './stored.ts';
+import type { EventSource } from '../formats/registry.ts';
 
 /**
  * One event as a client reported it, already mapped to canonical fields but not yet
@@ -20,8 +21,6 @@ export interface IncomingEvent extends Omit<CanonicalEvent, 'schema' | 'installI
   /** LibreNMS device facts. */
   devices?: DeviceInfo[];
 }
-
-export type { BodyIssue } from '../../../shared/schema/api.ts';
 
 /** A body an adapter cannot map: the 400 answer's message and issues. */
 export interface AdapterFailure {
