@@ -1,0 +1,169 @@
+// A whole day through publishDay: the merged tallies of a simulated fleet (the aggregation's own
+// plan, shards and merge, real contributor digests) become a day that the published schema accepts, whose parts add up where
+// the site adds them, and that states the parameters it was published with.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { dayAggregateSchema, OTHER, type DayAggregate } from '../../../../shared/aggregate.ts';
+import { deploymentConfig } from '../../../../shared/config.ts';
+import { addDays, dayOf } from '../../../../shared/dates.ts';
+import { epsilonFromRho } from '../../../../shared/privacy.ts';
+import { aggregateRange, type MergeOutcome } from '../../../../functions/src/aggregate/job.ts';
+import { fromTallies } from '../../../../functions/src/privacy/publication/from-tallies.ts';
+import { mayPublish, publishDay } from '../../../../functions/src/privacy/publication/publish.ts';
+import { MemoryStore } from '../../../../functions/src/store/memory-store.ts';
+import { simulateFleet } from '../../../../scripts/lib/demo.ts';
+import { exactView } from '../../../support/exact-view.ts';
+import {
+  asAggregate,
+  bucketOf,
+  configWith,
+  exactDay,
+  names,
+} from '../../../support/publication.ts';
+
+const SECRET = 'publish-day-test';
+let merged: MergeOutcome[] = [];
+
+beforeAll(async () => {
+  const now = Date.parse('2026-05-20T12:00:00Z');
+  const today = dayOf(now);
+  const first = addDays(today, -39);
+  const store = new MemoryStore();
+  await store.saveEvents(simulateFleet({ installs: 400, days: 40, seed: 7 }, SECRET, today));
+  merged = (
+    await aggregateRange(
+      { store, clock: () => now, config: deploymentConfig, publicationSecret: () => SECRET },
+      first,
+      today,
+    )
+  ).slice(-5);
+}, 120_000);
+
+describe('a published day', { timeout: 60_000 }, () => {
+  test('passes the published schema and states its parameters', () => {
+    for (const { day: d, exact } of merged) {
+      const published = publishDay(fromTallies(exact), deploymentConfig, SECRET);
+      const day = dayAggregateSchema.parse(asAggregate(d, published));
+      expect(day.privacy).toMatchObject({
+        mechanism: 'discrete-gaussian-zcdp',
+        epsilon: deploymentConfig.privacy.epsilon,
+        delta: deploymentConfig.privacy.delta,
+        eventClip: deploymentConfig.privacy.eventClip,
+      });
+      expect(epsilonFromRho(day.privacy?.rho ?? 0, deploymentConfig.privacy.delta / 2)).toBeCloseTo(
+        deploymentConfig.privacy.epsilon,
+        3,
+      );
+      expect(day.privacy?.noise.breakdowns?.threshold).toBeGreaterThan(1);
+    }
+  });
+
+  test('adds up where the site adds up, with non-negative integers', () => {
+    for (const { exact } of merged) {
+      const p = publishDay(fromTallies(exact), deploymentConfig, SECRET);
+      const { d1, d7, d28 } = p.activeInstalls;
+      expect(d1).toBeLessThanOrEqual(d7);
+      expect(d7).toBeLessThanOrEqual(d28);
+      expect(p.newInstalls).toBeLessThanOrEqual(d1);
+      expect(p.optOuts).toBe(p.events.opt_out ?? 0);
+      for (const [name, buckets] of Object.entries(p.breakdowns)) {
+        for (const b of buckets) expect(Number.isInteger(b.installs) && b.installs > 0).toBe(true);
+        if (name === 'module') continue;
+        expect(buckets.reduce((s, b) => s + b.installs, 0)).toBe(d28);
+        expect(buckets.filter((b) => b.value === OTHER).length).toBeLessThanOrEqual(1);
+      }
+      const rows = p.reliability.versions;
+      if (rows.length > 0) expect(rows.reduce((s, r) => s + r.activeInstalls, 0)).toBe(d1);
+      for (const r of rows) {
+        expect(r.crashedInstalls).toBeLessThanOrEqual(r.activeInstalls);
+        expect(r.crashFreeRate).toBeGreaterThanOrEqual(0);
+        expect(r.crashFreeRate).toBeLessThanOrEqual(1);
+      }
+      for (const g of p.counters) {
+        expect(g.sum).toBe(g.values.reduce((s, v) => s + v.sum, 0));
+        for (const v of g.values) expect(v.installs).toBeLessThanOrEqual(g.installs);
+      }
+    }
+  });
+
+  test('stays close to the exact figures the fleet had', () => {
+    for (const outcome of merged) {
+      const p = publishDay(fromTallies(outcome.exact), deploymentConfig, SECRET);
+      const exact = exactView(outcome.exact);
+      // d28 noise σ ≈ 4.4: 6σ is a generous bound for five days.
+      expect(Math.abs(p.activeInstalls.d28 - exact.activeInstalls.d28)).toBeLessThan(27);
+      const version = new Map(exact.breakdowns.version?.map((b) => [b.value, b.installs]));
+      for (const b of p.breakdowns.version ?? []) {
+        if (b.value === OTHER) continue;
+        expect(Math.abs(b.installs - (version.get(b.value) ?? -1000))).toBeLessThan(40);
+      }
+    }
+  });
+
+  test('a rerun is identical; another ε is another day', () => {
+    const exact = fromTallies((merged[0] as MergeOutcome).exact);
+    expect(publishDay(exact, deploymentConfig, SECRET)).toEqual(
+      publishDay(exact, deploymentConfig, SECRET),
+    );
+    const tighter = publishDay(exact, configWith({ epsilon: 1 }), SECRET);
+    expect(tighter.privacy.epsilon).toBe(1);
+    expect(tighter.privacy.rho).toBeLessThan(0.1);
+  });
+});
+
+describe('input the aggregation must never hand over', () => {
+  test.each([
+    [
+      'a breakdown the config does not publish',
+      exactDay('2026-01-01', { breakdowns: { hostname: [bucketOf('h', names('a', 3))] } }),
+      /hostname is not published/,
+    ],
+    [
+      'the same bucket twice (shards not merged)',
+      exactDay('2026-01-01', {
+        breakdowns: { os: [bucketOf('debian', names('a', 3)), bucketOf('debian', names('b', 3))] },
+      }),
+      /appears twice/,
+    ],
+    [
+      'a negative count',
+      exactDay('2026-01-01', {
+        breakdowns: { os: [{ key: 'debian', installs: -1, digest: '0000000000000000' }] },
+      }),
+      /-1 installs/,
+    ],
+    [
+      'an unknown event type',
+      exactDay('2026-01-01', {
+        events: [{ key: 'pageview', installs: 1, digest: '0000000000000000' }],
+      }),
+      /unknown event type/,
+    ],
+  ])('%s is refused', (_name, exact, message) => {
+    expect(() => publishDay(exact, deploymentConfig, SECRET)).toThrow(message);
+  });
+});
+
+describe('each day is published once, when final', () => {
+  const dp = { mechanism: 'discrete-gaussian-zcdp' } as DayAggregate['privacy'];
+  test.each<
+    [string, { final: boolean }, Pick<DayAggregate, 'final' | 'privacy'> | undefined, boolean]
+  >([
+    ['a provisional day is not published', { final: false }, undefined, false],
+    ['a final day not yet stored is published', { final: true }, undefined, true],
+    [
+      'a final day replaces its provisional or k-anonymous version',
+      { final: true },
+      { final: false },
+      true,
+    ],
+    ['a final day replaces a final k-anonymous version', { final: true }, { final: true }, true],
+    [
+      'a published final day is never replaced (a late erase does not republish it)',
+      { final: true },
+      { final: true, privacy: dp },
+      false,
+    ],
+  ])('%s', (_name, computed, stored, expected) => {
+    expect(mayPublish(computed, stored)).toBe(expected);
+  });
+});

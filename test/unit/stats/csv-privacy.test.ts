@@ -1,0 +1,38 @@
+// The CSV carries the differential-privacy parameters each day was published with.
+import { describe, expect, test } from 'vitest';
+import type { DayAggregate } from '../../../shared/aggregate.ts';
+import { deploymentConfig } from '../../../shared/config.ts';
+import { planFor, privacyParameters } from '../../../functions/src/privacy/publication/publish.ts';
+import { daysToCsv } from '../../../functions/src/stats/csv.ts';
+import { emptySections } from '../../support/day-fixture.ts';
+
+function day(date: string, privacy?: DayAggregate['privacy']): DayAggregate {
+  return {
+    day: date,
+    final: true,
+    activeInstalls: { d1: 3, d7: 4, d28: 5 },
+    newInstalls: 1,
+    optOuts: 0,
+    events: { heartbeat: 3 },
+    ...emptySections(),
+    ...(privacy ? { privacy } : {}),
+    run: { computedAt: '2026-01-01T00:00:00.000Z', documentsRead: 0, documentsWritten: 0 },
+  };
+}
+
+describe('CSV', () => {
+  test('a day published with differential privacy states ε and δ; an earlier one leaves them empty', () => {
+    const privacy = privacyParameters(planFor(deploymentConfig));
+    const [header = '', before = '', after = ''] = daysToCsv([
+      day('2026-01-01'),
+      day('2026-01-02', privacy),
+    ]).split('\r\n');
+    const columns = header.split(',');
+    const cell = (row: string, name: string) => row.split(',')[columns.indexOf(name)];
+    expect(columns).toContain('privacy_epsilon');
+    expect(cell(before, 'privacy_epsilon')).toBe('');
+    expect(cell(before, 'privacy_delta')).toBe('');
+    expect(Number(cell(after, 'privacy_epsilon'))).toBe(deploymentConfig.privacy.epsilon);
+    expect(Number(cell(after, 'privacy_delta'))).toBe(deploymentConfig.privacy.delta);
+  });
+});
