@@ -1,29 +1,17 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { canonicalEventSchema } from '../../../shared/schema/event.ts';
 import { mapCleanInsightsBody } from '../../../functions/src/compat/cleaninsights.ts';
 import type { AdapterResult, IncomingEvent } from '../../../functions/src/model/incoming.ts';
+import { compatJson as fixture } from '../../support/fixtures.ts';
+import { expectCanonical as expectCanonicalEvents } from '../../support/adapter-results.ts';
 
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8'));
-
-/** Every mapped event, given a dummy install id, is a valid canonical event, unchanged by parsing. */
-function expectCanonical(result: AdapterResult): void {
-  if (!result.ok) return;
-  for (const event of result.events) {
+/** The shared rules of an adapter's events, and what this adapter promises of each. */
+const expectCanonical = (result: AdapterResult) =>
+  expectCanonicalEvents(result, (event) => {
     expect(event.installId).toBeNull();
-    const { action, devices } = event;
-    expect(devices).toBeUndefined();
-    const candidate: Record<string, unknown> = { ...event, schema: 1, installId: 'dummy-install' };
-    delete candidate.action;
-    const parsed = canonicalEventSchema.safeParse(candidate);
-    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
-    expect(parsed.data).toEqual(candidate);
-    if (action !== undefined) expect(action.length).toBeGreaterThan(0);
-    if (action !== undefined) expect(action.length).toBeLessThanOrEqual(64);
-  }
-}
+    expect(event.devices).toBeUndefined();
+    expect(event.identifiers).toBeUndefined();
+  });
 
 /** A body as OpenWISP's get_events() builds it. */
 function body(category: string, facts: Record<string, string>, extra: object = {}) {

@@ -1,41 +1,21 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { canonicalEventSchema } from '../../../shared/schema/event.ts';
 import { mapLibreNmsClear, mapLibreNmsLog } from '../../../functions/src/compat/librenms.ts';
 import type { AdapterResult, IncomingEvent } from '../../../functions/src/model/incoming.ts';
+import { compatText as read } from '../../support/fixtures.ts';
+import { expectCanonical as expectCanonicalEvents } from '../../support/adapter-results.ts';
 
-const read = (name: string): string =>
-  readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8');
+/** The shared rules of an adapter's events, and what this adapter promises of each. */
+const expectCanonical = (result: AdapterResult) =>
+  expectCanonicalEvents(result, (event) => {
+    expect(event.installId).not.toBeNull();
+    expect(event.identifiers).toBeUndefined();
+  });
+
 const form = (name: string) => new URLSearchParams(read(name));
 /** A body as LibreNMS\Util\Stats sends it: Laravel's asForm() with json_encode()d data. */
 const statsForm = (json: unknown) =>
   new URLSearchParams({ data: JSON.stringify(json).replaceAll('/', '\\/') });
-
-/** Every mapped event, given a dummy install id, is a valid canonical event, unchanged by parsing. */
-function expectCanonical(result: AdapterResult): void {
-  if (!result.ok) return;
-  for (const event of result.events) {
-    const { devices } = event;
-    const candidate: Record<string, unknown> = { ...event, schema: 1, installId: 'dummy-install' };
-    delete candidate.action;
-    delete candidate.devices;
-    const parsed = canonicalEventSchema.safeParse(candidate);
-    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
-    expect(parsed.data).toEqual(candidate);
-    expect(event.installId?.length).toBeGreaterThan(0);
-    expect(event.installId?.length).toBeLessThanOrEqual(128);
-    for (const device of devices ?? []) {
-      expect(Number.isInteger(device.count) && device.count >= 0 && device.count <= 1e12).toBe(
-        true,
-      );
-      expect(device.os?.length ?? 1).toBeLessThanOrEqual(64);
-      expect(device.sysDescr?.length ?? 1).toBeLessThanOrEqual(1024);
-      expect(device.sysObjectID?.length ?? 1).toBeLessThanOrEqual(128);
-    }
-    expect(devices?.length ?? 0).toBeLessThanOrEqual(500);
-  }
-}
 
 function mapOne(body: URLSearchParams): { event: IncomingEvent; ignoredFields: string[] } {
   const result = mapLibreNmsLog(body);

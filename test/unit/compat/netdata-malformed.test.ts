@@ -4,7 +4,6 @@
 // system-information environment missing; `kickstart.sh`'s telemetry_event() run with the message
 // of a static-build checksum failure. curl was replaced by a script that saved the body.
 // The repair fixes exactly those two defects; every other defect stays a 400.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../../shared/config.ts';
 import { repairNetdataJson } from '../../../functions/src/compat/netdata-json.ts';
@@ -18,9 +17,7 @@ import {
   FakeResponse,
   recordingLogger,
 } from '../../support/http-fakes.ts';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8');
+import { compatText as fixture } from '../../support/fixtures.ts';
 
 describe('repairNetdataJson', () => {
   test.each([

@@ -1,33 +1,9 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { canonicalEventSchema } from '../../../shared/schema/event.ts';
 import { mapNetdataBody } from '../../../functions/src/compat/netdata.ts';
 import type { AdapterResult, IncomingEvent } from '../../../functions/src/model/incoming.ts';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8'));
-
-/** Every mapped event, given a dummy install id, is a valid canonical event, unchanged by parsing. */
-function expectCanonical(result: AdapterResult): void {
-  if (!result.ok) return;
-  for (const event of result.events) {
-    const { action } = event;
-    const candidate: Record<string, unknown> = { ...event, schema: 1, installId: 'dummy-install' };
-    delete candidate.action;
-    delete candidate.devices;
-    delete candidate.identifiers;
-    const parsed = canonicalEventSchema.safeParse(candidate);
-    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
-    expect(parsed.data).toEqual(candidate);
-    if (action !== undefined) expect(action.length).toBeGreaterThan(0);
-    if (action !== undefined) expect(action.length).toBeLessThanOrEqual(64);
-    if (event.installId !== null) {
-      expect(event.installId.length).toBeGreaterThan(0);
-      expect(event.installId.length).toBeLessThanOrEqual(128);
-    }
-  }
-}
+import { compatJson as fixture } from '../../support/fixtures.ts';
+import { expectCanonical } from '../../support/adapter-results.ts';
 
 function mapOne(body: unknown): IncomingEvent {
   const result = mapNetdataBody(body);

@@ -1,7 +1,6 @@
 // The compat formats a deployment enables in homecall.config.ts: a disabled one answers 404 with
 // the error shape and stores nothing, an enabled one keeps working, and the OpenAPI document
 // lists only what is enabled.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { COMPAT_FORMATS, deploymentConfig, type CompatFormat } from '../../../shared/config.ts';
 import { buildOpenApi } from '../../../functions/src/docs/openapi.ts';
@@ -17,9 +16,7 @@ import {
   jsonRequest,
   recordingLogger,
 } from '../../support/http-fakes.ts';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8');
+import { compatText as fixture } from '../../support/fixtures.ts';
 
 /** One request per compat endpoint, each a body its real client sends. */
 const REQUESTS: [CompatFormat, string, () => HttpRequest, number][] = [

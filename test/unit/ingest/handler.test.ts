@@ -1,7 +1,6 @@
 // The `ingest` handler as an agent sees it: status, headers and JSON of each answer, and what
 // ends up stored. MemoryStore, a fake clock, and no network.
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../../shared/config.ts';
 import { aggregateDay } from '../../../functions/src/aggregate/job.ts';
@@ -21,6 +20,7 @@ import {
   recordingLogger,
   withCallerAddress,
 } from '../../support/http-fakes.ts';
+import { compatText as fixture } from '../../support/fixtures.ts';
 
 const SECRET = 'unit-test-secret-5b1f';
 const NOW = '2026-03-10T12:00:00.000Z';
@@ -47,9 +47,6 @@ const LOG_FIELDS = [
 const hmac = (installId: string) =>
   createHmac('sha256', SECRET).update(installId, 'utf8').digest('hex');
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8');
 
 function setup(options: { rateLimiter?: RateLimiter } = {}) {
   const store = new MemoryStore();

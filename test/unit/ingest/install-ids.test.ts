@@ -1,7 +1,6 @@
 // Install ids through the whole ingest handler: one normalisation for ingest and every erase
 // path (an id erased in any form an adapter accepts erases what ingest stored), and no stored
 // string of an event ever holds its own raw id, in any of those forms.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../../shared/config.ts';
 import { createRateLimiter } from '../../../functions/src/http/rate-limit.ts';
@@ -21,14 +20,12 @@ import {
   jsonRequest,
   recordingLogger,
 } from '../../support/http-fakes.ts';
+import { compatText as fixture } from '../../support/fixtures.ts';
 
 const SECRET = 'install-ids-secret';
 const GUID = '4f8a2c1e-9b7d-11ee-8c4a-0242ac120002';
 const MACHINE = '3b5d5c3712955042212316173ccf37be';
 const LIBRENMS_UUID = '9b2f6c1e-3d4a-4f5b-8c7d-1e2f3a4b5c6d';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8');
 
 function setup() {
   const store = new MemoryStore();

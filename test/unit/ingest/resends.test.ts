@@ -1,7 +1,6 @@
 // Clients without an install id resend the byte-identical body after a 5xx, a 429 or a timeout
 // (OpenWISP up to 10 times; Netdata's installer with wget after curl timed out): a resend on the
 // same day is the same report, stored once and counted once. Bodies that differ stay separate.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../../shared/config.ts';
 import { aggregateDay } from '../../../functions/src/aggregate/job.ts';
@@ -9,12 +8,10 @@ import { createRateLimiter } from '../../../functions/src/http/rate-limit.ts';
 import { createIngestHandler } from '../../../functions/src/ingest/handler.ts';
 import { MemoryStore } from '../../../functions/src/store/memory-store.ts';
 import { fakeClock, fakeRequest, FakeResponse, recordingLogger } from '../../support/http-fakes.ts';
+import { compatText as fixture } from '../../support/fixtures.ts';
 
 const HOUR = 3_600_000;
 const TODAY = '2026-03-10';
-
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8');
 
 function setup() {
   const store = new MemoryStore();

@@ -2,7 +2,6 @@
 // deployed one, and fit the clients they are for: every count group a real LibreNMS body sends
 // is titled by the LibreNMS example, and a Netdata agent's cores and memory land in the buckets
 // its example sets.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseFigureConfig } from '../../../shared/figures.ts';
 import { bucketOf } from '../../../shared/numeric-buckets.ts';
@@ -10,9 +9,7 @@ import librenms from '../../../examples/librenms.config.ts';
 import netdata from '../../../examples/netdata.config.ts';
 import { mapLibreNmsLog } from '../../../functions/src/compat/librenms.ts';
 import { mapNetdataBody } from '../../../functions/src/compat/netdata.ts';
-
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8');
+import { compatText as fixture } from '../../support/fixtures.ts';
 
 describe('example configurations', () => {
   test.each([

@@ -1,7 +1,6 @@
 // The shapes of structured strings (shared/schema/shapes.ts): every value the real clients send
 // (their fixtures and values read from their code) fits, and values that carry a host, an address,
 // an id, an e-mail address or a path do not, in the canonical schema as in the adapters.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { canonicalEventSchema } from '../../../shared/schema/event.ts';
 import {
@@ -20,9 +19,7 @@ import { mapNetdataBody } from '../../../functions/src/compat/netdata.ts';
 import { repairNetdataJson } from '../../../functions/src/compat/netdata-json.ts';
 import { keepShapedFields } from '../../../functions/src/ingest/shape-check.ts';
 import type { AdapterResult } from '../../../functions/src/model/incoming.ts';
-
-const read = (name: string) =>
-  readFileSync(new URL(`../../fixtures/compat/${name}`, import.meta.url), 'utf8');
+import { compatText as read } from '../../support/fixtures.ts';
 
 const VERSION = PRODUCT_SHAPES.version;
 const KERNEL_VERSION = PLATFORM_SHAPES.kernelVersion;
