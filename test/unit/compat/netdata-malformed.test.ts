@@ -5,19 +5,10 @@
 // of a static-build checksum failure. curl was replaced by a script that saved the body.
 // The repair fixes exactly those two defects; every other defect stays a 400.
 import { describe, expect, test } from 'vitest';
-import { deploymentConfig } from '../../../shared/config.ts';
 import { repairNetdataJson } from '../../../functions/src/compat/netdata-json.ts';
-import { createRateLimiter } from '../../../functions/src/http/rate-limit.ts';
-import { createIngestHandler } from '../../../functions/src/ingest/handler.ts';
-import { MemoryStore } from '../../../functions/src/store/memory-store.ts';
-import {
-  expectErrorBody,
-  fakeClock,
-  fakeRequest,
-  FakeResponse,
-  recordingLogger,
-} from '../../support/http-fakes.ts';
+import { expectErrorBody } from '../../support/http-fakes.ts';
 import { compatText as fixture } from '../../support/fixtures.ts';
+import { ingestHarness } from '../../support/ingest-harness.ts';
 
 describe('repairNetdataJson', () => {
   test.each([
@@ -67,20 +58,10 @@ describe('repairNetdataJson', () => {
 });
 
 function setup() {
-  const store = new MemoryStore();
-  const handler = createIngestHandler({
-    store,
-    secret: () => 'malformed-secret',
-    clock: fakeClock('2026-03-10T12:00:00Z').now,
-    config: deploymentConfig,
-    log: recordingLogger().log,
-    rateLimiter: createRateLimiter({ perSecond: 1e6, burst: 1e6 }),
+  const { store, post } = ingestHarness({
+    secret: 'malformed-secret',
+    now: '2026-03-10T12:00:00Z',
   });
-  const post = async (path: string, body: string) => {
-    const res = new FakeResponse();
-    await handler(fakeRequest({ path, body }), res);
-    return res;
-  };
   return { store, post };
 }
 

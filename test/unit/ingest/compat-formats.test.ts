@@ -4,19 +4,10 @@
 import { describe, expect, test } from 'vitest';
 import { COMPAT_FORMATS, deploymentConfig, type CompatFormat } from '../../../shared/config.ts';
 import { buildOpenApi } from '../../../functions/src/docs/openapi.ts';
-import { createRateLimiter } from '../../../functions/src/http/rate-limit.ts';
 import type { HttpRequest } from '../../../functions/src/http/types.ts';
-import { createIngestHandler } from '../../../functions/src/ingest/handler.ts';
-import { MemoryStore } from '../../../functions/src/store/memory-store.ts';
-import {
-  expectErrorBody,
-  fakeClock,
-  FakeResponse,
-  formRequest,
-  jsonRequest,
-  recordingLogger,
-} from '../../support/http-fakes.ts';
+import { expectErrorBody, formRequest, jsonRequest } from '../../support/http-fakes.ts';
 import { compatText as fixture } from '../../support/fixtures.ts';
+import { ingestHarness } from '../../support/ingest-harness.ts';
 
 /** One request per compat endpoint, each a body its real client sends. */
 const REQUESTS: [CompatFormat, string, () => HttpRequest, number][] = [
@@ -56,18 +47,12 @@ function only(format: CompatFormat | null) {
 }
 
 async function send(config: ReturnType<typeof only>, req: HttpRequest) {
-  const store = new MemoryStore();
-  const handler = createIngestHandler({
-    store,
-    secret: () => 'compat-formats-secret',
-    clock: fakeClock('2026-03-10T12:00:00.000Z').now,
+  const { store, send: answer } = ingestHarness({
+    secret: 'compat-formats-secret',
+    now: '2026-03-10T12:00:00.000Z',
     config,
-    log: recordingLogger().log,
-    rateLimiter: createRateLimiter({ perSecond: 1e6, burst: 1e6 }),
   });
-  const res = new FakeResponse();
-  await handler(req, res);
-  return { res, store };
+  return { res: await answer(req), store };
 }
 
 describe('compat formats of the deployment', () => {

@@ -2,25 +2,15 @@
 // path (an id erased in any form an adapter accepts erases what ingest stored), and no stored
 // string of an event ever holds its own raw id, in any of those forms.
 import { describe, expect, test } from 'vitest';
-import { deploymentConfig } from '../../../shared/config.ts';
-import { createRateLimiter } from '../../../functions/src/http/rate-limit.ts';
 import type { HttpRequest } from '../../../functions/src/http/types.ts';
-import { createIngestHandler } from '../../../functions/src/ingest/handler.ts';
 import {
   installIdRedactor,
   installPseudonym,
   normaliseInstallId,
 } from '../../../functions/src/identity/install-id.ts';
-import { MemoryStore } from '../../../functions/src/store/memory-store.ts';
-import {
-  fakeClock,
-  fakeRequest,
-  FakeResponse,
-  formRequest,
-  jsonRequest,
-  recordingLogger,
-} from '../../support/http-fakes.ts';
+import { fakeRequest, formRequest, jsonRequest } from '../../support/http-fakes.ts';
 import { compatText as fixture } from '../../support/fixtures.ts';
+import { ingestHarness } from '../../support/ingest-harness.ts';
 
 const SECRET = 'install-ids-secret';
 const GUID = '4f8a2c1e-9b7d-11ee-8c4a-0242ac120002';
@@ -28,20 +18,7 @@ const MACHINE = '3b5d5c3712955042212316173ccf37be';
 const LIBRENMS_UUID = '9b2f6c1e-3d4a-4f5b-8c7d-1e2f3a4b5c6d';
 
 function setup() {
-  const store = new MemoryStore();
-  const handler = createIngestHandler({
-    store,
-    secret: () => SECRET,
-    clock: fakeClock('2026-03-10T12:00:00Z').now,
-    config: deploymentConfig,
-    log: recordingLogger().log,
-    rateLimiter: createRateLimiter({ perSecond: 1e6, burst: 1e6 }),
-  });
-  const send = async (req: HttpRequest) => {
-    const res = new FakeResponse();
-    await handler(req, res);
-    return res;
-  };
+  const { store, send } = ingestHarness({ secret: SECRET, now: '2026-03-10T12:00:00Z' });
   const storedText = () =>
     JSON.stringify({
       events: [...store.events.entries()],

@@ -4,31 +4,17 @@
 import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../../shared/config.ts';
 import { aggregateDay } from '../../../functions/src/aggregate/job.ts';
-import { createRateLimiter } from '../../../functions/src/http/rate-limit.ts';
-import { createIngestHandler } from '../../../functions/src/ingest/handler.ts';
-import { MemoryStore } from '../../../functions/src/store/memory-store.ts';
-import { fakeClock, fakeRequest, FakeResponse, recordingLogger } from '../../support/http-fakes.ts';
 import { compatText as fixture } from '../../support/fixtures.ts';
+import { ingestHarness } from '../../support/ingest-harness.ts';
 
 const HOUR = 3_600_000;
 const TODAY = '2026-03-10';
 
 function setup() {
-  const store = new MemoryStore();
-  const clock = fakeClock(`${TODAY}T08:00:00Z`);
-  const handler = createIngestHandler({
-    store,
-    secret: () => 'resend-secret',
-    clock: clock.now,
-    config: deploymentConfig,
-    log: recordingLogger().log,
-    rateLimiter: createRateLimiter({ perSecond: 1e6, burst: 1e6 }),
+  const { store, clock, post } = ingestHarness({
+    secret: 'resend-secret',
+    now: `${TODAY}T08:00:00Z`,
   });
-  const post = async (path: string, body: string) => {
-    const res = new FakeResponse();
-    await handler(fakeRequest({ path, body }), res);
-    return res;
-  };
   // Installs counted on the day: the exact tally the publication starts from.
   const activeOn = async (day: string) =>
     (
