@@ -3,10 +3,10 @@
 // groups on the recent final days. Weekly reports (≈ 40 installs a day) never reached a group's
 // noisy threshold, and the page said "no data".
 import { beforeAll, expect, test } from 'vitest';
-import type { DayAggregate } from '../../shared/aggregate.ts';
-import { addDays, dayOf } from '../../shared/dates.ts';
-import { MemoryStore } from '../../functions/src/store/memory-store.ts';
-import { DEMO_FLEET, seedFleet } from '../../scripts/lib/demo.ts';
+import type { DayAggregate } from '../../../shared/aggregate.ts';
+import { addDays, dayOf } from '../../../shared/dates.ts';
+import { MemoryStore } from '../../../functions/src/store/memory-store.ts';
+import { DEMO_FLEET, seedFleet } from '../../../scripts/lib/demo.ts';
 
 const GROUPS = ['devices', 'os', 'port_type', 'sensors'];
 /** The final days looked at: the latest two weeks the site shows. */
