@@ -124,11 +124,16 @@ export const aggregateShard = onTaskDispatched<ShardTask>(
   (request) => shardTask(aggregation(), taskQueues(config.region), request.data, runLog),
 );
 
-/** The merge of one day; throws while a shard's partial is missing, so it is retried. */
+/**
+ * The merge of one day; throws while a shard's partial is missing, so it is retried. Merges run
+ * one at a time: each rewrites its month's document (read, add the day, write), and two at once
+ * lost one another's day where transactions are not isolated (the Firestore emulator). A merge
+ * takes well under a second, and a run merges only the days that changed.
+ */
 export const aggregateMerge = onTaskDispatched<MergeTask>(
   {
     retryConfig: { maxAttempts: 30, minBackoffSeconds: 10, maxBackoffSeconds: 300 },
-    rateLimits: { maxConcurrentDispatches: 4 },
+    rateLimits: { maxConcurrentDispatches: 1 },
     timeoutSeconds: 300,
     memory: '512MiB',
     secrets: [installIdSecret],

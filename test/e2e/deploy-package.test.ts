@@ -84,7 +84,7 @@ describe('the deployed functions package', () => {
     });
   });
 
-  test('the shard queue runs aggregation.shardParallelism of homecall.config.ts at once; both queues retry', async () => {
+  test('the shard queue runs aggregation.shardParallelism of homecall.config.ts at once, merges one at a time; both queues retry', async () => {
     const script = `
       const m = await import(${JSON.stringify(join(dir, 'lib/index.js'))});
       console.log(JSON.stringify({ shard: m.aggregateShard.__endpoint, merge: m.aggregateMerge.__endpoint }));`;
@@ -109,6 +109,8 @@ describe('the deployed functions package', () => {
     expect(shard.taskQueueTrigger.rateLimits.maxConcurrentDispatches).toBe(
       deploymentConfig.aggregation.shardParallelism,
     );
+    // One merge at a time: each rewrites its month's document.
+    expect(merge.taskQueueTrigger.rateLimits.maxConcurrentDispatches).toBe(1);
     expect(shard.taskQueueTrigger.retryConfig.maxAttempts).toBeGreaterThan(1);
     expect(merge.taskQueueTrigger.retryConfig.maxAttempts).toBeGreaterThan(1);
   });
