@@ -35,12 +35,18 @@ export function fleetBatch(prefix: string): unknown {
 /**
  * A fleet large enough for differentially private publication at the default ε: 70 installs of
  * 3.1.0 on debian and 60 of 3.0.0 on ubuntu (far above a breakdown's noisy threshold of about 33),
- * 5 of 2.9.0 on alpine (far below it): 135 in all.
+ * 5 each of eight 2.x versions on alpine (each far below it, 40 together): 170 in all.
  */
 export const FINAL_FLEET = [
   ...Array.from({ length: 70 }, (_, i) => ({ id: `a${i}`, version: '3.1.0', os: 'debian' })),
   ...Array.from({ length: 60 }, (_, i) => ({ id: `b${i}`, version: '3.0.0', os: 'ubuntu' })),
-  ...Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, version: '2.9.0', os: 'alpine' })),
+  // Eight old versions of 5 installs each: every one far below the noisy threshold, together
+  // 40 installs, far enough above it that the "other" row appears whatever the day's noise.
+  ...Array.from({ length: 40 }, (_, i) => ({
+    id: `c${i}`,
+    version: `2.${i % 8}.0`,
+    os: 'alpine',
+  })),
 ];
 
 /**
