@@ -12,8 +12,13 @@ import {
   counterGroupSpecSchema,
 } from './figures.ts';
 
-/** The compat wire formats a deployment can accept besides the canonical `/v1/events`. */
-export const COMPAT_FORMATS = ['netdata', 'librenms', 'cleaninsights'] as const;
+import { COMPAT_FORMATS } from './generated/compat-formats.ts';
+
+/**
+ * The compat wire formats a deployment can accept besides the canonical `/v1/events`: the
+ * switches the wire-format entries name (functions/src/formats/), listed by `npm run schema`.
+ */
+export { COMPAT_FORMATS };
 /** One compat wire format. */
 export type CompatFormat = (typeof COMPAT_FORMATS)[number];
 

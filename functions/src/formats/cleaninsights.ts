@@ -6,6 +6,7 @@ import { wireFormat } from './wire-format.ts';
 export const cleanInsights = wireFormat({
   path: '/compat/cleaninsights.php',
   format: 'cleaninsights',
+  client: 'Clean Insights, as OpenWISP sends it',
   source: 'cleaninsights',
   accepts: ['json'],
   intake: (body, config) => ({

@@ -23,6 +23,7 @@ const libreNmsFormSchema = z
 export const libreNmsLog = wireFormat({
   path: '/compat/librenms/log.php',
   format: 'librenms',
+  client: 'LibreNMS statistics and “clear remote stats”',
   source: 'librenms',
   accepts: ['form'],
   intake: (body, config) => ({
@@ -41,6 +42,7 @@ export const libreNmsLog = wireFormat({
 export const libreNmsClear = wireFormat({
   path: '/compat/librenms/clear.php',
   format: 'librenms',
+  client: 'LibreNMS statistics and “clear remote stats”',
   accepts: ['form'],
   intake: (body) => {
     const form = formOf(body);

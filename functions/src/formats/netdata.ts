@@ -7,6 +7,7 @@ import { wireFormat } from './wire-format.ts';
 export const netdata = wireFormat({
   path: '/compat/netdata',
   format: 'netdata',
+  client: 'Netdata agent and installer',
   source: 'netdata',
   accepts: ['json'],
   // About one in six bodies of Netdata's scripts is not JSON in two known ways: repair those.

@@ -37,8 +37,14 @@ export type Reply =
 export interface WireFormat<S extends string = string> {
   /** The path under the site (hosting rewrites `/v1/**` and `/compat/**` to `ingest`). */
   path: `/v1/${string}` | `/compat/${string}`;
-  /** The deployment's switch for this format (`compat` in homecall.config.ts); none: always on. */
+  /**
+   * The deployment's switch for this format (`compat` in homecall.config.ts); none: always on.
+   * `npm run schema` derives the list of switches (shared/generated/compat-formats.ts) from the
+   * entries, so a new name here becomes a switch of the configuration once it is run.
+   */
   format?: CompatFormat;
+  /** Who sends it, as the privacy page names it: required with `format`, one name per switch. */
+  client?: string;
   /** The `source` of the events it stores; none for an endpoint that stores no events. */
   source?: S;
   /** Body encodings accepted (415 otherwise). */
