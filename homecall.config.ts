@@ -184,6 +184,44 @@ export default {
   /** Which compat wire formats this deployment accepts; `/compat/...` of the others answers 404. */
   compat: { netdata: true, librenms: true, cleaninsights: true },
 
+  /**
+   * What counts toward the published figures, so that made-up installs move nothing cheaply
+   * (README "What counts"; the privacy page states these values).
+   */
+  screening: {
+    /** Distinct days (consistent OS, architecture, kernel) before an install counts; 1 turns this off. */
+    establishedDays: 2,
+    /** Days a cohort of identical reports without identity is compared with. */
+    identitylessBaselineDays: 7,
+    /**
+     * Released versions (`1.6.*` is a prefix); a report of another version waits until it is
+     * listed. Left out: versions are learned from established installs.
+     */
+    // releasedVersions: ['1.4.*', '1.5.*', '1.6.*'],
+    /** Platforms no real install has: held out. */
+    impossibleProfiles: [
+      { os: 'macos', kernel: 'Linux' },
+      { os: 'macos', arch: 'armv7l' },
+      { os: 'macos', arch: 's390x' },
+      { kernel: 'Darwin', os: 'debian' },
+      { kernel: 'Darwin', os: 'ubuntu' },
+      { kernel: 'Darwin', arch: 's390x' },
+    ],
+    /** A day is flagged when new, newly established or active installs jump above their median. */
+    anomaly: {
+      baselineDays: 14,
+      minBaselineDays: 7,
+      jumpRatio: 3,
+      concentratedRatio: 1.5,
+      profileShare: 0.6,
+      minJump: 20,
+    },
+    /** Opt-in proof of work of canonical agents: leading zero bits (about 2^N hashes); 0 is off. */
+    proofOfWork: { difficulty: 16 },
+    /** Failed installs of installs not established, published apart: at most this many a day. */
+    unestablishedInstallFailuresPerDay: 50,
+  },
+
   /** How users opt out, as the privacy page states it (and as agent.sh honours it). */
   optOut: {
     wording:

@@ -272,6 +272,23 @@ export default {
     },
   },
   compat: { netdata: false, librenms: true, cleaninsights: false },
+  // LibreNMS reports once a day from cron: an install counts from its second daily report.
+  screening: {
+    establishedDays: 2,
+    identitylessBaselineDays: 7,
+    impossibleProfiles: [{ os: 'windows', kernel: 'Linux' }],
+    anomaly: {
+      baselineDays: 14,
+      minBaselineDays: 7,
+      jumpRatio: 3,
+      concentratedRatio: 1.5,
+      profileShare: 0.6,
+      minJump: 20,
+    },
+    // LibreNMS posts its own form body and does no extra work: proofs are for canonical agents.
+    proofOfWork: { difficulty: 0 },
+    unestablishedInstallFailuresPerDay: 0,
+  },
   optOut: {
     wording:
       'Statistics are only sent when an administrator enables them (Settings → About → Opt in to send anonymous statistics). Opting out again and pressing "Clear remote stats" erases everything this install sent.',

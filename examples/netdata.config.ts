@@ -76,6 +76,27 @@ export default {
   },
   counters: {},
   compat: { netdata: true, librenms: false, cleaninsights: false },
+  // Installer runs (kickstart.sh) fail once and never report again: their failures are published
+  // apart, at most 2,000 a day; agents count from their second day, or first with a proof.
+  screening: {
+    establishedDays: 2,
+    identitylessBaselineDays: 7,
+    impossibleProfiles: [
+      { os: 'macos', kernel: 'Linux' },
+      { kernel: 'Darwin', os: 'debian' },
+      { kernel: 'Darwin', os: 'ubuntu' },
+    ],
+    anomaly: {
+      baselineDays: 14,
+      minBaselineDays: 7,
+      jumpRatio: 3,
+      concentratedRatio: 1.5,
+      profileShare: 0.6,
+      minJump: 200,
+    },
+    proofOfWork: { difficulty: 16 },
+    unestablishedInstallFailuresPerDay: 2000,
+  },
   optOut: {
     wording:
       'Anonymous statistics are on by default. To opt out, create the file below in the agent configuration directory or set one of the environment variables when installing or starting the agent; it then sends nothing.',

@@ -6,18 +6,23 @@ import { z } from 'zod';
 import type { DeploymentConfig } from './config-schema.ts';
 import { MECHANISM } from './privacy.ts';
 import { EVENT_TYPES } from './schema/event.ts';
+import { HELD_REASONS } from './screening.ts';
 
 const installCount = z.number().int().min(0);
 
 export const activeInstallsSchema = z
   .strictObject({
-    d1: installCount.describe('Distinct installs with any event on the day.'),
-    d7: installCount.describe('Distinct installs with any event in the 7 days ending on the day.'),
+    d1: installCount.describe('Distinct established installs with any event on the day.'),
+    d7: installCount.describe(
+      'Distinct established installs with any event in the 7 days ending on the day.',
+    ),
     d28: installCount.describe(
-      'Distinct installs with any event in the 28 days ending on the day.',
+      'Distinct established installs with any event in the 28 days ending on the day.',
     ),
   })
-  .describe('Active installs over windows ending on the day.');
+  .describe(
+    'Active installs over windows ending on the day: only established installs (seen on enough distinct days with a consistent profile, or with a proof of work) and the bounded reports without identity count; see `established` and `heldOut`.',
+  );
 
 /** Figures of the aggregation run itself, kept beside the data, never mixed into it. */
 export const aggregationRunSchema = z
@@ -54,6 +59,14 @@ export const publicationSchema = z
       .int()
       .min(0)
       .describe('How late an event could arrive and still count for its own day.'),
+    establishedDays: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Distinct days an install had to be seen on before it counted (absent on days computed before it was recorded).',
+      ),
   })
   .describe('The publication parameters the day was computed with.');
 
@@ -178,12 +191,136 @@ export const publicationPrivacySchema = z
   })
   .describe('The differential-privacy parameters this day was published with.');
 
+const profileBuckets = z
+  .array(bucketSchema)
+  .describe(
+    'By cohort profile `version=…,os=…,arch=…,kernel=…` (what `npm run quarantine -- --profile` takes), noisy: a profile appears when its noisy count reaches the threshold, the rest is "other" (they add up to the figure).',
+  );
+
+export const establishedSchema = z
+  .strictObject({
+    minDays: z
+      .number()
+      .int()
+      .min(1)
+      .describe('Distinct days with a consistent profile an install needed to count on this day.'),
+    newlyEstablished: installCount.describe(
+      'Installs that became established on the day (noisy): they count in every figure from this day on.',
+    ),
+    pending: z
+      .strictObject({
+        d1: installCount.describe('Installs active on the day, not yet established.'),
+        d28: installCount.describe(
+          'Installs active in the 28 days ending on the day, not established as of their last day.',
+        ),
+      })
+      .describe(
+        'Installs waiting to be established (noisy): in none of activeInstalls, breakdowns, upgrades or reliability.',
+      ),
+    proven: installCount.describe(
+      'Installs counted on the day thanks to a proof of work, before their days would count.',
+    ),
+    newInstallProfiles: profileBuckets,
+    newlyEstablishedProfiles: profileBuckets,
+  })
+  .describe(
+    'New and not yet established installs, published apart from the actives, every number noisy: a flood of made-up ids shows here and nowhere else.',
+  );
+
+export const heldOutSchema = z
+  .strictObject({
+    reports: installCount.describe(
+      'Events of the day held out of every figure, each install\'s within the event bound (noisy).',
+    ),
+    installs: installCount.describe(
+      'Installs active on the day (a report without identity is one) held out of the figures.',
+    ),
+    reasons: z
+      .array(
+        z.strictObject({
+          reason: z
+            .enum(HELD_REASONS)
+            .describe(
+              'impossible-profile (an OS/CPU/kernel combination the deployment rules out), quarantined (a cohort a maintainer excluded), unknown-version (not a released or learned version), not-established (seen on too few days), identityless-cap (reports without identity above the recent days of their cohort).',
+            ),
+          reports: installCount,
+          installs: installCount,
+        }),
+      )
+      .describe('Held out by reason, each count noisy (the totals add them up); an install is counted under the first reason that applies.'),
+  })
+  .describe('What was held out of the figures of the day and why: noisy counts only.');
+
+export const unestablishedInstallFailuresSchema = z
+  .strictObject({
+    installs: installCount.describe(
+      'Installs not established whose installation failed on the day, each once (under its first error code), noisy, at most `cap`.',
+    ),
+    cap: installCount.describe('The most this series publishes for one day (the configuration).'),
+    capped: z
+      .boolean()
+      .describe(
+        'True when more installs than `cap` reported a failure: the codes were scaled down together to add up to `cap`.',
+      ),
+    codes: z
+      .array(
+        z.strictObject({
+          code: z.string().describe('Installer error code whose noisy count reached the threshold.'),
+          installs: installCount,
+        }),
+      )
+      .describe('By error code, most first.'),
+  })
+  .describe(
+    'Failed installs of installs not established (one-shot installer runs never become established), published apart from reliability and bounded per day, so a flood of made-up failures moves them by `cap` at most.',
+  );
+
+export const ANOMALY_FIGURES = ['newInstalls', 'newlyEstablished', 'activeInstalls.d1'] as const;
+
+export const anomalySchema = z
+  .strictObject({
+    reason: z.string().max(600).describe('Why the day is flagged, in a sentence or two.'),
+    signals: z
+      .array(
+        z.strictObject({
+          figure: z.enum(ANOMALY_FIGURES).describe('The figure that jumped.'),
+          value: installCount.describe('Its published (noisy) value on the day.'),
+          baseline: z
+            .number()
+            .min(0)
+            .describe('The median of its published values on the days before.'),
+          rule: z
+            .enum(['jump', 'concentrated'])
+            .describe(
+              'jump: far above the baseline; concentrated: above it, most of the rise in one profile.',
+            ),
+          profile: z
+            .string()
+            .max(300)
+            .optional()
+            .describe('The profile carrying most of the rise, as `--profile` takes it.'),
+          profileShare: z
+            .number()
+            .min(0)
+            .max(1)
+            .optional()
+            .describe('Share of the rise that profile carries, from the published profiles.'),
+        }),
+      )
+      .min(1),
+  })
+  .describe(
+    'Present when new or established installs jumped far above their trailing baseline: the figures may include made-up installs. Judged from published (noisy) figures alone.',
+  );
+
 export const dayAggregateSchema = z
   .strictObject({
     day: z.iso.date().describe('The UTC day, YYYY-MM-DD.'),
     final: z.boolean().describe('False while late events may still change the day.'),
     activeInstalls: activeInstallsSchema,
-    newInstalls: installCount.describe('Installs first seen on the day.'),
+    newInstalls: installCount.describe(
+      'Installs first seen on the day, established or not (reports without identity: install reports). Published apart from the actives: a flood of made-up ids moves this figure and is flagged, but moves no other.',
+    ),
     optOuts: installCount.describe('Opt-out events received on the day.'),
     events: z
       .partialRecord(z.enum(EVENT_TYPES), installCount)
@@ -214,6 +351,10 @@ export const dayAggregateSchema = z
       .describe(
         'Present when the figures were published with differential privacy: every number is then noisy, and these are its parameters.',
       ),
+    established: establishedSchema.optional(),
+    heldOut: heldOutSchema.optional(),
+    unestablishedInstallFailures: unestablishedInstallFailuresSchema.optional(),
+    anomaly: anomalySchema.optional(),
     run: aggregationRunSchema,
     publication: publicationSchema
       .optional()
@@ -236,6 +377,10 @@ export type CounterGroup = z.infer<typeof counterGroupSchema>;
 
 export type PublicationPrivacy = z.infer<typeof publicationPrivacySchema>;
 export type ActiveInstalls = z.infer<typeof activeInstallsSchema>;
+export type EstablishedFigures = z.infer<typeof establishedSchema>;
+export type HeldOut = z.infer<typeof heldOutSchema>;
+export type Anomaly = z.infer<typeof anomalySchema>;
+export type AnomalySignal = Anomaly['signals'][number];
 export type DayAggregate = z.infer<typeof dayAggregateSchema>;
 export type AggregationRun = z.infer<typeof aggregationRunSchema>;
 export type Publication = z.infer<typeof publicationSchema>;
@@ -247,5 +392,6 @@ export function publicationOf(config: DeploymentConfig): Publication {
     eventRetentionDays: config.eventRetentionDays,
     installRetentionDays: config.installRetentionDays,
     lateArrivalHours: config.lateArrivalHours,
+    establishedDays: config.screening.establishedDays,
   };
 }

@@ -11,6 +11,7 @@ import {
   counterGroupKeySchema,
   counterGroupSpecSchema,
 } from './figures.ts';
+import { screeningSchema } from './screening-schema.ts';
 
 import { COMPAT_FORMATS } from './generated/compat-formats.ts';
 
@@ -126,6 +127,11 @@ export const deploymentConfigSchema = z
         .max(10),
       files: z.array(z.string().trim().min(1).max(200)).max(10),
     }),
+    /**
+     * What counts toward the published figures: established installs, reports without identity,
+     * plausibility, anomaly flags, proof of work (shared/screening-schema.ts).
+     */
+    screening: screeningSchema,
   })
   .superRefine((config, ctx) => {
     // The daily run recomputes the late-arrival window from raw events: they must still exist.
@@ -135,6 +141,16 @@ export const deploymentConfigSchema = z
         code: 'custom',
         path: ['eventRetentionDays'],
         message: `must be more than ${lateDays} days: the daily run recomputes the late-arrival window (lateArrivalHours ${config.lateArrivalHours}) from raw events`,
+      });
+    }
+    // A cohort of reports without identity counts once it reported on establishedDays - 1 of
+    // these days before: with fewer days to look at, none ever would.
+    const { establishedDays, identitylessBaselineDays } = config.screening;
+    if (identitylessBaselineDays < establishedDays - 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['screening', 'identitylessBaselineDays'],
+        message: `must be at least establishedDays - 1 (${establishedDays - 1}): a cohort of reports without identity counts once it reported on that many of these days`,
       });
     }
   });
@@ -151,6 +167,8 @@ export type AttributeSpec = DeploymentConfig['attributes'][string];
 export type AttributeKind = AttributeSpec['kind'];
 /** How one counter group is titled on the site. */
 export type CounterGroupSpec = DeploymentConfig['counters'][string];
+/** What counts toward the published figures. */
+export type ScreeningConfig = DeploymentConfig['screening'];
 
 /** A configuration that failed validation; the message lists every bad field. */
 export class ConfigError extends Error {

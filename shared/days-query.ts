@@ -48,6 +48,10 @@ export const DAY_FIELDS = [
   'upgrades',
   'reliability',
   'counters',
+  'established',
+  'heldOut',
+  'unestablishedInstallFailures',
+  'anomaly',
 ] as const;
 
 /** Parts of the reliability section that may be selected on their own. */

@@ -155,6 +155,14 @@ export const canonicalEventSchema = z
     failure: failureSchema.optional(),
     counters: countersSchema.optional(),
     attributes: attributesSchema.optional(),
+    proof: z
+      .string()
+      .max(20)
+      .regex(/^[0-9]{1,20}$/)
+      .describe(
+        'Optional proof of work for the install id: a decimal nonce whose SHA-256 of `homecall-pow/1 <installId> <nonce>` starts with the configured number of zero bits. An install that presents one counts from its first day; never stored (only whether it held). One that fails is ignored, never a reason to reject the event.',
+      )
+      .optional(),
   })
   .describe('One event reported by an install.');
 

@@ -5,6 +5,7 @@
 #   agent.sh [-v] erase           ask the server to delete everything of this install, then
 #                                 forget the local install id
 #   agent.sh id                   print this install's random id
+#   agent.sh proof                print this install's proof of work (found once, then kept)
 #   agent.sh help                 this text
 #
 # POSIX sh (dash, bash, busybox ash); needs curl or wget, nothing else (no jq).
@@ -16,18 +17,22 @@
 # defaults below, or run it with the HOMECALL_* environment variables set.
 
 HOMECALL_URL=${HOMECALL_URL:-https://stats.example.org}
+# Zero bits of the proof of work the deployment asks for (its screening.proofOfWork.difficulty).
+HOMECALL_POW_BITS=${HOMECALL_POW_BITS:-16}
 EVENT_TYPES='install upgrade heartbeat start stop crash fatal install_failed opt_out report'
 # Files and directories this script creates are private to the user running it.
 umask 077
 
 usage() {
   cat <<'EOF'
-usage: agent.sh [-v] [send [TYPE]] | erase | id | help
+usage: agent.sh [-v] [send [TYPE]] | erase | id | proof | help
 
   send [TYPE]  send one event (default TYPE: heartbeat); one of install, upgrade, heartbeat,
                start, stop, crash, fatal, install_failed, opt_out, report
   erase        delete every record of this install on the server, then the local install id
   id           print this install's random id (created on first use)
+  proof        print this install's proof of work, found once with python3 or perl and kept
+               beside the id; sent with every event, so the install counts from its first day
   help         show this text
   -v           verbose: print what is sent and the HTTP status (or HOMECALL_VERBOSE=1)
 
@@ -41,6 +46,9 @@ Environment:
   HOMECALL_FAILURE_CODE      error code, for crash, fatal and install_failed events
   HOMECALL_FAILURE_MESSAGE   error message (the server scrubs addresses and names from it)
   HOMECALL_CONFIG_DIR        the product's config directory, checked for an opt-out file
+  HOMECALL_POW_BITS          zero bits of the proof of work (default 16; 0: send no proof)
+  HOMECALL_POW_TOOL          python3 or perl: the one to find the proof with (default: the
+                             first installed); without either no proof is sent
 
 Opting out (nothing is sent, exit status 0):
   DO_NOT_TRACK or DISABLE_TELEMETRY set to any value but 0, or any of these files:
@@ -119,6 +127,70 @@ new_uuid() {
   else
     return 1
   fi
+}
+
+# Prints a nonce whose SHA-256 of "homecall-pow/1 <id> <nonce>" starts with $2 zero bits:
+# about 2^$2 hashes, a fraction of a second at 16 bits. Shell tools would need a process per
+# hash, so python3 or perl does it; without either there is no proof (it is optional).
+find_proof() {
+  if [ -z "${HOMECALL_POW_TOOL:-}" ]; then
+    # The first tool that is installed and works (a python3 without hashlib falls through).
+    for f_tool in python3 perl; do
+      command -v "$f_tool" >/dev/null 2>&1 || continue
+      HOMECALL_POW_TOOL=$f_tool find_proof "$@" && return 0
+    done
+    return 1
+  fi
+  case $HOMECALL_POW_TOOL in
+    python3)
+      python3 -c '
+import hashlib, sys
+prefix = hashlib.sha256(("homecall-pow/1 %s " % sys.argv[1]).encode())
+limit = 1 << (256 - int(sys.argv[2]))
+n = 0
+while True:
+    h = prefix.copy()
+    h.update(str(n).encode())
+    if int.from_bytes(h.digest(), "big") < limit:
+        break
+    n += 1
+print(n)' "$1" "$2" 2>/dev/null
+      ;;
+    perl)
+      perl -MDigest::SHA=sha256 -e '
+my ($id, $bits) = @ARGV; my $n = 0;
+$n++ while unpack("B$bits", sha256("homecall-pow/1 $id $n")) =~ /1/;
+print "$n\n";' "$1" "$2" 2>/dev/null
+      ;;
+    *) return 1 ;;
+  esac
+}
+
+# Sets $install_proof to this install's proof (the file holds "<id> <bits> <nonce>"): found
+# once per install id and difficulty, then read back; empty when none can be found.
+load_proof() {
+  install_proof=''
+  [ "$HOMECALL_POW_BITS" -gt 0 ] 2>/dev/null || return 1
+  l_want="$install_id $HOMECALL_POW_BITS"
+  if [ -f "$proof_file" ]; then
+    l_line=$(head -n 1 "$proof_file" 2>/dev/null)
+    case $l_line in
+      "$l_want "*)
+        install_proof=${l_line##* }
+        case $install_proof in '' | *[!0-9]*) install_proof='' ;; *) return 0 ;; esac
+        ;;
+    esac
+  fi
+  # The server binds the proof to the id as it pseudonymises it: lower case.
+  l_id=$(printf '%s' "$install_id" | tr 'A-Z' 'a-z')
+  install_proof=$(find_proof "$l_id" "$HOMECALL_POW_BITS") || install_proof=''
+  case $install_proof in '' | *[!0-9]*)
+    install_proof=''
+    return 1
+    ;;
+  esac
+  printf '%s %s\n' "$l_want" "$install_proof" >"$proof_file" 2>/dev/null
+  return 0
 }
 
 valid_id() {
@@ -215,6 +287,7 @@ event_json() {
   e_json="{\"schema\":1,\"installId\":\"$install_id\",\"type\":\"$1\""
   # A fresh id per event lets the server store a retried request once.
   e_id=$(new_uuid) && valid_id "$e_id" && e_json="$e_json,\"eventId\":\"$e_id\""
+  load_proof && e_json="$e_json,\"proof\":\"$install_proof\""
   members=''
   member version "${HOMECALL_PRODUCT_VERSION:-}" 64
   member channel "${HOMECALL_PRODUCT_CHANNEL:-}" 32
@@ -315,7 +388,7 @@ erase() {
   fi
   if post /v1/erase "{\"installId\":\"$install_id\"}" &&
     tr -d ' \t\r\n' <"$response_file" 2>/dev/null | grep -q '"erased":true'; then
-    rm -f "$id_file"
+    rm -f "$id_file" "$proof_file"
     say "erased; removed $id_file"
     return 0
   fi
@@ -350,6 +423,7 @@ if [ -z "$state_dir" ]; then
   fi
 fi
 id_file="$state_dir/install-id"
+proof_file="$state_dir/install-proof"
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
@@ -389,6 +463,18 @@ case $cmd in
       echo "agent.sh: cannot create $id_file" >&2
       exit 1
     fi
+    ;;
+  proof)
+    [ -n "$state_dir" ] || exit 1
+    if ! load_install_id && { opted_out || ! load_install_id create; }; then
+      echo "agent.sh: no install id in $id_file (opted out, or it cannot be created)" >&2
+      exit 1
+    fi
+    if ! load_proof; then
+      echo 'agent.sh: no proof of work (needs python3 or perl, and HOMECALL_POW_BITS > 0)' >&2
+      exit 1
+    fi
+    printf '%s\n' "$install_proof"
     ;;
   help) usage ;;
   *)

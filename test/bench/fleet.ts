@@ -2,7 +2,6 @@
 // process ever holds the whole fleet: install i falls in bucket i % 256, its pseudonym is hex
 // and unique, and its events and past activity are functions of (i, day). Shard processes and
 // the in-process comparison draw from the same generator.
-import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, startOfDay, type Day } from '../../shared/dates.ts';
 import { BUCKETS, bucketId } from '../../functions/src/model/buckets.ts';
 import { emptyExact, exactToJson } from '../../functions/src/aggregate/exact.ts';
@@ -114,7 +113,6 @@ export function historyPagesOfBucket(spec: FleetSpec, b: number, from: Day, to: 
     spec.day,
     bucketId(b),
     eventsOfBucket({ ...spec, installs: Math.min(spec.installs, BUCKETS * 64) }, b),
-    deploymentConfig,
   );
   const empty = exactToJson(emptyExact(spec.day));
   for (let d = 1; d <= spec.historyDays; d += 1) {
@@ -122,10 +120,12 @@ export function historyPagesOfBucket(spec: FleetSpec, b: number, from: Day, to: 
     if (day < from || day > to) continue;
     const keys: string[] = [];
     const snaps: number[] = [];
+    const cons: number[] = [];
     installs.forEach((i, n) => {
       if (mix(i * 131 + d) % 4 === 0) return;
       keys.push(keysOf[n] as string);
       snaps.push(i % Math.max(1, sample.snapshots.length));
+      cons.push(i % Math.max(1, sample.contribs.length));
     });
     for (const part of encodePage(
       {
@@ -135,6 +135,10 @@ export function historyPagesOfBucket(spec: FleetSpec, b: number, from: Day, to: 
         keys,
         snaps,
         snapshots: sample.snapshots,
+        cons,
+        contribs: sample.contribs,
+        cohorts: [],
+        format: sample.format,
         localJson: empty,
       },
       'history',

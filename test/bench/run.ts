@@ -1,8 +1,8 @@
 // `npm run bench [-- --quick] [-- --stack]`: ingest throughput, aggregation compute, Firestore
 // operations and what they cost, the site's build time and page weights, Lighthouse on every
-// page, the scrubber's time against size, the accuracy of differentially private figures, and
-// with --stack the local stack under the load suite's ledger (it starts the firebase emulators on
-// ports 5000/5001: run it under the port lock).
+// page, the scrubber's time against size, the accuracy of differentially private figures, how far
+// poisoning attacks move the published figures, and with --stack the local stack under the load
+// suite's ledger (it starts the firebase emulators on ports 5000/5001: run it under the port lock).
 // Prints a table, writes bench-results/<timestamp>.json, ends with `ingest/bare ratio: <n>`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -12,6 +12,7 @@ import { dailyCost, PRICES, ASSUMPTIONS } from './cost.ts';
 import { benchIdentical, benchScale } from './scale.ts';
 import { benchIngest, type IngestRun } from './ingest.ts';
 import { benchLighthouse, lighthouseReport } from './lighthouse.ts';
+import { benchPoisoning, printPoisoning } from './poisoning.ts';
 import { benchScrub } from './scrub.ts';
 import { benchPrivacy } from './privacy.ts';
 import { deploymentConfig } from '../../shared/config.ts';
@@ -280,6 +281,10 @@ if (withStack) {
   }
 }
 
+// 10. Poisoning: three attacks on a steady fleet, before and after the screening rules.
+const poisoning = await benchPoisoning({ quick });
+printPoisoning(poisoning);
+
 const results = {
   at: new Date().toISOString(),
   quick,
@@ -304,6 +309,7 @@ const results = {
   scrub: { runs: scrub, worstRatio: worstScrubRatio },
   privacy: { ...privacy, target: privacyTarget },
   ...(stack ? { stack } : {}),
+  poisoning,
   seconds: (Date.now() - started) / 1000,
 };
 await mkdir('bench-results', { recursive: true });

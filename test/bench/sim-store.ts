@@ -8,6 +8,8 @@ import type {
   DeleteResult,
   EventRange,
   PurgeResult,
+  Quarantine,
+  QuarantineKeys,
   SaveResult,
   Store,
 } from '../../functions/src/store/types.ts';
@@ -94,7 +96,14 @@ export class SimStore implements Store {
     this.counted.writes += pages.length;
     for (const p of pages)
       this.counted.pageBytes +=
-        p.keys.length + p.snaps.length + p.local.length + p.snapshots.join('').length + 64;
+        p.keys.length +
+        p.snaps.length +
+        (p.cons?.length ?? 0) +
+        p.local.length +
+        p.snapshots.join('').length +
+        (p.contribs?.join('').length ?? 0) +
+        (p.cohorts?.length ?? 0) +
+        64;
   }
 
   async writePartials(partials: StoredPartial[]): Promise<void> {
@@ -133,5 +142,14 @@ export class SimStore implements Store {
   }
   async purgeExpired(): Promise<PurgeResult> {
     return { events: 0, pages: 0 };
+  }
+  async writeQuarantine(): Promise<void> {}
+  async readQuarantines(): Promise<Quarantine[]> {
+    // Counted as the one read a shard makes for them.
+    this.counted.reads += 1;
+    return [];
+  }
+  async readQuarantineKeys(): Promise<QuarantineKeys[]> {
+    return [];
   }
 }

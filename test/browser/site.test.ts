@@ -19,8 +19,12 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { DayAggregate } from '../../shared/aggregate.ts';
 import { deploymentConfig } from '../../shared/config.ts';
-import { startStack, type Stack } from '../../scripts/lib/stack.ts';
+import { addDays, dayOf } from '../../shared/dates.ts';
+import { createFirestore } from '../../functions/src/store/firestore-client.ts';
+import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
+import { LOCAL_PROJECT, startStack, type Stack } from '../../scripts/lib/stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // TOOLCHAIN.md's flags; playwright adds headless mode and a fresh profile directory itself.
@@ -588,5 +592,68 @@ describe('page weight', () => {
     expect(weights.overview).toBeLessThanOrEqual(OVERVIEW_BUDGET_BYTES);
     expect(weights.counters).toBeGreaterThan(10_000);
     expect(weights.counters).toBeLessThanOrEqual(COUNTERS_BUDGET_BYTES);
+  });
+});
+
+describe('flagged days', () => {
+  test('a day the aggregation flagged is marked on the Overview charts, with its reason', async () => {
+    const firestore = createFirestore({ projectId: LOCAL_PROJECT });
+    const store = new FirestoreStore(firestore);
+    const today = dayOf(Date.now());
+    const days = await store.readDays(addDays(today, -30), today);
+    const target = days.at(-2);
+    expect(target).toBeDefined();
+    const original = target as DayAggregate;
+    const reason = 'New installs 900 against a median of 4 over the 14 days before.';
+    await store.writeDays([
+      {
+        ...original,
+        anomaly: {
+          reason,
+          signals: [{ figure: 'newInstalls', value: 900, baseline: 4, rule: 'jump' }],
+        },
+      },
+    ]);
+    try {
+      await withContext({}, async (context) => {
+        const { page, problems } = await open(context, PAGES[0] as SitePage);
+        await drawAll(page);
+        const notes = await page.locator('figure[data-chart] [data-flags]').evaluateAll((els) =>
+          els.map((el) => ({
+            text: el.textContent?.trim() ?? '',
+            hidden: (el as HTMLElement).hidden,
+          })),
+        );
+        // Every chart over days of the range says which day is flagged and why.
+        expect(notes.length).toBeGreaterThan(0);
+        for (const note of notes) {
+          expect(note.hidden).toBe(false);
+          expect(note.text).toBe(
+            `Flagged day (the figures may include made-up installs): ${original.day}: ${reason}`,
+          );
+        }
+        const labels = await page
+          .locator('figure[data-chart] canvas')
+          .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+        for (const label of labels) expect(label).toContain(`Flagged days: ${original.day}.`);
+        // The static charts the page paints mark it too: one band, of some width, per chart.
+        const bands = await page
+          .locator('figure[data-chart] [data-static]')
+          .evaluateAll((els) =>
+            els.map((el) =>
+              [...el.querySelectorAll('path.sc-flag')].map((p) => p.getBoundingClientRect().width),
+            ),
+          );
+        expect(bands.length).toBeGreaterThan(0);
+        for (const widths of bands) {
+          expect(widths).toHaveLength(1);
+          expect(widths[0]).toBeGreaterThan(0);
+        }
+        expect(problems.errors).toEqual([]);
+      });
+    } finally {
+      await store.writeDays([original]);
+      await firestore.terminate();
+    }
   });
 });

@@ -13,6 +13,7 @@ import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
 import { ensureLocalSecret } from '../../scripts/lib/local-secret.ts';
+import { findProof } from '../../functions/src/ingest/proof-of-work.ts';
 import { LOCAL_PROJECT, startStack, type Stack } from '../../scripts/lib/stack.ts';
 import { pageDocuments } from '../support/page-documents.ts';
 
@@ -68,11 +69,15 @@ describe('local stack through hosting', () => {
     const post = await fetch(`${stack.hostingUrl}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
+      // A new install counts on its first day only with a proof of work (else from its second).
+      // No version: on this empty stack no established install runs one yet, and an install
+      // claiming a version nobody established runs waits until one does; naming none claims none.
       body: JSON.stringify({
         schema: 1,
         installId: 'e2e-install-1',
         type: 'heartbeat',
-        product: { version: '2.0.0' },
+        platform: { os: 'debian', kernel: 'Linux', arch: 'x86_64' },
+        proof: findProof('e2e-install-1', deploymentConfig.screening.proofOfWork.difficulty),
       }),
     });
     expect(post.status).toBe(202);

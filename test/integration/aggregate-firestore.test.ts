@@ -126,27 +126,36 @@ describe('aggregation on FirestoreStore', () => {
     expect([...first.stored.keys()]).toEqual(dayRange(FROM, TO));
     expect(first.outcomes.map((o) => o.status)).toEqual(['published', 'published', 'published']);
 
-    // 11-18: 6 installs, all new. 11-19: I1..I6 + 1 report = 7. 11-20: I1..I3; 7-day: I1..I6.
-    expect(day('2026-11-18').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
+    // 11-18: 6 installs, all new, none established yet (an install counts from its second
+    // day): nothing counted, all held out. 11-19: I1..I6 on their second day; the report without
+    // identity has no earlier day like it and is not counted. 11-20: I1..I3; 7-day: I1..I6.
+    expect(day('2026-11-18').activeInstalls).toEqual({ d1: 0, d7: 0, d28: 0 });
     expect(day('2026-11-18').newInstalls).toBe(6);
     expect(day('2026-11-18').events).toEqual({ install: 6, crash: 1 });
-    expect(day('2026-11-19').activeInstalls).toEqual({ d1: 7, d7: 7, d28: 7 });
+    expect(day('2026-11-18').heldOut?.reasons[3]).toEqual({
+      reason: 'not-established',
+      installs: 6,
+      reports: 7,
+    });
+    expect(day('2026-11-18').reliability.versions).toEqual([]);
+    expect(day('2026-11-19').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
+    expect(day('2026-11-19').established?.newlyEstablished).toBe(6);
     expect(day('2026-11-19').events).toEqual({ upgrade: 5, heartbeat: 2 });
     expect(day('2026-11-19').upgrades).toEqual([{ from: '1.5.0', to: '1.6.0', installs: 5 }]);
-    // I1..I5 + the report on 1.6.0; I6 alone on 1.5.0.
+    // I1..I5 on 1.6.0; I6 alone on 1.5.0 (the report is not counted).
     expect(day('2026-11-19').breakdowns.version).toEqual([
-      { value: '1.6.0', installs: 6 },
+      { value: '1.6.0', installs: 5 },
       { value: '1.5.0', installs: 1 },
     ]);
     expect(day('2026-11-20').activeInstalls).toEqual({ d1: 3, d7: 6, d28: 6 });
-    // 6 installs of 1.5.0 on 11-18, I1 crashed: 1 − 1/6 = 0.8333 (4 decimals).
-    expect(day('2026-11-18').reliability.versions).toEqual([
+    // 5 installs of 1.6.0 on 11-19, none crashed (I1's crash was on its first day, held out).
+    expect(day('2026-11-19').reliability.versions).toEqual([
       {
-        version: '1.5.0',
-        activeInstalls: 6,
-        crashedInstalls: 1,
-        crashFreeRate: 0.8333,
-        crashEvents: 1,
+        version: '1.6.0',
+        activeInstalls: 5,
+        crashedInstalls: 0,
+        crashFreeRate: 1,
+        crashEvents: 0,
         fatalEvents: 0,
       },
     ]);
@@ -188,18 +197,20 @@ describe('aggregation on FirestoreStore', () => {
     const after = await aggregate('2026-11-25T02:00:00Z');
     const a = (d: Day) => after.exact.get(d) as ExactView;
     const b = (d: Day) => before.exact.get(d) as ExactView;
-    // I2 was active on all three days: every window count drops by exactly one.
-    for (const d of dayRange(FROM, TO)) {
+    // I2 was active on all three days: every window count of the days it counted on (from its
+    // second day) drops by exactly one; on 11-18 it was waiting, as the others were.
+    for (const d of ['2026-11-19', '2026-11-20']) {
       const { d1, d7, d28 } = b(d).activeInstalls;
       expect(a(d).activeInstalls, d).toEqual({ d1: d1 - 1, d7: d7 - 1, d28: d28 - 1 });
     }
-    expect(a('2026-11-18').activeInstalls).toEqual({ d1: 5, d7: 5, d28: 5 });
+    expect(a('2026-11-18').activeInstalls).toEqual({ d1: 0, d7: 0, d28: 0 });
+    expect(a('2026-11-18').established?.pending.d1).toBe(5);
     expect(a('2026-11-18').newInstalls).toBe(5);
     expect(a('2026-11-18').events).toEqual({ install: 5, crash: 1 });
-    expect(a('2026-11-19').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
+    expect(a('2026-11-19').activeInstalls).toEqual({ d1: 5, d7: 5, d28: 5 });
     expect(a('2026-11-19').upgrades).toEqual([{ from: '1.5.0', to: '1.6.0', installs: 4 }]);
     expect(a('2026-11-19').breakdowns.version).toEqual([
-      { value: '1.6.0', installs: 5 },
+      { value: '1.6.0', installs: 4 },
       { value: '1.5.0', installs: 1 },
     ]);
     expect(a('2026-11-20').activeInstalls).toEqual({ d1: 2, d7: 5, d28: 5 });

@@ -1,11 +1,17 @@
 // A MemoryStore that counts what Firestore would bill: a read per document served (at least one
 // per query), one per aggregation count query, and a write per document written.
 import type { DayAggregate } from '../../shared/aggregate.ts';
-import type { Day } from '../../shared/dates.ts';
-import type { DayField, DayProjection } from '../../shared/days-query.ts';
+import { monthsBetween, type Day } from '../../shared/dates.ts';
 import { MemoryStore } from '../../functions/src/store/memory-store.ts';
+import type { DayField, DayProjection } from '../../shared/days-query.ts';
 import type { EventRange } from '../../functions/src/store/types.ts';
-import type { StoredEvent, StoredPage, StoredPartial } from '../../functions/src/model/stored.ts';
+import type {
+  Quarantine,
+  QuarantineKeys,
+  StoredEvent,
+  StoredPage,
+  StoredPartial,
+} from '../../functions/src/model/stored.ts';
 
 /** A MemoryStore that counts documents served and written, as Firestore bills them. */
 export class CountingStore extends MemoryStore {
@@ -69,10 +75,23 @@ export class CountingStore extends MemoryStore {
     to: Day,
     fields?: readonly DayField[],
   ): Promise<DayProjection[]> {
-    // The merge reads its one day (is it published already?): one document. Range reads by
+    // The merge reads its one day (is it published already?): one document; the anomaly flag's
+    // baseline days as FirestoreStore reads a range: their month documents. Range reads by
     // planning and the stats API are counted where they are measured, not here.
-    if (from === to) this.reads += 1;
+    this.reads += from === to ? 1 : monthsBetween(from, to).length;
     return super.readDays(from, to, fields);
+  }
+
+  override async readQuarantines(): Promise<Quarantine[]> {
+    const found = await super.readQuarantines();
+    this.reads += Math.max(1, found.length);
+    return found;
+  }
+
+  override async readQuarantineKeys(id: string): Promise<QuarantineKeys[]> {
+    const found = await super.readQuarantineKeys(id);
+    this.reads += Math.max(1, found.length);
+    return found;
   }
 
   override async writeDays(days: DayAggregate[]): Promise<void> {

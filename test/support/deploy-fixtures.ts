@@ -18,14 +18,18 @@ export const FLEET = [
   ...Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, version: '2.9.0', os: 'alpine' })),
 ];
 
-/** The fleet's heartbeats as one canonical batch. */
-export function fleetBatch(prefix: string): unknown {
+/**
+ * The fleet's heartbeats as one canonical batch, sent now or with an agent-supplied `time` (a day
+ * before, so the installs are established — seen on two days — when they report again).
+ */
+export function fleetBatch(prefix: string, time?: string): unknown {
   return {
     events: FLEET.map((m) => ({
       schema: 1,
       installId: `${prefix}-${m.id}`,
-      eventId: `${prefix}-${m.id}-hb`,
+      eventId: `${prefix}-${m.id}-hb${time ? `-${time}` : ''}`,
       type: 'heartbeat',
+      ...(time ? { time } : {}),
       product: { version: m.version },
       platform: { os: m.os, arch: 'x86_64' },
     })),

@@ -4,18 +4,38 @@
  * bench measures the published figures against. The aggregation never publishes these; they are
  * the input of the publication module (MergeOutcome.exact).
  */
-import { BREAKDOWNS, UNKNOWN, type Bucket, type DayAggregate } from '../../shared/aggregate.ts';
+import {
+  BREAKDOWNS,
+  UNKNOWN,
+  type Bucket,
+  type DayAggregate,
+  type EstablishedFigures,
+} from '../../shared/aggregate.ts';
 import { EVENT_TYPES, type EventType } from '../../shared/schema/event.ts';
+import { HELD_REASONS } from '../../shared/screening.ts';
+import type { Tally } from '../../functions/src/aggregate/digest.ts';
 import type { ExactDay } from '../../functions/src/aggregate/exact.ts';
 import type { MergeOutcome } from '../../functions/src/aggregate/merge.ts';
 
-/** A day's exact figures, shaped like its published aggregate. */
-export type ExactView = Omit<DayAggregate, 'final' | 'run' | 'privacy'>;
+/**
+ * A day's exact figures, shaped like its published aggregate; the screening figures without what
+ * only the publication states (the rule's days, the failures' cap) and without a flag (judged
+ * from published figures only).
+ */
+export type ExactView = Omit<
+  DayAggregate,
+  'final' | 'run' | 'privacy' | 'established' | 'unestablishedInstallFailures' | 'anomaly'
+> & {
+  established: Omit<EstablishedFigures, 'minDays'>;
+  unestablishedInstallFailures: { installs: number; codes: { code: string; installs: number }[] };
+};
 
-const byValue = (a: Bucket, b: Bucket) =>
-  (a.value === UNKNOWN ? 1 : 0) - (b.value === UNKNOWN ? 1 : 0) ||
-  b.installs - a.installs ||
-  a.value.localeCompare(b.value);
+const bucketsOf = (map: ReadonlyMap<string, Tally>): Bucket[] =>
+  [...map]
+    .filter(([, t]) => t.n > 0)
+    .map(([value, t]) => ({ value, installs: t.n }))
+    .sort(byValue);
+
 
 /** The exact figures of merged tallies: every bucket, however small. */
 export function exactView(exact: ExactDay): ExactView {
@@ -83,7 +103,36 @@ export function exactView(exact: ExactDay): ExactView {
         };
       })
       .sort((a, b) => a.group.localeCompare(b.group)),
+    established: {
+      newlyEstablished: exact.screening.newlyEstablished.n,
+      pending: { d1: exact.screening.pendingD1.n, d28: exact.screening.pendingD28.n },
+      proven: exact.screening.proven.n,
+      newInstallProfiles: bucketsOf(exact.screening.newProfiles),
+      newlyEstablishedProfiles: bucketsOf(exact.screening.establishedProfiles),
+    },
+    heldOut: heldOutOf(exact),
+    unestablishedInstallFailures: failuresOf(exact),
   };
+}
+
+function heldOutOf(exact: ExactDay): NonNullable<DayAggregate['heldOut']> {
+  const reasons = HELD_REASONS.map((reason) => {
+    const h = exact.screening.held.get(reason);
+    return { reason, reports: h?.reports ?? 0, installs: h?.installs.n ?? 0 };
+  });
+  return {
+    reports: reasons.reduce((n, r) => n + r.reports, 0),
+    installs: reasons.reduce((n, r) => n + r.installs, 0),
+    reasons,
+  };
+}
+
+function failuresOf(exact: ExactDay): ExactView['unestablishedInstallFailures'] {
+  const codes = bucketsOf(exact.screening.failures).map((b) => ({
+    code: b.value,
+    installs: b.installs,
+  }));
+  return { installs: codes.reduce((n, c) => n + c.installs, 0), codes };
 }
 
 /** The exact views of a run's days, in the run's order. */

@@ -6,6 +6,8 @@ import type { DayAggregate } from '../../shared/aggregate.ts';
 import { addDays, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
 import { projectDay } from '../../shared/days-query.ts';
 import type {
+  Quarantine,
+  QuarantineKeys,
   RunPlan,
   StoredEvent,
   StoredPage,
@@ -126,6 +128,10 @@ export function pagePart(
       '{"arch":"x86_64","os":"debian","version":"v2.4.0"}',
       '{"modules":["go.d@v0.61.0"],"version":"v2.3.2"}',
     ],
+    format: 2,
+    cons: keys.map((_, i) => (i % 3 === 0 ? '1' : '0')).join(','),
+    contribs: ['{"e":2}', '{"e":3,"c":1,"s":[["SIG",1]]}'],
+    cohorts: '',
     local: '{"day":"' + day + '","events":[["heartbeat",' + names.length * 2 + ']]}',
   };
 }
@@ -471,6 +477,7 @@ export function describeStoreContract(
       for (const part of after) {
         expect(part.keys).not.toContain(key);
         expect(part.snaps.split(',').filter(Boolean)).toHaveLength(part.keys.length / 16);
+        expect(part.cons?.split(',').filter(Boolean)).toHaveLength(part.keys.length / 16);
       }
       const byDay = Object.fromEntries(after.map((p) => [p.day, p]));
       expect(byDay['2026-11-18']?.keys).toBe(pseudonym(carolName as string).slice(0, 16));
@@ -485,6 +492,44 @@ export function describeStoreContract(
       expect(await store.readErasures()).toHaveLength(1);
       await store.deleteErasures([a]);
       expect(await store.readErasures()).toEqual([]);
+    });
+
+    it('stores quarantines with their cohorts, releases and replaces them', async () => {
+      expect(await store.readQuarantines()).toEqual([]);
+      const keys = Array.from({ length: 5 }, (_, n) =>
+        pseudonym(`cohort-${n}`).slice(0, 16),
+      ).sort();
+      const first: Quarantine = {
+        id: 'q-20261120T101500123Z',
+        day: '2026-11-19',
+        profile: { version: '1.6.0', os: 'nixos', arch: 'x86_64' },
+        createdAt: Date.parse('2026-11-20T10:15:00.123Z'),
+        releasedAt: null,
+        installs: 5,
+      };
+      const parts: QuarantineKeys[] = [
+        { quarantine: first.id, part: 0, keys: keys.slice(0, 3).join('') },
+        { quarantine: first.id, part: 1, keys: keys.slice(3).join('') },
+      ];
+      await store.writeQuarantine(first, parts);
+      const second: Quarantine = {
+        ...first,
+        id: 'q-20261121T080000000Z',
+        profile: { os: 'macos' },
+        installs: 0,
+      };
+      await store.writeQuarantine(second, []);
+      expect(await store.readQuarantines()).toStrictEqual([first, second]);
+      expect(await store.readQuarantineKeys(first.id)).toStrictEqual(parts);
+      expect(await store.readQuarantineKeys(second.id)).toEqual([]);
+      // Released: the record changes, its cohort stays.
+      const released = { ...first, releasedAt: Date.parse('2026-11-22T09:00:00.456Z') };
+      await store.writeQuarantine(released);
+      expect((await store.readQuarantines())[0]).toStrictEqual(released);
+      expect(await store.readQuarantineKeys(first.id)).toStrictEqual(parts);
+      // Written again with fewer parts: the others are gone.
+      await store.writeQuarantine(first, [parts[0] as QuarantineKeys]);
+      expect(await store.readQuarantineKeys(first.id)).toStrictEqual([parts[0]]);
     });
 
     it('erases an install that has only events, or only pages', async () => {

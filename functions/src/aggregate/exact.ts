@@ -6,6 +6,7 @@
  */
 import type { Day } from '../../../shared/dates.ts';
 import type { EventType } from '../../../shared/schema/event.ts';
+import type { HeldReason } from '../../../shared/screening.ts';
 import { addTally, fromContributors, tally, toContributors, type Tally } from './digest.ts';
 
 /** Reliability of one version on the day. */
@@ -30,6 +31,53 @@ export interface CounterTallies {
   values: Map<string, CounterValue>;
 }
 
+/** Reporters held out of the day's figures for one reason: installs and their events. */
+export interface HeldTallies {
+  installs: Tally;
+  reports: number;
+}
+
+/**
+ * What the screening rules decided on the day (screening.ts): who was held out and why, who is
+ * waiting to be established, who became established, and the profiles of new and newly
+ * established installs (what anomaly flags and quarantines name).
+ */
+export interface ScreeningTallies {
+  held: Map<HeldReason, HeldTallies>;
+  /** Installs active on the day that are not established yet (held as `not-established`). */
+  pendingD1: Tally;
+  /** Installs active in the 28 days ending on the day, not established as of their last day. */
+  pendingD28: Tally;
+  /** Installs that became established on the day (they count from this day on). */
+  newlyEstablished: Tally;
+  /** Installs counted on the day thanks to a proof of work, before their days would count. */
+  proven: Tally;
+  /** New installs of the day by cohort profile (`version=…,os=…,arch=…,kernel=…`). */
+  newProfiles: Map<string, Tally>;
+  /** Newly established installs by cohort profile. */
+  establishedProfiles: Map<string, Tally>;
+  /**
+   * Failed installs of reporters held out as not established (or above their cohort's bound, for
+   * reports without identity), by error code: each reporter once a day, under its first code.
+   * One-shot installer runs that fail never become established; these are published apart.
+   */
+  failures: Map<string, Tally>;
+}
+
+/** Empty screening tallies. */
+export function emptyScreening(): ScreeningTallies {
+  return {
+    held: new Map(),
+    pendingD1: tally(),
+    pendingD28: tally(),
+    newlyEstablished: tally(),
+    proven: tally(),
+    newProfiles: new Map(),
+    establishedProfiles: new Map(),
+    failures: new Map(),
+  };
+}
+
 /** The exact tallies of one day. */
 export interface ExactDay {
   day: Day;
@@ -47,6 +95,15 @@ export interface ExactDay {
   signatures: Map<string, { installs: Tally; events: number }>;
   installFailures: Map<string, Tally>;
   counters: Map<string, CounterTallies>;
+  /** Events of the reporters these tallies count, on the day, each within the event bound. */
+  reports: number;
+  screening: ScreeningTallies;
+  /**
+   * Reporters that count only if their version is known, by version: with versions learned (no
+   * configured list), reports without identity and installs counted by proof of work wait here
+   * until the merge knows which versions established installs run. Always empty inside itself.
+   */
+  provisional: Map<string, ExactDay>;
 }
 
 /** An empty day. */
@@ -64,6 +121,9 @@ export function emptyExact(day: Day): ExactDay {
     signatures: new Map(),
     installFailures: new Map(),
     counters: new Map(),
+    reports: 0,
+    screening: emptyScreening(),
+    provisional: new Map(),
   };
 }
 
@@ -123,6 +183,59 @@ export function addExact(into: ExactDay, from: ExactDay): void {
       t.sum += v.sum;
     }
   }
+  into.reports += from.reports;
+  addScreening(into.screening, from.screening);
+  for (const [version, day] of from.provisional)
+    addExact(
+      entry(into.provisional, version, () => emptyExact(into.day)),
+      day,
+    );
+}
+
+/** Adds screening tallies. */
+export function addScreening(into: ScreeningTallies, from: ScreeningTallies): void {
+  for (const [reason, h] of from.held) {
+    const target = entry(into.held, reason, heldTallies);
+    addTally(target.installs, h.installs);
+    target.reports += h.reports;
+  }
+  addTally(into.pendingD1, from.pendingD1);
+  addTally(into.pendingD28, from.pendingD28);
+  addTally(into.newlyEstablished, from.newlyEstablished);
+  addTally(into.proven, from.proven);
+  addTallies(into.newProfiles, from.newProfiles);
+  addTallies(into.establishedProfiles, from.establishedProfiles);
+  addTallies(into.failures, from.failures);
+}
+
+/**
+ * Adds the reporters in `t`, held out before they count, to the failed installs published apart:
+ * under the first of their install failure codes of the day (sorted), so each counts once.
+ */
+export function holdFailure(
+  screening: ScreeningTallies,
+  codes: readonly string[] | undefined,
+  t: Tally,
+): void {
+  const code = codes?.[0];
+  if (code !== undefined) addTally(entry(screening.failures, code, tally), t);
+}
+
+/** Empty held-out tallies. */
+export function heldTallies(): HeldTallies {
+  return { installs: tally(), reports: 0 };
+}
+
+/** Adds `reports` events of the reporters in `t` to the held-out tallies of `reason`. */
+export function hold(
+  screening: ScreeningTallies,
+  reason: HeldReason,
+  t: Tally,
+  reports: number,
+): void {
+  const h = entry(screening.held, reason, heldTallies);
+  addTally(h.installs, t);
+  h.reports += reports;
 }
 
 /** Sorted entries of a map: the stored form is the same whatever order tallies were added in. */
@@ -146,25 +259,48 @@ type Stored = { installs: number; digest: string };
 
 /** Reads what exactToJson wrote (no reviver: a reviver call per value is the slow part). */
 export function exactFromJson(json: string): ExactDay {
-  const raw = JSON.parse(json) as Record<string, unknown>;
-  const t = (c: unknown) => fromContributors(c as Stored);
-  const pairs = (v: unknown) => (v ?? []) as [string, never][];
-  const tallies = (v: unknown) => new Map(pairs(v).map(([k, c]) => [k, t(c)]));
+  return exactFromRaw(JSON.parse(json) as Record<string, unknown>);
+}
+
+const tallyOf = (c: unknown) => (c === undefined ? tally() : fromContributors(c as Stored));
+const pairs = (v: unknown) => (v ?? []) as [string, never][];
+const tallies = (v: unknown) => new Map(pairs(v).map(([k, c]) => [k, tallyOf(c)]));
+
+function screeningFromRaw(raw: Record<string, unknown> | undefined): ScreeningTallies {
+  if (!raw) return emptyScreening();
+  return {
+    held: new Map(
+      pairs(raw.held).map(([k, v]: [string, Record<string, unknown>]) => [
+        k as HeldReason,
+        { installs: tallyOf(v.installs), reports: v.reports as number },
+      ]),
+    ),
+    pendingD1: tallyOf(raw.pendingD1),
+    pendingD28: tallyOf(raw.pendingD28),
+    newlyEstablished: tallyOf(raw.newlyEstablished),
+    proven: tallyOf(raw.proven),
+    newProfiles: tallies(raw.newProfiles),
+    establishedProfiles: tallies(raw.establishedProfiles),
+    failures: tallies(raw.failures),
+  };
+}
+
+function exactFromRaw(raw: Record<string, unknown>): ExactDay {
   return {
     day: raw.day as Day,
     events: new Map(pairs(raw.events)) as Map<EventType, number>,
-    d1: t(raw.d1),
-    d7: t(raw.d7),
-    d28: t(raw.d28),
-    newInstalls: t(raw.newInstalls),
+    d1: tallyOf(raw.d1),
+    d7: tallyOf(raw.d7),
+    d28: tallyOf(raw.d28),
+    newInstalls: tallyOf(raw.newInstalls),
     breakdowns: new Map(pairs(raw.breakdowns).map(([k, v]) => [k, tallies(v)])),
     upgrades: tallies(raw.upgrades),
     versions: new Map(
       pairs(raw.versions).map(([k, v]: [string, Record<string, unknown>]) => [
         k,
         {
-          active: t(v.active),
-          crashed: t(v.crashed),
+          active: tallyOf(v.active),
+          crashed: tallyOf(v.crashed),
           crashEvents: v.crashEvents as number,
           fatalEvents: v.fatalEvents as number,
         },
@@ -173,7 +309,7 @@ export function exactFromJson(json: string): ExactDay {
     signatures: new Map(
       pairs(raw.signatures).map(([k, v]: [string, Record<string, unknown>]) => [
         k,
-        { installs: t(v.installs), events: v.events as number },
+        { installs: tallyOf(v.installs), events: v.events as number },
       ]),
     ),
     installFailures: tallies(raw.installFailures),
@@ -181,14 +317,22 @@ export function exactFromJson(json: string): ExactDay {
       pairs(raw.counters).map(([k, g]: [string, Record<string, unknown>]) => [
         k,
         {
-          installs: t(g.installs),
+          installs: tallyOf(g.installs),
           values: new Map(
             pairs(g.values).map(([v, e]: [string, Record<string, unknown>]) => [
               v,
-              { installs: t(e.installs), sum: e.sum as number },
+              { installs: tallyOf(e.installs), sum: e.sum as number },
             ]),
           ),
         },
+      ]),
+    ),
+    reports: (raw.reports as number | undefined) ?? 0,
+    screening: screeningFromRaw(raw.screening as Record<string, unknown> | undefined),
+    provisional: new Map(
+      pairs(raw.provisional).map(([k, v]: [string, Record<string, unknown>]) => [
+        k,
+        exactFromRaw(v),
       ]),
     ),
   };

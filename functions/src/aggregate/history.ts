@@ -1,73 +1,50 @@
 /**
- * What an install's history decides about a day: active in the 1/7/28 days ending on it, new,
- * how it looked (breakdowns) and whether it changed version. Computed per bucket from its pages
- * in day order; a bucket's history depends only on its own installs, so buckets (and shards of
- * buckets) are independent and their tallies add up.
+ * What an install's history decides about a day: whether it counts (established, plausible, not
+ * quarantined), active in the 1/7/28 days ending on it, new, newly established, how it looked
+ * (breakdowns), whether it changed version, and what its events of the day add (reliability,
+ * counters). Computed per bucket from its pages in day order; a bucket's history depends only on
+ * its own installs, so buckets (and shards of buckets) are independent and their tallies add up.
  */
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { addDays, DAY_MS, startOfDay, type Day } from '../../../shared/dates.ts';
-import { boundValues } from '../privacy/publication/clip.ts';
+import type { HeldReason } from '../../../shared/screening.ts';
+import { publishedAttributes } from './breakdowns.ts';
 import {
-  forEachBreakdownValue,
-  publishedAttributes,
-  type PublishedAttribute,
-} from './breakdowns.ts';
+  addContribution,
+  needsSalt,
+  NO_CONTRIBUTION,
+  parseContribution,
+  type Contribution,
+} from './contribution.ts';
 import { addHalves, halvesOf, tally, type Tally } from './digest.ts';
-import { emptyExact, entry, type ExactDay } from './exact.ts';
-import { parseSnapshot, type Page } from './page.ts';
+import { emptyExact, entry, hold, holdFailure, type ExactDay } from './exact.ts';
+import type { StoredPage } from '../model/stored.ts';
+import { findInParts, type FoundInstall, type Page } from './page.ts';
+import { ProfileTable } from './profiles.ts';
+import type { QuarantineIndex } from './quarantine.ts';
 
 const dayIndexes = new Map<Day, number>();
 
 /** Days since the epoch (cached: every bucket asks for the same few hundred days). */
-function dayIndex(day: Day): number {
+export function dayIndex(day: Day): number {
   let index = dayIndexes.get(day);
   if (index === undefined) dayIndexes.set(day, (index = Math.round(startOfDay(day) / DAY_MS)));
   return index;
 }
 
-/**
- * Snapshots interned across pages: each distinct snapshot is parsed once, and its breakdown
- * values listed once, however many installs and days share it.
- */
-class SnapshotTable {
+/** Contributions interned across pages: each distinct one is parsed once. */
+class ContributionTable {
   private readonly ids = new Map<string, number>();
-  readonly versions: (string | undefined)[] = [];
-  private readonly json: string[] = [];
-  private readonly values: ([string, string][] | undefined)[] = [];
+  readonly parsed: Contribution[] = [];
 
   id(json: string): number {
     let id = this.ids.get(json);
     if (id === undefined) {
-      id = this.json.length;
+      id = this.parsed.length;
       this.ids.set(json, id);
-      this.json.push(json);
-      this.versions.push(parseSnapshot(json).version);
-      this.values.push(undefined);
+      this.parsed.push(parseContribution(json));
     }
     return id;
-  }
-
-  private readonly moduleLimit: number;
-
-  constructor(moduleLimit: number) {
-    this.moduleLimit = moduleLimit;
-  }
-
-  breakdownValues(id: number, attributes: readonly PublishedAttribute[]): [string, string][] {
-    let values = this.values[id];
-    if (values === undefined) {
-      values = [];
-      const list = values;
-      const json = this.json[id] as string;
-      const snapshot = parseSnapshot(json);
-      // Pages keep each install's modules within the bound; a page stored before the bound
-      // existed is held to it here, picked by the snapshot (every install has one bound or other).
-      if (snapshot.modules && snapshot.modules.length > this.moduleLimit)
-        snapshot.modules = boundValues(snapshot.modules, this.moduleLimit, json);
-      forEachBreakdownValue(snapshot, attributes, (name, value) => list.push([name, value]));
-      this.values[id] = values;
-    }
-    return values;
   }
 }
 
@@ -76,112 +53,337 @@ export type OlderLookup = (
   key: string,
   before: Day,
   notBefore: Day,
-) => { day: Day; snapshot: string } | undefined;
+) => ({ day: Day } & FoundInstall) | undefined;
+
+/**
+ * The lookup into `older` (stored pages by day, not decoded): the latest day before `before` and
+ * not before `notBefore` whose page holds the install, found by binary search.
+ */
+export function olderLookup(older: Map<Day, StoredPage[]>): OlderLookup {
+  const days = [...older.keys()].sort().reverse();
+  return (key, before, notBefore) => {
+    for (const day of days) {
+      if (day >= before) continue;
+      if (day < notBefore) break;
+      const parts = older.get(day);
+      const found = parts && findInParts(parts, key);
+      if (found !== undefined) return { day, ...found };
+    }
+    return undefined;
+  };
+}
 
 /** Days of pages every run day needs decoded: its 28-day window (the rest only for lookups). */
 export const WINDOW_DAYS = 28;
+
+/** Whether an install becomes part of a quarantined cohort: new or newly established on a day. */
+export type CohortKind = 'new' | 'established';
+
+/** Options of a history computation besides its pages. */
+export interface HistoryOptions {
+  /** Installs taken out of publication by a maintainer (quarantine.ts). */
+  quarantine?: QuarantineIndex;
+  /** Called for each install new or newly established on a wanted day (the quarantine script). */
+  collect?: (day: Day, key: string, snapshot: string, kind: CohortKind) => void;
+}
+
+/** How an install stands on its last active day. */
+type Status = 'counted' | 'proven' | HeldReason;
 
 /**
  * The history tallies of one bucket for each of `days`, from its decoded pages of the 28 days
  * before the first of `days` up to the last, and `older` for the installs those pages do not
  * place: whether, and how, such an install was seen in the install memory before (new installs
  * and long-absent ones are few, so older pages are searched, never decoded whole).
+ *
+ * An install counts once established: seen on at least `establishedDays` distinct days of its
+ * install memory with a consistent profile (CONSISTENT_FIELDS unchanged from one active day to
+ * the next; a value missing on either day is no change), or on a day its events carried a valid
+ * proof of work. Until then it is held out (`not-established`) and shows only in the new and
+ * pending figures.
  */
 export function bucketHistory(
   pages: Map<Day, Page>,
   days: Day[],
   config: DeploymentConfig,
   older: OlderLookup = () => undefined,
+  options: HistoryOptions = {},
 ): Map<Day, ExactDay> {
   const result = new Map<Day, ExactDay>();
   if (days.length === 0) return result;
+  const { screening } = config;
+  const needed = Math.max(1, screening.establishedDays);
+  const memory = config.installRetentionDays;
+  const learn = screening.releasedVersions === undefined;
   const wanted = new Set(days);
   days = [...days].sort();
   // Pages from here on are decoded (the caller's side of the bargain); older days come by lookup.
   const decodedFrom = dayIndex(days[0] as Day) - WINDOW_DAYS;
+  const lookBefore = addDays(days[0] as Day, -WINDOW_DAYS);
   const last = days.reduce((a, b) => (a > b ? a : b));
   const ordered = [...new Set([...pages.keys(), ...days])].filter((d) => d <= last).sort();
   const attributes = publishedAttributes(config);
-  const table = new SnapshotTable(config.privacy.valuesPerInstall);
-  // One slot per install seen: the last day it was active, its snapshot then, its digest halves.
+  const table = new ProfileTable(config);
+  const contributions = new ContributionTable();
+  const quarantined = options.quarantine?.keys;
+
+  // One slot per install seen: its last active day, snapshot and contribution then, its digest
+  // halves, and its run of days (`chain`: the most recent active days of its consistent run,
+  // as day * 2 + 1 when that day carried a proof of work, oldest first).
   const slots = new Map<string, number>();
+  const keyOf: string[] = [];
   const lastDay: number[] = [];
   const snap: number[] = [];
+  const con: number[] = [];
   const his: number[] = [];
   const los: number[] = [];
+  const chains: number[][] = [];
+  // The first decoded day of a run that may continue into older pages (-1 once it cannot).
+  const openFrom: number[] = [];
+  const openSnap: number[] = [];
+  const status: (Status | undefined)[] = [];
+  const statusDay: number[] = [];
+  const keep = 2 * needed;
+
+  /** The weight of run entries from `from` on: a proven day counts as the whole run. */
+  const weight = (chain: number[], from: number, skipLast = false): number => {
+    let w = 0;
+    for (let i = chain.length - 1 - (skipLast ? 1 : 0); i >= 0; i -= 1) {
+      const entryDay = (chain[i] as number) >> 1;
+      if (entryDay < from) break;
+      w += (chain[i] as number) & 1 ? needed : 1;
+    }
+    return w;
+  };
+
+  /** Days without a proof in the run from `from` on. */
+  const plainDays = (chain: number[], from: number): number => {
+    let n = 0;
+    for (let i = chain.length - 1; i >= 0 && (chain[i] as number) >> 1 >= from; i -= 1) n += 1;
+    return n;
+  };
+
+  /** Extends an open run into older pages until it has enough weight within the memory. */
+  const resolve = (slot: number, at: number): void => {
+    const from = openFrom[slot] as number;
+    if (from < 0) return;
+    const chain = chains[slot] as number[];
+    if (weight(chain, at - memory) >= 2 * needed) return;
+    const notBefore = addDays(dayAt(at), -memory);
+    let beforeDay = dayAt(from);
+    let beforeSnap = openSnap[slot] as number;
+    const found: number[] = [];
+    while (weight(chain, at - memory) + found.length < 2 * needed) {
+      const hit = older(keyOf[slot] as string, beforeDay, notBefore);
+      if (!hit) break;
+      const id = table.id(hit.snapshot);
+      if (!table.consistent(id, beforeSnap)) break;
+      const proof = hit.contribution ? parseContribution(hit.contribution).p === 1 : false;
+      found.unshift(dayIndex(hit.day) * 2 + (proof ? 1 : 0));
+      beforeDay = hit.day;
+      beforeSnap = id;
+    }
+    chains[slot] = [...found, ...chain];
+    openFrom[slot] = -1;
+  };
+
+  /** How the install in `slot` stands as of its last active day. */
+  const statusOf = (slot: number): Status => {
+    const at = lastDay[slot] as number;
+    if (statusDay[slot] === at) return status[slot] as Status;
+    const id = snap[slot] as number;
+    let s: Status;
+    const quarantinedFrom = quarantined?.get(keyOf[slot] as string);
+    if (table.impossible(id)) s = 'impossible-profile';
+    else if (quarantinedFrom !== undefined && at >= dayIndex(quarantinedFrom)) s = 'quarantined';
+    else if (!table.released(id)) s = 'unknown-version';
+    else {
+      const chain = chains[slot] as number[];
+      if (weight(chain, at - memory) < needed) resolve(slot, at);
+      const w = weight(chains[slot] as number[], at - memory);
+      if (w < needed) s = 'not-established';
+      else s = plainDays(chains[slot] as number[], at - memory) >= needed ? 'counted' : 'proven';
+    }
+    status[slot] = s;
+    statusDay[slot] = at;
+    return s;
+  };
+
   for (const day of ordered) {
     const page = pages.get(day);
     const today = dayIndex(day);
     const exact = wanted.has(day) ? emptyExact(day) : undefined;
-    const lookBefore = exact && addDays(days[0] as Day, -WINDOW_DAYS);
-    const lookFrom = exact && addDays(day, -config.installRetentionDays);
+    const lookFrom = exact && addDays(day, -memory);
+    // Installs active on the day that count, grouped by (snapshot, contribution) so each group's
+    // contribution is added once with the count and digest of its installs.
+    const groups = new Map<string, Tally>();
     if (page) {
       const ids = page.snapshots.map((json) => table.id(json));
+      const cids = page.contribs.map((json) => contributions.id(json));
       for (let i = 0; i < page.keys.length; i += 1) {
         const key = page.keys[i] as string;
         const id = ids[page.snaps[i] as number] as number;
+        const cid = page.cons.length > 0 ? (cids[page.cons[i] as number] as number) : -1;
+        const proof = cid >= 0 && contributions.parsed[cid]?.p === 1;
         let slot = slots.get(key);
+        const first = slot === undefined;
         if (slot === undefined) {
           slot = lastDay.length;
           slots.set(key, slot);
+          keyOf.push(key);
           const [hi, lo] = halvesOf(key);
           his.push(hi);
           los.push(lo);
           lastDay.push(Number.NEGATIVE_INFINITY);
           snap.push(-1);
+          con.push(-1);
+          chains.push([]);
+          openFrom.push(today);
+          openSnap.push(id);
+          status.push(undefined);
+          statusDay.push(Number.NaN);
         }
-        if (exact) {
-          const hi = his[slot] as number;
-          const lo = los[slot] as number;
-          let previous = lastDay[slot] as number;
-          let previousSnap = snap[slot] as number;
-          if (previous < decodedFrom) {
-            // Not in the decoded pages: look in the older ones of its install memory.
-            const found = older(key, lookBefore as Day, lookFrom as Day);
-            if (found) {
-              previous = dayIndex(found.day);
-              previousSnap = table.id(found.snapshot);
-            }
+        const hi = his[slot] as number;
+        const lo = los[slot] as number;
+        let previous = lastDay[slot] as number;
+        let previousSnap = snap[slot] as number;
+        if (exact && previous < decodedFrom) {
+          // Not in the decoded pages: look in the older ones of its install memory.
+          const found = older(key, lookBefore, lookFrom as Day);
+          if (found) {
+            previous = dayIndex(found.day);
+            previousSnap = table.id(found.snapshot);
           }
-          // New: not active on any of the retention days before this one (a forgotten install
-          // that returns is new again). Otherwise compare with the previous active day's version.
-          if (previous < today - config.installRetentionDays) addHalves(exact.newInstalls, hi, lo);
-          else {
-            const from = table.versions[previousSnap];
-            const to = table.versions[id];
-            if (from && to && from !== to)
-              addHalves(entry(exact.upgrades, `${from}\u0000${to}`, tally), hi, lo);
+        }
+        // The run goes on while the profile stays consistent and the install is remembered.
+        const chain = chains[slot] as number[];
+        if (!first) {
+          const remembered = (lastDay[slot] as number) >= today - memory;
+          if (!remembered || !table.consistent(snap[slot] as number, id)) {
+            chain.length = 0;
+            openFrom[slot] = -1;
           }
+        }
+        chain.push(today * 2 + (proof ? 1 : 0));
+        if (chain.length > keep) {
+          // Enough days of the run are decoded: older pages can no longer change its weight.
+          chain.shift();
+          openFrom[slot] = -1;
         }
         lastDay[slot] = today;
         snap[slot] = id;
+        con[slot] = cid;
+        if (!exact) continue;
+
+        // New: not active on any of the memory's days before this one (a forgotten install that
+        // returns is new again). Counted apart from the actives, whatever else holds it out.
+        const isNew = previous < today - memory;
+        if (isNew) {
+          addHalves(exact.newInstalls, hi, lo);
+          addHalves(entry(exact.screening.newProfiles, table.cohort(id), tally), hi, lo);
+        }
+        const s = statusOf(slot);
+        const c = cid >= 0 ? (contributions.parsed[cid] as Contribution) : NO_CONTRIBUTION;
+        if (s !== 'counted' && s !== 'proven') {
+          const t = tally();
+          addHalves(t, hi, lo);
+          hold(exact.screening, s, t, Math.min(c.e, config.privacy.eventClip));
+          if (s === 'not-established') {
+            addHalves(exact.screening.pendingD1, hi, lo);
+            holdFailure(exact.screening, c.x, t);
+          }
+          if (isNew) options.collect?.(day, key, table.json(id), 'new');
+          continue;
+        }
+        // With versions learned, an install counted by its proof alone waits for the merge to
+        // know its version (exact.ts `provisional`), with everything it adds to the day.
+        const target = s === 'proven' && learn ? provisional(exact, table.version(id)) : exact;
+        if (s === 'proven') addHalves(target.screening.proven, hi, lo);
+        // Newly established: the run reached its weight on this day.
+        if (weight(chains[slot] as number[], today - memory, true) < needed) resolve(slot, today);
+        const w = weight(chains[slot] as number[], today - memory, true);
+        if (w < needed) {
+          addHalves(target.screening.newlyEstablished, hi, lo);
+          addHalves(entry(target.screening.establishedProfiles, table.cohort(id), tally), hi, lo);
+          options.collect?.(day, key, table.json(id), 'established');
+        } else if (isNew) options.collect?.(day, key, table.json(id), 'new');
+        if (!isNew) {
+          const from = table.versionOf(previousSnap);
+          const to = table.versionOf(id);
+          if (from && to && from !== to)
+            addHalves(entry(target.upgrades, `${from}\u0000${to}`, tally), hi, lo);
+        }
+        // A contribution whose bounds pick some of its values picks them by the install's own
+        // key (clip.ts), so it is added on its own; any other is added with its group.
+        const own = needsSalt(cid >= 0 ? (contributions.parsed[cid] as Contribution) : NO_CONTRIBUTION, config);
+        const group = `${target === exact ? '' : 'p'}${id},${cid}${own ? `,${key}` : ''}`;
+        addHalves(entry(groups, group, tally), hi, lo);
       }
     }
     if (!exact) continue;
-    // Installs active in the 28 days ending on the day, grouped by snapshot so each snapshot's
-    // breakdown values are added once with the count and digest of its installs.
-    const bySnapshot = new Map<number, Tally>();
+    for (const [group, t] of groups) {
+      const proven = group.startsWith('p');
+      const [ids, cids, salt = group] = (proven ? group.slice(1) : group).split(',');
+      const id = Number(ids);
+      const cid = Number(cids);
+      const version = table.version(id);
+      const target = proven ? provisional(exact, version) : exact;
+      const c = cid >= 0 ? (contributions.parsed[cid] as Contribution) : NO_CONTRIBUTION;
+      addContribution(target, version, c, t, config, salt);
+    }
+    // Installs active in the 28 days ending on the day, grouped by target and snapshot so each
+    // snapshot's breakdown values are added once with the count and digest of its installs.
+    const bySnapshot = new Map<ExactDay, Map<number, Tally>>();
     for (let slot = 0; slot < lastDay.length; slot += 1) {
       const age = today - (lastDay[slot] as number);
       if (age > 27) continue;
       const hi = his[slot] as number;
       const lo = los[slot] as number;
-      addHalves(exact.d28, hi, lo);
-      if (age <= 6) addHalves(exact.d7, hi, lo);
-      if (age === 0) addHalves(exact.d1, hi, lo);
-      addHalves(entry(bySnapshot, snap[slot] as number, tally), hi, lo);
-    }
-    for (const [id, t] of bySnapshot) {
-      for (const [name, value] of table.breakdownValues(id, attributes)) {
-        const target = entry(
-          entry(exact.breakdowns, name, () => new Map()),
-          value,
-          tally,
-        );
-        addHalves(target, t.hi, t.lo, t.n);
+      const s = statusOf(slot);
+      if (s === 'not-established') {
+        addHalves(exact.screening.pendingD28, hi, lo);
+        continue;
       }
+      if (s !== 'counted' && s !== 'proven') continue;
+      const id = snap[slot] as number;
+      const target = s === 'proven' && learn ? provisional(exact, table.version(id)) : exact;
+      addHalves(target.d28, hi, lo);
+      if (age <= 6) addHalves(target.d7, hi, lo);
+      if (age === 0) addHalves(target.d1, hi, lo);
+      addHalves(
+        entry(
+          entry(bySnapshot, target, () => new Map()),
+          id,
+          tally,
+        ),
+        hi,
+        lo,
+      );
     }
+    for (const [target, snapshots] of bySnapshot)
+      for (const [id, t] of snapshots)
+        for (const [name, value] of table.breakdownValues(id, attributes))
+          addHalves(
+            entry(
+              entry(target.breakdowns, name, () => new Map()),
+              value,
+              tally,
+            ),
+            t.hi,
+            t.lo,
+            t.n,
+          );
     result.set(day, exact);
   }
   return result;
+}
+
+/** The provisional tallies of `version` on the day (counted once the version is known). */
+function provisional(exact: ExactDay, version: string): ExactDay {
+  return entry(exact.provisional, version, () => emptyExact(exact.day));
+}
+
+/** The day of a day index. */
+function dayAt(index: number): Day {
+  return new Date(index * DAY_MS).toISOString().slice(0, 10);
 }

@@ -6,12 +6,15 @@
  * and never replaced (`mayPublish`): every version would spend the day's privacy budget again.
  */
 import { publicationOf, type DayAggregate } from '../../../shared/aggregate.ts';
-import type { Day } from '../../../shared/dates.ts';
+import { addDays, monthsBetween, type Day } from '../../../shared/dates.ts';
+import type { DayProjection } from '../../../shared/days-query.ts';
 import { fromTallies } from '../privacy/publication/from-tallies.ts';
 import { mayPublish, publishDay } from '../privacy/publication/publish.ts';
 import { partialId, type RunPlan } from '../model/stored.ts';
+import { ANOMALY_FIELDS, detectAnomaly } from './anomaly.ts';
 import { addExact, emptyExact, exactFromJson, type ExactDay } from './exact.ts';
 import { isFinal, type AggregationDependencies } from './plan.ts';
+import { settleProvisional } from './screening.ts';
 
 /** A merge found partials missing; retry once the shards are done. */
 export class PartialsMissingError extends Error {
@@ -50,7 +53,10 @@ export async function missingShards(
   return Array.from({ length: plan.shards }, (_, s) => s).filter((s) => !found.has(s));
 }
 
-/** The exact tallies of `day`: the sum of every shard's partial, and the documents behind them. */
+/**
+ * The exact tallies of `day`: the sum of every shard's partial, with the reporters that waited
+ * for their version settled (screening.ts), and the documents behind them.
+ */
 export async function mergeTallies(
   deps: AggregationDependencies,
   plan: RunPlan,
@@ -67,6 +73,7 @@ export async function mergeTallies(
   }
   const exact = emptyExact(day);
   for (const partial of partials) addExact(exact, exactFromJson(partial.exact));
+  settleProvisional(exact, deps.config, deps.publicationSecret());
   return {
     exact,
     documentsRead: partials.reduce((n, p) => n + p.documentsRead, 0) + plan.shards,
@@ -97,6 +104,37 @@ export function publishMerged(
   };
 }
 
+/**
+ * The published days an anomaly flag of `day` is judged against, and the documents read for
+ * them: days already published come from the store; the run's days not published yet (final,
+ * like every day before a final one, and merged one at a time in any order) are published here
+ * as their own merge will publish them, from the same tallies with the same noise, so the flag
+ * does not depend on which merge ran first.
+ */
+async function baselineDays(
+  deps: AggregationDependencies,
+  plan: RunPlan,
+  day: Day,
+): Promise<{ days: DayProjection[]; read: number }> {
+  const from = addDays(day, -deps.config.screening.anomaly.baselineDays);
+  const to = addDays(day, -1);
+  // Only published days are stored (a provisional day is never written).
+  const stored = await deps.store.readDays(from, to, [...ANOMALY_FIELDS]);
+  const have = new Set(stored.map((d) => d.day));
+  const days: DayProjection[] = [...stored];
+  let read = monthsBetween(from, to).length;
+  for (const d of plan.days.filter((d) => d >= from && d < day && !have.has(d))) {
+    const { exact } = await mergeTallies(deps, plan, d);
+    days.push(publishMerged(exact, deps, true, emptyRun()));
+    read += plan.shards;
+  }
+  return { days, read };
+}
+
+function emptyRun(): DayAggregate['run'] {
+  return { computedAt: new Date(0).toISOString(), documentsRead: 0, documentsWritten: 0 };
+}
+
 /** Merges the partials of `day` and, when it is final and not published yet, publishes it. */
 export async function mergeDay(
   deps: AggregationDependencies,
@@ -113,6 +151,11 @@ export async function mergeDay(
     documentsRead: documentsRead + 1,
     documentsWritten: documentsWritten + 1,
   });
+  // The flag is read from published (noisy) figures alone: it costs no privacy (anomaly.ts).
+  const baseline = await baselineDays(deps, plan, day);
+  const anomaly = detectAnomaly(aggregate, baseline.days, deps.config.screening.anomaly);
+  if (anomaly) aggregate.anomaly = anomaly;
+  aggregate.run.documentsRead += baseline.read;
   await deps.store.writeDays([aggregate]);
   return { day, status: 'published', aggregate, exact };
 }

@@ -1,36 +1,23 @@
 /**
  * Activity pages: for one day and one bucket of the pseudonym space, the installs active that day
- * (the first 64 bits of each pseudonym) with a key into the page's table of snapshots, and the
- * exact tallies that only that day's events decide (events by type, crashes, failures, counters).
+ * (the first 64 bits of each pseudonym), each with a key into the page's table of snapshots (how
+ * it looked) and its table of contributions (what its events add: crashes, failures, counters),
+ * and the day's events by type. Whether an install counts is decided from its history when a day
+ * is computed, so a page keeps each install's part apart instead of the page's sums.
  * A page is everything aggregation keeps from a (day, bucket) of events: later days read pages,
  * never old events, and a page is rebuilt only when its events changed.
  */
-import { UNKNOWN } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import type { Day } from '../../../shared/dates.ts';
-import type { EventType } from '../../../shared/schema/event.ts';
 import type { InstallSnapshot, StoredEvent, StoredPage } from '../model/stored.ts';
 import { ANONYMOUS, installKey, PREFIX_LENGTH } from '../model/buckets.ts';
-import {
-  boundValues,
-  clipCounters,
-  clipEventCounts,
-  clipSignatureEvents,
-} from '../privacy/publication/clip.ts';
-import { splitCounterKey } from './counters.ts';
-import { addHalves, halvesOf, tally } from './digest.ts';
-import {
-  counterTallies,
-  emptyExact,
-  entry,
-  exactFromJson,
-  exactToJson,
-  versionTallies,
-  type ExactDay,
-} from './exact.ts';
-import { failureSignature } from './reliability.ts';
-import { byReceipt, snapshotJsonOf, snapshotOf } from './snapshot.ts';
-import { forEachBreakdownValue, publishedAttributes } from './breakdowns.ts';
+import { boundValues } from '../privacy/publication/clip.ts';
+import { contributionJsonOf } from './contribution.ts';
+import { emptyExact, exactFromJson, exactToJson, type ExactDay } from './exact.ts';
+import { byReceipt, snapshotJsonOf } from './snapshot.ts';
+
+/** The format pages are built with; a page stored in an older one is rebuilt from its events. */
+export const PAGE_FORMAT = 2;
 
 /** One (day, bucket) page in memory. */
 export interface Page {
@@ -44,7 +31,18 @@ export interface Page {
   snaps: number[];
   /** Distinct snapshots of the page, as canonical JSON. */
   snapshots: string[];
-  /** Tallies decided by the day's events alone (parsed from `localJson` when first asked for). */
+  /** Per key, its index into `contribs`. */
+  cons: number[];
+  /** Distinct contributions (contribution.ts) of the page, as canonical JSON. */
+  contribs: string[];
+  /**
+   * Reports without identity (the anonymous page only), grouped into cohorts of identical
+   * reports: `[snapshot index, contribution index, reports]` per cohort, flattened.
+   */
+  cohorts: number[];
+  /** Format it was built with (PAGE_FORMAT); 1 for pages from before contributions. */
+  format: number;
+  /** Events of the day by type (parsed from `localJson` when first asked for). */
   local?: ExactDay;
   localJson?: string;
 }
@@ -62,110 +60,65 @@ export function talliesDropped(page: Page): boolean {
   return page.local === undefined && !page.localJson;
 }
 
+/** Whether the page must be rebuilt from its events before its day is computed. */
+export function needsRebuild(page: Page): boolean {
+  return talliesDropped(page) || page.format < PAGE_FORMAT;
+}
+
 /** Installs per stored part: keeps a part well under Firestore's 1 MiB document limit. */
 export const KEYS_PER_PART = 30_000;
 
-const CRASH_TYPES = new Set(['crash', 'fatal']);
+/** A table of distinct strings, each with its index in order of first appearance. */
+class Interned {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
 
-/**
- * Adds what one reporter's events of the day say to the day's local tallies, within the
- * contribution bounds of `config.privacy` (functions/src/privacy/publication/clip.ts): at most
- * `eventClip` events of all types, at most `valuesPerInstall` failure signatures and install
- * failure codes, at most `counterValuesPerInstall` counter values each clipped at `counterClip`.
- * The publication's noise is calibrated to these bounds. `salt` (the install's key, or the event
- * id of a report without identity) picks which values are kept when there are more.
- */
-function addReporter(
-  local: ExactDay,
-  hi: number,
-  lo: number,
-  salt: string,
-  version: string,
-  events: StoredEvent[],
-  config: DeploymentConfig,
-): void {
-  const { eventClip, valuesPerInstall, counterClip, counterValuesPerInstall } = config.privacy;
-  const byType: Partial<Record<EventType, number>> = {};
-  let crashed = false;
-  let bySignature: Record<string, number> | undefined;
-  let codes: string[] | undefined;
-  let counters: StoredEvent['counters'];
-  for (const event of events) {
-    byType[event.type] = (byType[event.type] ?? 0) + 1;
-    if (CRASH_TYPES.has(event.type)) {
-      crashed = true;
-      const signature = failureSignature(event.failure);
-      (bySignature ??= {})[signature] = (bySignature[signature] ?? 0) + 1;
-    } else if (event.type === 'install_failed') {
-      (codes ??= []).push(event.failure?.code ?? UNKNOWN);
+  id(value: string): number {
+    let i = this.index.get(value);
+    if (i === undefined) {
+      i = this.list.length;
+      this.index.set(value, i);
+      this.list.push(value);
     }
-    // Events come in receipt order: the last report with counters is the install's latest.
-    if (event.counters) counters = event.counters;
-  }
-  const clipped = clipEventCounts(byType, eventClip);
-  for (const [type, n] of Object.entries(clipped) as [EventType, number][])
-    if (n > 0) local.events.set(type, (local.events.get(type) ?? 0) + n);
-  const v = entry(local.versions, version, versionTallies);
-  addHalves(v.active, hi, lo);
-  v.crashEvents += clipped.crash ?? 0;
-  v.fatalEvents += clipped.fatal ?? 0;
-  if (crashed) addHalves(v.crashed, hi, lo);
-  if (bySignature) {
-    const bound = (clipped.crash ?? 0) + (clipped.fatal ?? 0);
-    const kept = clipSignatureEvents(bySignature, bound, valuesPerInstall, salt);
-    for (const [signature, n] of Object.entries(kept)) {
-      const target = entry(local.signatures, signature, () => ({ installs: tally(), events: 0 }));
-      addHalves(target.installs, hi, lo);
-      target.events += n;
-    }
-  }
-  for (const code of boundValues(codes ?? [], valuesPerInstall, salt))
-    addHalves(entry(local.installFailures, code, tally), hi, lo);
-  if (counters) {
-    const seen = new Set<string>();
-    const bounded = clipCounters(counters, counterClip, counterValuesPerInstall, salt);
-    for (const [key, count] of Object.entries(bounded)) {
-      const [groupName, value] = splitCounterKey(key);
-      const group = entry(local.counters, groupName, counterTallies);
-      if (!seen.has(groupName)) {
-        seen.add(groupName);
-        addHalves(group.installs, hi, lo);
-      }
-      const t = entry(group.values, value, () => ({ installs: tally(), sum: 0 }));
-      addHalves(t.installs, hi, lo);
-      t.sum += count;
-    }
+    return i;
   }
 }
 
-/** The page of reports without identity: each report is one install on its own day only. */
-function anonymousPage(day: Day, events: StoredEvent[], config: DeploymentConfig): Page {
+/**
+ * The events of the day's unlinked units by type (opt-outs, stored without identity, and events
+ * of no install in a bucket of installs): each is a unit of its own with its one event, so it is
+ * within any bound and no screening rule can place it. Every other event reaches the figures
+ * through its reporter's contribution, and only if the reporter counts.
+ */
+function unlinkedEvents(day: Day, events: StoredEvent[], anonymous: boolean): ExactDay {
   const local = emptyExact(day);
-  const attributes = publishedAttributes(config);
-  for (const event of events) {
-    // Each report is its own unit: its one event is within any bound.
-    if (event.type === 'opt_out') {
+  for (const event of events)
+    if (event.type === 'opt_out' || (!anonymous && event.install === null))
       local.events.set(event.type, (local.events.get(event.type) ?? 0) + 1);
-      continue;
-    }
-    const [hi, lo] = halvesOf(event.id);
-    addHalves(local.d1, hi, lo);
-    addHalves(local.d7, hi, lo);
-    addHalves(local.d28, hi, lo);
-    if (event.type === 'install') addHalves(local.newInstalls, hi, lo);
-    const snapshot = snapshotOf([event], moduleBound(config, event.id));
-    forEachBreakdownValue(snapshot, attributes, (name, value) =>
-      addHalves(
-        entry(
-          entry(local.breakdowns, name, () => new Map()),
-          value,
-          tally,
-        ),
-        hi,
-        lo,
-      ),
-    );
-    addReporter(local, hi, lo, event.id, event.product?.version ?? UNKNOWN, [event], config);
+  return local;
+}
+
+/**
+ * The page of reports without identity: each report is one install on its own day only. Equal
+ * reports (same snapshot, same contribution) form a cohort, so the aggregation can bound each
+ * cohort by its own recent days.
+ */
+function anonymousPage(day: Day, events: StoredEvent[], config: DeploymentConfig): Page {
+  const snapshots = new Interned();
+  const contribs = new Interned();
+  const counts = new Map<string, number>();
+  // Receipt order, so the tables (and the stored page) do not depend on the read order.
+  for (const event of [...events].sort(byReceipt)) {
+    if (event.type === 'opt_out') continue;
+    const s = snapshots.id(snapshotJsonOf([event], moduleBound(config, event.id)).json);
+    const c = contribs.id(contributionJsonOf([event]));
+    const key = `${s},${c}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const cohorts: number[] = [];
+  for (const [key, n] of counts) {
+    const [s, c] = key.split(',').map(Number) as [number, number];
+    cohorts.push(s, c, n);
   }
   return {
     day,
@@ -173,8 +126,12 @@ function anonymousPage(day: Day, events: StoredEvent[], config: DeploymentConfig
     events: events.length,
     keys: [],
     snaps: [],
-    snapshots: [],
-    local,
+    snapshots: snapshots.list,
+    cons: [],
+    contribs: contribs.list,
+    cohorts,
+    format: PAGE_FORMAT,
+    local: unlinkedEvents(day, events, true),
   };
 }
 
@@ -192,17 +149,13 @@ export function buildPage(
   config: DeploymentConfig,
 ): Page {
   if (bucket === ANONYMOUS) return anonymousPage(day, events, config);
-  const local = emptyExact(day);
+  const local = unlinkedEvents(day, events, false);
   // Group by install without an array per install: a chain of event indexes through `next`.
   const head = new Map<string, number>();
   const next = new Int32Array(events.length).fill(-1);
   for (let i = 0; i < events.length; i += 1) {
     const event = events[i] as StoredEvent;
-    // Opt-outs are stored unlinked: each is a unit of its own, with its one event.
-    if (event.install === null || event.type === 'opt_out') {
-      local.events.set(event.type, (local.events.get(event.type) ?? 0) + 1);
-      continue;
-    }
+    if (event.install === null || event.type === 'opt_out') continue;
     const key = installKey(event.install);
     const first = head.get(key);
     if (first !== undefined) next[i] = first;
@@ -210,9 +163,9 @@ export function buildPage(
   }
   const keys = [...head.keys()].sort();
   const snaps: number[] = new Array<number>(keys.length);
-  const snapshots: string[] = [];
-  const snapshotIndex = new Map<string, number>();
-  const versions: (string | undefined)[] = [];
+  const cons: number[] = new Array<number>(keys.length);
+  const snapshots = new Interned();
+  const contribs = new Interned();
   const list: StoredEvent[] = [];
   for (let k = 0; k < keys.length; k += 1) {
     const key = keys[k] as string;
@@ -220,19 +173,31 @@ export function buildPage(
     for (let i = head.get(key) as number; i !== -1; i = next[i] as number)
       list.push(events[i] as StoredEvent);
     if (list.length > 1) list.sort(byReceipt);
-    const { json, version } = snapshotJsonOf(list, moduleBound(config, key));
-    let index = snapshotIndex.get(json);
-    if (index === undefined) {
-      index = snapshots.length;
-      snapshotIndex.set(json, index);
-      snapshots.push(json);
-      versions.push(version);
-    }
-    snaps[k] = index;
-    const [hi, lo] = halvesOf(key);
-    addReporter(local, hi, lo, key, versions[index] ?? UNKNOWN, list, config);
+    snaps[k] = snapshots.id(snapshotJsonOf(list, moduleBound(config, key)).json);
+    cons[k] = contribs.id(contributionJsonOf(list));
   }
-  return { day, bucket, events: events.length, keys, snaps, snapshots, local };
+  return {
+    day,
+    bucket,
+    events: events.length,
+    keys,
+    snaps,
+    snapshots: snapshots.list,
+    cons,
+    contribs: contribs.list,
+    cohorts: [],
+    format: PAGE_FORMAT,
+    local,
+  };
+}
+
+/** Numbers as stored: base 36, comma-separated. */
+function encodeNumbers(numbers: readonly number[]): string {
+  return numbers.map((n) => n.toString(36)).join(',');
+}
+
+function decodeNumbers(text: string | undefined, into: number[]): void {
+  if (text) for (const s of text.split(',')) into.push(Number.parseInt(s, 36));
 }
 
 /** The stored documents of a page: one part per KEYS_PER_PART installs (at least one). */
@@ -248,14 +213,15 @@ export function encodePage(page: Page, run: string): StoredPage[] {
       part,
       parts,
       run,
+      format: page.format,
       events: page.events,
       keys: page.keys.slice(from, to).join(''),
-      snaps: page.snaps
-        .slice(from, to)
-        .map((n) => n.toString(36))
-        .join(','),
-      // The snapshot table and the local tallies ride on the first part only.
+      snaps: encodeNumbers(page.snaps.slice(from, to)),
+      cons: encodeNumbers(page.cons.slice(from, to)),
+      // The tables, the cohorts and the local tallies ride on the first part only.
       snapshots: part === 0 ? page.snapshots : [],
+      contribs: part === 0 ? page.contribs : [],
+      cohorts: part === 0 ? encodeNumbers(page.cohorts) : '',
       local: part === 0 ? (page.localJson ?? exactToJson(pageLocal(page))) : '',
     });
   }
@@ -275,11 +241,15 @@ export function decodePage(parts: StoredPage[]): Page {
     throw new Error(`page ${first.day}/${first.bucket}: ${own.length} of ${first.parts} parts`);
   const keys: string[] = [];
   const snaps: number[] = [];
+  const cons: number[] = [];
+  const cohorts: number[] = [];
   for (const p of own) {
     for (let i = 0; i < p.keys.length; i += PREFIX_LENGTH)
       keys.push(p.keys.slice(i, i + PREFIX_LENGTH));
-    if (p.snaps) for (const s of p.snaps.split(',')) snaps.push(Number.parseInt(s, 36));
+    decodeNumbers(p.snaps, snaps);
+    decodeNumbers(p.cons, cons);
   }
+  decodeNumbers(first.cohorts, cohorts);
   return {
     day: first.day,
     bucket: first.bucket,
@@ -287,6 +257,10 @@ export function decodePage(parts: StoredPage[]): Page {
     keys,
     snaps,
     snapshots: first.snapshots,
+    cons,
+    contribs: first.contribs ?? [],
+    cohorts,
+    format: first.format ?? 1,
     localJson: first.local,
   };
 }
@@ -295,12 +269,14 @@ export function decodePage(parts: StoredPage[]): Page {
 export function withoutInstalls(page: Page, erased: Set<string>): Page {
   const keys: string[] = [];
   const snaps: number[] = [];
+  const cons: number[] = [];
   page.keys.forEach((key, i) => {
     if (erased.has(key)) return;
     keys.push(key);
     snaps.push(page.snaps[i] as number);
+    if (page.cons.length > 0) cons.push(page.cons[i] as number);
   });
-  return { ...page, keys, snaps };
+  return { ...page, keys, snaps, cons };
 }
 
 /** Parses a snapshot of a page's table. */
@@ -308,11 +284,17 @@ export function parseSnapshot(json: string): InstallSnapshot {
   return JSON.parse(json) as InstallSnapshot;
 }
 
+/** What a stored page says of one install: its snapshot and, when the page keeps it, its part. */
+export interface FoundInstall {
+  snapshot: string;
+  contribution?: string;
+}
+
 /**
- * The snapshot install `key` had in a stored page (all its parts), or undefined when the page
- * does not hold it: a binary search over the sorted keys, nothing decoded.
+ * The snapshot (and contribution) install `key` had in a stored page (all its parts), or
+ * undefined when the page does not hold it: a binary search over the sorted keys, nothing decoded.
  */
-export function findInParts(parts: StoredPage[], key: string): string | undefined {
+export function findInParts(parts: StoredPage[], key: string): FoundInstall | undefined {
   const first = parts.find((p) => p.part === 0);
   if (!first) return undefined;
   for (const part of parts) {
@@ -324,7 +306,10 @@ export function findInParts(parts: StoredPage[], key: string): string | undefine
       const at = part.keys.slice(mid * PREFIX_LENGTH, (mid + 1) * PREFIX_LENGTH);
       if (at === key) {
         const index = Number.parseInt(part.snaps.split(',')[mid] as string, 36);
-        return first.snapshots[index];
+        const snapshot = first.snapshots[index] as string;
+        if (!part.cons || !first.contribs) return { snapshot };
+        const c = Number.parseInt(part.cons.split(',')[mid] as string, 36);
+        return { snapshot, contribution: first.contribs[c] };
       }
       if (at < key) lo = mid + 1;
       else hi = mid - 1;

@@ -16,19 +16,20 @@ import {
   installKey,
   shardBuckets,
 } from '../model/buckets.ts';
+import { anonymousHistory } from './anonymous.ts';
 import { addExact, emptyExact, exactToJson, type ExactDay } from './exact.ts';
-import { bucketHistory, WINDOW_DAYS, type OlderLookup } from './history.ts';
+import { bucketHistory, olderLookup, WINDOW_DAYS } from './history.ts';
 import {
   buildPage,
   decodePage,
   encodePage,
-  findInParts,
+  needsRebuild,
   pageLocal,
-  talliesDropped,
   withoutInstalls,
   type Page,
 } from './page.ts';
 import type { AggregationDependencies } from './plan.ts';
+import { loadQuarantineIndex } from './quarantine.ts';
 
 /** Buckets whose pages are being read while the shard folds the current one. */
 const PAGE_READ_AHEAD = 2;
@@ -63,6 +64,8 @@ export async function runShard(
   const first = days[0] as Day;
   const last = days[days.length - 1] as Day;
   const windowStart = addDays(first, -config.installRetentionDays);
+  // Reports without identity are bounded by their cohorts' recent days (anonymous.ts).
+  const anonymousStart = addDays(first, -config.screening.identitylessBaselineDays);
   const rebuild = new Set(plan.rebuild);
   const changed = new Set(plan.changed);
   const totals = new Map<Day, ExactDay>(days.map((d) => [d, emptyExact(d)]));
@@ -72,6 +75,8 @@ export async function runShard(
     c.read += read;
     c.written += written;
   };
+  const { index: quarantine, read: quarantineReads } = await loadQuarantineIndex(store);
+  charge(first, quarantineReads);
   const buckets: (number | typeof ANONYMOUS)[] = shardBuckets(shard, plan.shards);
   if (shard === 0) buckets.push(ANONYMOUS);
   const mine = new Set(buckets.map((b) => (b === ANONYMOUS ? b : bucketId(b))));
@@ -114,8 +119,8 @@ export async function runShard(
       if (reads.has(k)) continue;
       const b = buckets[k] as number | typeof ANONYMOUS;
       const bucket = b === ANONYMOUS ? ANONYMOUS : bucketId(b);
-      // Reports without identity have no history: only the run's own days are read.
-      reads.set(k, store.readPages(bucket, b === ANONYMOUS ? first : windowStart, last));
+      // Reports without identity have no history beyond their cohorts' baseline days.
+      reads.set(k, store.readPages(bucket, b === ANONYMOUS ? anonymousStart : windowStart, last));
     }
     const read = reads.get(index) as Promise<StoredPage[]>;
     reads.delete(index);
@@ -142,17 +147,7 @@ export async function runShard(
       if (day >= decodeFrom || days.includes(day)) pages.set(day, decodePage(parts));
       else older.set(day, parts);
     }
-    const olderDays = [...older.keys()].sort().reverse();
-    const lookup: OlderLookup = (key, before, notBefore) => {
-      for (const day of olderDays) {
-        if (day >= before) continue;
-        if (day < notBefore) break;
-        const parts = older.get(day);
-        const snapshot = parts && findInParts(parts, key);
-        if (snapshot !== undefined) return { day, snapshot };
-      }
-      return undefined;
-    };
+    const lookup = olderLookup(older);
 
     // Erased installs leave every page of the window; a run day that held one is rebuilt from
     // its events (the erase deleted them), other days keep their tallies, which no run publishes.
@@ -179,11 +174,25 @@ export async function runShard(
       }
     }
 
+    // The anonymous baseline days before the run: a page from before cohorts were kept is
+    // rebuilt from its events while they are kept (else it counts as a day without reports).
+    if (b === ANONYMOUS)
+      for (const [day, page] of pages) {
+        if (day >= first || !needsRebuild(page)) continue;
+        const events = await store.readRangeEvents(day, 'anonymous');
+        charge(first, Math.max(1, events.length));
+        if (events.length === 0) continue;
+        const rebuilt = buildPage(day, ANONYMOUS, events, config);
+        pages.set(day, rebuilt);
+        await store.writePages(encodePage(rebuilt, plan.id));
+        charge(first, 0, 1);
+      }
+
     for (const day of days) {
       const storedParts = partsByDay.get(day) ?? [];
       const current = pages.get(day);
       let needed =
-        rebuild.has(day) || forced.has(day) || (current !== undefined && talliesDropped(current));
+        rebuild.has(day) || forced.has(day) || (current !== undefined && needsRebuild(current));
       const early = b === ANONYMOUS ? undefined : prefetched.get(day);
       if (!needed && changed.has(day)) {
         let count = early?.get(id)?.length;
@@ -209,7 +218,10 @@ export async function runShard(
     }
 
     if (pages.size === 0) continue;
-    const history = b === ANONYMOUS ? undefined : bucketHistory(pages, days, config, lookup);
+    const history =
+      b === ANONYMOUS
+        ? anonymousHistory(pages, days, config, quarantine)
+        : bucketHistory(pages, days, config, lookup, { quarantine });
     for (const day of days) {
       const total = totals.get(day) as ExactDay;
       const page = pages.get(day);

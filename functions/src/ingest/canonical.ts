@@ -127,6 +127,8 @@ const DROPPED = Symbol('dropped');
 /** Where a structured string may fail its shape without failing the event. */
 function isStructuredLeaf(path: readonly PropertyKey[]): boolean {
   const [head] = path;
+  // A proof of work is optional: a malformed one proves nothing and costs the event nothing.
+  if (head === 'proof') return path.length === 1;
   if (head === 'product' || head === 'platform' || head === 'counters' || head === 'attributes') {
     return path.length === 2;
   }

@@ -24,6 +24,7 @@ import {
   type InstallIdRedactor,
 } from '../identity/install-id.ts';
 import { contentId, pseudonymise, stableJson, unlinkableId } from '../identity/pseudonym.ts';
+import { verifyProof } from './proof-of-work.ts';
 import { keepShapedFields } from './shape-check.ts';
 
 /** What preparing an event needs besides the event. */
@@ -86,6 +87,13 @@ export function prepareEvent(
   const installId = incoming.installId === null ? null : normaliseInstallId(incoming.installId);
   // The same pseudonym as installPseudonym() gives the erase paths for any form of the id.
   const install = installId && !optOut ? pseudonymise(ctx.secret, installId) : null;
+  // Only whether the proof held is stored, never the nonce: an install that presents one counts
+  // from its first day. One that fails (a lower difficulty once, a broken client) is ignored.
+  const proven =
+    install !== null &&
+    incoming.proof !== undefined &&
+    verifyProof(installId as string, incoming.proof, ctx.config.screening.proofOfWork.difficulty);
+  const proofIgnored = incoming.proof !== undefined && !proven ? ['proof'] : [];
   const stored: StoredEvent = {
     id: documentId(
       { ...incoming, installId },
@@ -100,11 +108,16 @@ export function prepareEvent(
     receivedAt: ctx.now,
     expireAt: ctx.now + ctx.config.eventRetentionDays * 24 * HOUR_MS,
     ...withoutUndefined(body),
+    ...(proven ? { proof: true as const } : {}),
   };
   return {
     ok: true,
     event: stored,
-    ignoredFields: [...shaped.dropped, ...dropped.map((key) => `attributes.${key}`)],
+    ignoredFields: [
+      ...shaped.dropped,
+      ...dropped.map((key) => `attributes.${key}`),
+      ...proofIgnored,
+    ],
   };
 }
 

@@ -4,6 +4,7 @@
  * it imports nothing of the app but shared/ and the registry's union of event sources.
  */
 import type { Day } from '../../../shared/dates.ts';
+import type { ProfileMatch } from '../../../shared/screening.ts';
 import type {
   AttributeValue,
   EventType,
@@ -45,6 +46,8 @@ export interface StoredEvent {
   /** The client's own name of an action homecall has no type for (kept as a `report`). */
   action?: string;
   devices?: DeviceInfo[];
+  /** The event carried a valid proof of work for its install id (canonical API only). */
+  proof?: true;
 }
 
 /** What an install looked like on a day it was active. */
@@ -77,14 +80,22 @@ export interface StoredPage {
   parts: number;
   /** The run that wrote the page: parts of another run are left-overs of a larger page. */
   run: string;
+  /** Page format (aggregate/page.ts PAGE_FORMAT); absent on pages from before format 2. */
+  format?: number;
   /** Events of the (day, bucket) the page was built from. */
   events: number;
   /** Install keys (the first 16 hex digits of each pseudonym), concatenated, sorted. */
   keys: string;
   /** Per key, its snapshot index in base 36, comma-separated. */
   snaps: string;
+  /** Per key, its contribution index in base 36, comma-separated (format 2). */
+  cons?: string;
   /** Distinct snapshots as canonical JSON (part 0 only). */
   snapshots: string[];
+  /** Distinct contributions as canonical JSON (part 0 only; format 2). */
+  contribs?: string[];
+  /** Cohorts of reports without identity: snapshot, contribution, reports, base 36 (format 2). */
+  cohorts?: string;
   /** The page's local exact tallies as JSON (part 0 only). */
   local: string;
 }
@@ -129,4 +140,28 @@ export interface StoredPartial {
 /** The id of a partial. */
 export function partialId(run: string, day: Day, shard: number): string {
   return `${run}_${day}_${shard}`;
+}
+
+/**
+ * A maintainer's exclusion of a flagged cohort from publication (`quarantines/{id}`): the day
+ * and profile named, and how many installs its recorded cohort holds.
+ */
+export interface Quarantine {
+  /** `q-` and the time it was recorded, sortable. */
+  id: string;
+  day: Day;
+  profile: ProfileMatch;
+  createdAt: number;
+  /** When it was released (then it holds nothing out), or null while active. */
+  releasedAt: number | null;
+  /** Installs of the cohort (new or newly established on the day, with the profile). */
+  installs: number;
+}
+
+/** One stored part of a quarantined cohort's keys (`quarantineKeys/{id}_{part}`). */
+export interface QuarantineKeys {
+  quarantine: string;
+  part: number;
+  /** Install keys (16 hex digits each), concatenated, sorted. */
+  keys: string;
 }

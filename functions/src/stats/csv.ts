@@ -76,6 +76,13 @@ export function daysToCsv(days: DayAggregate[]): string {
     // The differential-privacy parameters the day was published with (empty before them).
     'privacy_epsilon',
     'privacy_delta',
+    // Published apart from the actives since the screening rules; empty for days before them.
+    'newly_established',
+    'pending_d28',
+    'held_out_installs',
+    'held_out_reports',
+    'unestablished_install_failures',
+    'anomaly',
     ...buckets,
     ...counterHeader,
   ];
@@ -96,6 +103,12 @@ export function daysToCsv(days: DayAggregate[]): string {
       ...EVENT_TYPES.map((t) => day.events[t] ?? 0),
       day.privacy?.epsilon,
       day.privacy?.delta,
+      day.established?.newlyEstablished,
+      day.established?.pending.d28,
+      day.heldOut?.installs,
+      day.heldOut?.reports,
+      day.unestablishedInstallFailures?.installs,
+      day.anomaly?.reason,
       ...buckets.map((b) => lookup.get(b)),
       ...counterHeader.map((c) => counters[i]?.get(c)),
     ];

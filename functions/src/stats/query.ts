@@ -67,7 +67,7 @@ export function parseFields(query: Record<string, unknown>): DayField[] | undefi
     throw new HttpError(
       400,
       'bad_request',
-      `fields lists up to ${MAX_FIELDS} of activeInstalls, newInstalls, optOuts, events, run, breakdowns, breakdowns.<name>, upgrades, reliability, reliability.versions|topFailures|installFailures, counters.`,
+      `fields lists up to ${MAX_FIELDS} of activeInstalls, newInstalls, optOuts, events, run, breakdowns, breakdowns.<name>, upgrades, reliability, reliability.versions|topFailures|installFailures, counters, established, heldOut, unestablishedInstallFailures, anomaly.`,
       {
         issues: (unknown.length > 0 ? unknown : ['(too many)']).map((f) => ({
           path: ['fields'],

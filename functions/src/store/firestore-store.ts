@@ -2,8 +2,9 @@
  * The Firestore Store: `events/{id}`, `days/{YYYY-MM-DD}` and the month documents
  * `months/{YYYY-MM}` that day reads go through (`firestore-months.ts`), and the aggregation's
  * own collections: `buckets/{bucket}/pages/{day}_{bucket}_{part}` (activity pages, one
- * subcollection per bucket), `erasures/{pseudonym}`, `runs/{id}` (plans) and
- * `partials/{run}_{day}_{shard}`.
+ * subcollection per bucket), `erasures/{pseudonym}`, `runs/{id}` (plans),
+ * `partials/{run}_{day}_{shard}`, and the maintainer's `quarantines/{id}` with their cohorts'
+ * keys in `quarantineKeys/{id}_{part}`.
  */
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type {
@@ -21,6 +22,8 @@ import { eraseFromPages, pageId } from './pages.ts';
 import {
   partialId,
   type Erasure,
+  type Quarantine,
+  type QuarantineKeys,
   type RunPlan,
   type StoredEvent,
   type StoredPage,
@@ -66,6 +69,8 @@ export class FirestoreStore implements Store {
   private readonly erasures: CollectionReference;
   private readonly runs: CollectionReference;
   private readonly partials: CollectionReference;
+  private readonly quarantines: CollectionReference;
+  private readonly quarantineKeys: CollectionReference;
   private readonly monthDays: MonthDays;
 
   /** `monthPartLimitBytes` lowers the size of a month document (tests of continuations). */
@@ -77,6 +82,8 @@ export class FirestoreStore implements Store {
     this.erasures = db.collection('erasures');
     this.runs = db.collection('runs');
     this.partials = db.collection('partials');
+    this.quarantines = db.collection('quarantines');
+    this.quarantineKeys = db.collection('quarantineKeys');
     this.monthDays = new MonthDays(db, options.monthPartLimitBytes);
   }
 
@@ -151,7 +158,13 @@ export class FirestoreStore implements Store {
     let bytes = 0;
     for (const page of pages) {
       const size =
-        page.keys.length + page.snaps.length + page.local.length + page.snapshots.join('').length;
+        page.keys.length +
+        page.snaps.length +
+        (page.cons?.length ?? 0) +
+        page.local.length +
+        page.snapshots.join('').length +
+        (page.contribs?.join('').length ?? 0) +
+        (page.cohorts?.length ?? 0);
       if (
         batch.length > 0 &&
         (bytes + size > PAGE_BATCH_BYTES || batch.length >= WRITE_BATCH_SIZE)
@@ -277,6 +290,33 @@ export class FirestoreStore implements Store {
   }
 
   /** Sets (replaces) each document, a bounded WriteBatch at a time. */
+  async writeQuarantine(quarantine: Quarantine, keys?: QuarantineKeys[]): Promise<void> {
+    // The keys first: a quarantine document is only ever seen with its whole cohort stored.
+    if (keys) {
+      await this.deleteMatching(this.quarantineKeys.where('quarantine', '==', quarantine.id));
+      await this.writeAll(
+        keys.map((part) => [
+          this.quarantineKeys.doc(`${part.quarantine}_${part.part}`),
+          { ...part },
+        ]),
+        PAGE_BATCH_SIZE,
+      );
+    }
+    await this.quarantines.doc(quarantine.id).set({ ...quarantine });
+  }
+
+  async readQuarantines(): Promise<Quarantine[]> {
+    const snapshot = await this.quarantines.get();
+    return snapshot.docs
+      .map((doc) => doc.data() as Quarantine)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  async readQuarantineKeys(id: string): Promise<QuarantineKeys[]> {
+    const snapshot = await this.quarantineKeys.where('quarantine', '==', id).get();
+    return snapshot.docs.map((doc) => doc.data() as QuarantineKeys).sort((a, b) => a.part - b.part);
+  }
+
   private async writeAll(
     writes: [DocumentReference, DocumentData][],
     batchSize = WRITE_BATCH_SIZE,

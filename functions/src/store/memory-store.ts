@@ -6,6 +6,8 @@ import { eraseFromPages, pageId } from './pages.ts';
 import {
   partialId,
   type Erasure,
+  type Quarantine,
+  type QuarantineKeys,
   type RunPlan,
   type StoredEvent,
   type StoredPage,
@@ -105,6 +107,8 @@ export class MemoryStore implements Store {
   readonly runs = new Map<string, RunPlan>();
   readonly partials = new Map<string, StoredPartial>();
   readonly days = new Map<Day, DayAggregate>();
+  readonly quarantines = new Map<string, Quarantine>();
+  readonly quarantineKeys = new Map<string, QuarantineKeys>();
   /** When set, every operation rejects with this error (a store outage). */
   failWith: Error | undefined;
 
@@ -274,5 +278,28 @@ export class MemoryStore implements Store {
       }
     }
     return { events, pages };
+  }
+
+  async writeQuarantine(quarantine: Quarantine, keys?: QuarantineKeys[]): Promise<void> {
+    this.check();
+    if (keys) {
+      for (const [id, part] of this.quarantineKeys)
+        if (part.quarantine === quarantine.id) this.quarantineKeys.delete(id);
+      for (const part of keys)
+        this.quarantineKeys.set(`${part.quarantine}_${part.part}`, deepFreeze(part));
+    }
+    this.quarantines.set(quarantine.id, deepFreeze(quarantine));
+  }
+
+  async readQuarantines(): Promise<Quarantine[]> {
+    this.check();
+    return [...this.quarantines.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  async readQuarantineKeys(id: string): Promise<QuarantineKeys[]> {
+    this.check();
+    return [...this.quarantineKeys.values()]
+      .filter((part) => part.quarantine === id)
+      .sort((a, b) => a.part - b.part);
   }
 }

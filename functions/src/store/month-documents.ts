@@ -57,23 +57,8 @@ export function monthOf(day: Day): string {
   return day.slice(0, 7);
 }
 
-/** Every month from the month of `from` to the month of `to`, in order. */
-export function monthsBetween(from: Day, to: Day): string[] {
-  const months: string[] = [];
-  let year = Number(from.slice(0, 4));
-  let month = Number(from.slice(5, 7));
-  const last = monthOf(to);
-  for (;;) {
-    const key = `${year}-${String(month).padStart(2, '0')}`;
-    if (key > last) return months;
-    months.push(key);
-    month += 1;
-    if (month > 12) {
-      month = 1;
-      year += 1;
-    }
-  }
-}
+// Pure date arithmetic, shared with the aggregation (which may not import the store).
+export { monthsBetween } from '../../../shared/dates.ts';
 
 /** The document id of a month's part: `2026-11`, then `2026-11~1`, … */
 export function partId(month: string, part: number): string {
@@ -99,6 +84,10 @@ function daySections(day: DayAggregate): [string, unknown][] {
       day.reliability[part],
     ]),
     ['counters', day.counters],
+    // Figures of days published since poisoning resistance; older days have none.
+    ...(['established', 'heldOut', 'unestablishedInstallFailures', 'anomaly'] as const).flatMap(
+      (name): [string, unknown][] => (day[name] === undefined ? [] : [[name, day[name]]]),
+    ),
   ];
 }
 

@@ -18,11 +18,17 @@ export function stripInstall(part: StoredPage, key: string): StoredPage | undefi
     if (at === key) {
       const snaps = part.snaps.split(',');
       snaps.splice(mid, 1);
-      return {
+      const stripped: StoredPage = {
         ...part,
         keys: part.keys.slice(0, mid * PREFIX_LENGTH) + part.keys.slice((mid + 1) * PREFIX_LENGTH),
         snaps: snaps.join(','),
       };
+      if (part.cons) {
+        const cons = part.cons.split(',');
+        cons.splice(mid, 1);
+        stripped.cons = cons.join(',');
+      }
+      return stripped;
     }
     if (at < key) lo = mid + 1;
     else hi = mid - 1;

@@ -2,7 +2,15 @@
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import type { Day } from '../../../shared/dates.ts';
 import type { DayField, DayProjection } from '../../../shared/days-query.ts';
-import type { Erasure, RunPlan, StoredEvent, StoredPage, StoredPartial } from '../model/stored.ts';
+import type {
+  Erasure,
+  Quarantine,
+  QuarantineKeys,
+  RunPlan,
+  StoredEvent,
+  StoredPage,
+  StoredPartial,
+} from '../model/stored.ts';
 
 /** Which events a count or read covers: a range of pseudonyms, or those without identity. */
 export type EventRange = { lo: string; hi: string } | 'anonymous';
@@ -70,4 +78,10 @@ export interface Store {
   eraseInstall(install: string): Promise<DeleteResult>;
   /** Deletes events of days before `eventsBefore` and pages of days before `pagesBefore`. */
   purgeExpired(eventsBefore: Day, pagesBefore: Day): Promise<PurgeResult>;
+  /** Creates or replaces a quarantine, and (when given) its cohort's key parts. */
+  writeQuarantine(quarantine: Quarantine, keys?: QuarantineKeys[]): Promise<void>;
+  /** Every quarantine, active or released, oldest first. */
+  readQuarantines(): Promise<Quarantine[]>;
+  /** The key parts of quarantine `id`. */
+  readQuarantineKeys(id: string): Promise<QuarantineKeys[]>;
 }

@@ -13,7 +13,13 @@
 import type { Drawn, DrawnChart } from '../lib/chart-draw.ts';
 import { staticChartHtml } from '../lib/chart-static.ts';
 import { onData } from '../lib/fresh-days.ts';
-import { buildFigure, describeFigure, type FigureSpec, type FigureTable } from '../lib/figures.ts';
+import {
+  buildFigure,
+  describeFigure,
+  flagNote,
+  type FigureSpec,
+  type FigureTable,
+} from '../lib/figures.ts';
 import { renderTable } from '../lib/table-dom.ts';
 
 /** Runs queued draws one per task, in the order they were asked for. */
@@ -155,6 +161,12 @@ function mount(figure: HTMLElement, observer: IntersectionObserver, redraws: (()
     if (panelRoot.classList.contains('is-open')) openTable(true);
     const note = figure.querySelector('[data-note]');
     if (note && note.textContent?.trim() !== caption) note.textContent = caption;
+    const flags = figure.querySelector<HTMLElement>('[data-flags]');
+    if (flags) {
+      const text = flagNote(next.flags);
+      if (flags.textContent?.trim() !== text) flags.textContent = text;
+      flags.hidden = text === '';
+    }
     const label = describeFigure(title, { ...next, table, caption });
     if (still.getAttribute('aria-label') !== label) still.setAttribute('aria-label', label);
     if (canvas.getAttribute('aria-label') !== label) canvas.setAttribute('aria-label', label);

@@ -20,6 +20,7 @@ import {
   Tooltip,
   type ChartConfiguration,
   type ChartDataset,
+  type Plugin,
 } from 'chart.js';
 import { DASHES, SERIES_COUNT, seriesSlots, type DrawnFigure } from './chart-static.ts';
 import { formatValue, isResidualKey, type FigureDataset } from './figures.ts';
@@ -49,6 +50,8 @@ interface Palette {
   fg: string;
   muted: string;
   grid: string;
+  flag: string;
+  flagBand: string;
 }
 
 function palette(el: Element): Palette {
@@ -60,6 +63,8 @@ function palette(el: Element): Palette {
     fg: read('--fg'),
     muted: read('--muted'),
     grid: read('--grid'),
+    flag: read('--flag'),
+    flagBand: read('--flag-band'),
   };
 }
 
@@ -124,6 +129,35 @@ function barDatasets(fig: Drawn, palette: Palette): ChartDataset<'bar', Values>[
   }));
 }
 
+/**
+ * Flagged days (the aggregation's anomaly check) as a band behind their column with a mark on
+ * top, so a reader sees which numbers may include made-up installs; the note above the chart and
+ * the tooltip say why. Charts over days only: a distribution's note names its day.
+ */
+function flagMarks(fig: Drawn, palette: Palette): Plugin<'line' | 'bar'> {
+  const flagged = new Set(fig.flags.map((f) => f.day));
+  return {
+    id: 'homecallFlags',
+    beforeDatasetsDraw(chart) {
+      const x = chart.scales.x;
+      if (!x || flagged.size === 0) return;
+      const { top, bottom } = chart.chartArea;
+      const width = Math.max(4, (x.width / Math.max(1, fig.labels.length)) * 0.9);
+      const { ctx } = chart;
+      ctx.save();
+      fig.labels.forEach((label, i) => {
+        if (!flagged.has(label)) return;
+        const centre = x.getPixelForValue(i);
+        ctx.fillStyle = palette.flagBand;
+        ctx.fillRect(centre - width / 2, top, width, bottom - top);
+        ctx.fillStyle = palette.flag;
+        ctx.fillRect(centre - width / 2, top, width, 3);
+      });
+      ctx.restore();
+    },
+  };
+}
+
 function config(fig: Drawn, palette: Palette): AnyConfig {
   const horizontal = fig.chart === 'hbar';
   const percent = fig.unit === 'percent';
@@ -180,10 +214,16 @@ function config(fig: Drawn, palette: Palette): AnyConfig {
           callbacks: {
             label: (item) =>
               `${item.dataset.label ?? ''}: ${format(horizontal ? item.parsed.x : item.parsed.y)}`,
+            footer: (items) => {
+              const label = horizontal ? undefined : items[0]?.label;
+              const flag = fig.flags.find((f) => f.day === label);
+              return flag ? `Flagged: ${flag.reason}` : '';
+            },
           },
         },
       },
     },
+    plugins: horizontal ? [] : [flagMarks(fig, palette)],
   } as AnyConfig;
 }
 

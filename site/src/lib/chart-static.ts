@@ -170,6 +170,18 @@ function overDaysMarks(
     ? (i: number) => ((i + 0.5) / n) * W
     : (i: number) => (n > 1 ? (i / (n - 1)) * W : W / 2);
   const parts: string[] = [];
+  // Flagged days (the aggregation's anomaly check): a band behind their column with a mark on
+  // top, as Chart.js draws them; the note above the chart says why.
+  const flagged = new Set(fig.flags.map((f) => f.day));
+  const bandWidth = Math.max(4, (W / Math.max(1, n)) * 0.9);
+  fig.labels.forEach((label, i) => {
+    if (!flagged.has(label)) return;
+    const left = num(Math.min(Math.max(x(i) - bandWidth / 2, 0), W - bandWidth));
+    parts.push(
+      `<path class="sc-flag" d="M${left} 0h${num(bandWidth)}V${H}h-${num(bandWidth)}Z"/>` +
+        `<path class="sc-flag-mark" d="M${left} 0h${num(bandWidth)}v12h-${num(bandWidth)}Z"/>`,
+    );
+  });
   for (const t of ticks) parts.push(`<path class="sc-grid" d="M0 ${num(y(t))}H${W}"/>`);
   const base = new Array<number>(n).fill(0);
   fig.datasets.forEach((d, k) => {

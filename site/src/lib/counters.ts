@@ -45,7 +45,7 @@ export function counterTrendFigure(
   group: string,
   top: number,
   unit: string | undefined,
-): Figure {
+): Omit<Figure, 'flags'> {
   const sorted = byDay(days);
   const first = sorted[0];
   const last = sorted.at(-1);
@@ -111,7 +111,7 @@ export function counterDistributionFigure(
   day: SiteDay | undefined,
   group: string,
   unit: string | undefined,
-): Figure {
+): Omit<Figure, 'flags'> {
   const g = counterGroupOf(day, group);
   const values = [...(g?.values ?? [])].sort(
     (a, b) =>

@@ -58,6 +58,15 @@ export const QUERY_LABELS: Record<string, string> = {
   'counters.groups': 'Installs per counter group',
   'counters.values': 'Installs per counter value',
   'counters.values.sum': 'Sum per counter value',
+  'established.newlyEstablished': 'Newly established installs',
+  'established.pending': 'Installs not yet established (d1, d28)',
+  'established.proven': 'Installs counted by a proof of work',
+  'established.newInstallProfiles': 'New installs per profile',
+  'established.newlyEstablishedProfiles': 'Newly established installs per profile',
+  'heldOut.installs': 'Installs held out, per reason',
+  'heldOut.reports': 'Reports held out, per reason',
+  unestablishedInstallFailures: 'Failed installs not established, per error code',
+  'screening.knownVersions': 'Versions made known by established installs (not published)',
 };
 
 /** One row of the noise table. */

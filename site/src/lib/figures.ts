@@ -17,7 +17,13 @@ import {
 import { formatNumber } from './number-format.ts';
 import { compareNumericLabels } from '../../../shared/numeric-buckets.ts';
 import { counterDistributionFigure, counterTrendFigure } from './counters.ts';
-import { crashFreeTrend, installFailureTotals } from './reliability.ts';
+import { HELD_REASONS, type HeldReason } from '../../../shared/screening.ts';
+import {
+  cappedDays,
+  crashFreeTrend,
+  installFailureTotals,
+  type InstallFailureSeries,
+} from './reliability.ts';
 import {
   byDay,
   formatCount,
@@ -61,7 +67,18 @@ export type FigureSpec =
   | { kind: 'counter-trend'; group: string; top: number; unit?: string }
   | { kind: 'counter-distribution'; group: string; unit?: string }
   | { kind: 'crash-free'; top: number }
-  | { kind: 'install-failures' };
+  | {
+      kind: 'install-failures';
+      /** Established installs (default), or installs not established, bounded per day. */
+      series?: InstallFailureSeries;
+    }
+  | { kind: 'held-out' };
+
+/** A day flagged by the aggregation's anomaly check, as a figure shows it. */
+export interface FigureFlag {
+  day: string;
+  reason: string;
+}
 
 /** How a figure is drawn: lines, stacked areas, vertical bars over days, horizontal bars. */
 export type ChartKind = 'line' | 'area' | 'bar' | 'hbar';
@@ -92,6 +109,8 @@ export interface Figure {
   /** What the rows are: "per UTC day, newest first", "on 2026-11-21, …". */
   caption: string;
   table: FigureTable;
+  /** Flagged days among those the figure shows (marked on charts over days, noted by tables). */
+  flags: FigureFlag[];
 }
 
 /** A value as the figure's table prints it. */
@@ -119,12 +138,29 @@ function dayTable(
   };
 }
 
+/** The flagged days among `days`, oldest first. */
+export function flagsOf(days: readonly (SiteDay | undefined)[]): FigureFlag[] {
+  return byDay(days.filter((d): d is SiteDay => d !== undefined)).flatMap((d) =>
+    d.anomaly ? [{ day: d.day, reason: d.anomaly.reason }] : [],
+  );
+}
+
+/** The note a table of flagged days carries: which days, and why (empty when none). */
+export function flagNote(flags: readonly FigureFlag[]): string {
+  if (flags.length === 0) return '';
+  const list = flags.map((f) => `${f.day}: ${f.reason}`).join(' ');
+  return flags.length === 1
+    ? `Flagged day (the figures may include made-up installs): ${list}`
+    : `${flags.length} flagged days (the figures may include made-up installs): ${list}`;
+}
+
 function overDays(
   chart: ChartKind,
   stacked: boolean,
   unit: Figure['unit'],
   labels: string[],
   datasets: FigureDataset[],
+  days: readonly SiteDay[],
 ): Figure {
   return {
     chart,
@@ -134,6 +170,7 @@ function overDays(
     datasets,
     caption: 'per UTC day, newest first',
     table: dayTable(labels, datasets, unit),
+    flags: flagsOf(days),
   };
 }
 
@@ -191,7 +228,30 @@ function eventsFigure(days: readonly SiteDay[]): Figure {
       values: toSeries(days, (d) => rest.reduce((sum, type) => sum + count(d, type), 0)).values,
     });
   }
-  return overDays('bar', true, 'count', labels, datasets);
+  return overDays('bar', true, 'count', labels, datasets, days);
+}
+
+/** How the held-out reasons read on the site. */
+export const HELD_LABELS: Record<HeldReason, string> = {
+  'not-established': 'Not established yet',
+  'identityless-cap': 'Above their cohort (no identity)',
+  'unknown-version': 'Unknown version',
+  'impossible-profile': 'Impossible platform',
+  quarantined: 'Quarantined',
+};
+
+/** Installs held out of the figures per day, stacked by reason (reasons never seen left out). */
+function heldOutFigure(days: readonly SiteDay[]): Figure {
+  const installs = (d: SiteDay, reason: HeldReason) =>
+    d.heldOut?.reasons.find((r) => r.reason === reason)?.installs ?? 0;
+  const shown = HELD_REASONS.filter((reason) => days.some((d) => installs(d, reason) > 0));
+  const { labels } = toSeries(days, () => 0);
+  const datasets = shown.map((reason) => ({
+    key: reason,
+    label: HELD_LABELS[reason],
+    values: toSeries(days, (d) => (d.heldOut ? installs(d, reason) : undefined)).values,
+  }));
+  return overDays('bar', true, 'count', labels, datasets, days);
 }
 
 /**
@@ -241,6 +301,7 @@ function distributionFigure(
     caption: day
       ? `on ${day.day}, of the ${formatCount(day.activeInstalls?.d28)} installs active in the 28 days ending on it`
       : 'no data',
+    flags: flagsOf([day]),
     table: {
       head: [spec.label ?? breakdownLabel(breakdown), 'Installs', 'Share'],
       rows: rows.map((r) => ({
@@ -256,23 +317,43 @@ function distributionFigure(
   };
 }
 
-function installFailuresFigure(days: readonly SiteDay[]): Figure {
-  const rows = installFailureTotals(days);
+function installFailuresFigure(
+  days: readonly SiteDay[],
+  series: InstallFailureSeries = 'established',
+): Figure {
+  const rows = installFailureTotals(days, series);
   const sorted = byDay(days);
   const first = sorted[0];
   const last = sorted.at(-1);
+  const apart = series === 'not-established';
+  const capped = apart ? cappedDays(days) : { count: 0 };
+  const cappedNote =
+    capped.count === 0
+      ? ''
+      : `; ${capped.count} ${capped.count === 1 ? 'day' : 'days'} reached the cap of ${formatCount(capped.cap)} a day and ${capped.count === 1 ? 'was' : 'were'} scaled down to it`;
   return {
     chart: 'hbar',
     stacked: false,
     unit: 'count',
     labels: rows.map((r) => r.code),
-    datasets: [{ key: 'installs', label: 'Failed installs', values: rows.map((r) => r.installs) }],
+    datasets: [
+      {
+        key: 'installs',
+        label: apart ? 'Failed installs, not established' : 'Failed installs',
+        values: rows.map((r) => r.installs),
+      },
+    ],
     caption:
       first && last
-        ? `from ${first.day} to ${last.day}, daily counts summed`
+        ? `from ${first.day} to ${last.day}, daily counts summed${apart ? ', installs not established (each once a day)' : ''}${cappedNote}`
         : 'no data in this range',
+    flags: flagsOf(days),
     table: {
-      head: ['Error code', 'Failed installs', 'Days seen'],
+      head: [
+        'Error code',
+        apart ? 'Failed installs, not established' : 'Failed installs',
+        'Days seen',
+      ],
       rows: rows.map((r) => ({ label: r.code, cells: [formatCount(r.installs), String(r.days)] })),
     },
   };
@@ -284,28 +365,32 @@ export function buildFigure(spec: FigureSpec, data: PageData): Figure {
   switch (spec.kind) {
     case 'metrics': {
       const data = toChartData(days, spec.metrics);
-      return overDays(spec.chart, false, 'count', data.labels, data.datasets);
+      return overDays(spec.chart, false, 'count', data.labels, data.datasets, days);
     }
+    case 'held-out':
+      return heldOutFigure(days);
     case 'events':
       return eventsFigure(days);
     case 'trend': {
       const trend = breakdownTrend(days, spec.breakdown, spec.top);
       const datasets =
         spec.breakdown === 'version' ? versionDatasets(trend.series) : trendDatasets(trend.series);
-      return overDays('area', true, 'count', trend.labels, datasets);
+      return overDays('area', true, 'count', trend.labels, datasets, days);
     }
     case 'distribution':
       return distributionFigure(data.reference ?? referenceDay(days), spec);
     case 'counter-trend':
-      return counterTrendFigure(days, spec.group, spec.top, spec.unit);
-    case 'counter-distribution':
-      return counterDistributionFigure(data.reference ?? referenceDay(days), spec.group, spec.unit);
+      return { ...counterTrendFigure(days, spec.group, spec.top, spec.unit), flags: flagsOf(days) };
+    case 'counter-distribution': {
+      const day = data.reference ?? referenceDay(days);
+      return { ...counterDistributionFigure(day, spec.group, spec.unit), flags: flagsOf([day]) };
+    }
     case 'crash-free': {
       const trend = crashFreeTrend(days, spec.top);
-      return overDays('line', false, 'percent', trend.labels, versionDatasets(trend.series));
+      return overDays('line', false, 'percent', trend.labels, versionDatasets(trend.series), days);
     }
     case 'install-failures':
-      return installFailuresFigure(days);
+      return installFailuresFigure(days, spec.series);
   }
 }
 
@@ -339,7 +424,9 @@ export function describeFigure(title: string, figure: Figure): string {
   const latest = figure.datasets.map(
     (d) => `${d.label} ${formatValue(d.values.at(-1), figure.unit)}`,
   );
-  return `${title}, ${kind} from ${first} to ${last}. On ${last}: ${latest.join(', ')}. The table lists every day.`;
+  const flagged =
+    figure.flags.length > 0 ? ` Flagged days: ${figure.flags.map((f) => f.day).join(', ')}.` : '';
+  return `${title}, ${kind} from ${first} to ${last}. On ${last}: ${latest.join(', ')}.${flagged} The table lists every day.`;
 }
 
 /**

@@ -25,8 +25,11 @@ export interface Needs {
   reference: DayField[];
 }
 
-/** Fields every page loads for its days: `run` says how current they are (the footer). */
-export const BASE_FIELDS: DayField[] = ['run'];
+/**
+ * Fields every page loads for its days: `run` says how current they are (the footer), `anomaly`
+ * which of them are flagged (charts mark them, tables note them; absent on most days).
+ */
+export const BASE_FIELDS: DayField[] = ['anomaly', 'run'];
 
 /** What a figure needs. */
 export function figureNeeds(spec: FigureSpec): Needs {
@@ -42,11 +45,14 @@ export function figureNeeds(spec: FigureSpec): Needs {
         reference: [],
       };
     case 'distribution':
-      return { range: [], reference: [`breakdowns.${spec.breakdown}`, 'activeInstalls'] };
+      return {
+        range: [],
+        reference: [`breakdowns.${spec.breakdown}`, 'activeInstalls', 'anomaly'],
+      };
     case 'counter-trend':
       return { range: [], folded: { fields: ['counters'], top: spec.top }, reference: [] };
     case 'counter-distribution':
-      return { range: [], reference: ['counters'] };
+      return { range: [], reference: ['counters', 'anomaly'] };
     case 'crash-free':
       return {
         range: [],
@@ -54,7 +60,16 @@ export function figureNeeds(spec: FigureSpec): Needs {
         reference: [],
       };
     case 'install-failures':
-      return { range: ['reliability.installFailures'], reference: [] };
+      return {
+        range: [
+          spec.series === 'not-established'
+            ? 'unestablishedInstallFailures'
+            : 'reliability.installFailures',
+        ],
+        reference: [],
+      };
+    case 'held-out':
+      return { range: ['heldOut'], reference: [] };
   }
 }
 

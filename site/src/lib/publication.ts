@@ -1,8 +1,8 @@
 /**
  * What the published data says it was computed with: every day aggregate carries the
- * publication parameters (k, retention, late window) of the run that computed it, and a day
- * published with differential privacy its (ε, δ) and bounds, so the site states those rather than
- * what the configuration says today. Pure.
+ * publication parameters (k, retention, late window, established days) of the run that computed
+ * it, and a day published with differential privacy its (ε, δ) and bounds, so the site states
+ * those rather than what the configuration says today. Pure.
  */
 import type { DayAggregate, Publication } from '../../../shared/aggregate.ts';
 import type { PrivacyConfig } from '../../../shared/config.ts';
@@ -44,7 +44,8 @@ export function samePublication(a: Publication | null, b: Publication | null): b
     a.kAnonymity === b.kAnonymity &&
     a.eventRetentionDays === b.eventRetentionDays &&
     a.installRetentionDays === b.installRetentionDays &&
-    a.lateArrivalHours === b.lateArrivalHours
+    a.lateArrivalHours === b.lateArrivalHours &&
+    a.establishedDays === b.establishedDays
   );
 }
 
@@ -95,6 +96,11 @@ export function describePublication(
   return (
     `${dp}k = ${publication.kAnonymity}, raw events kept ${publication.eventRetentionDays} days, ` +
     `installs remembered ${publication.installRetentionDays} days after last seen, ` +
-    `late arrivals accepted up to ${publication.lateArrivalHours} hours`
+    `late arrivals accepted up to ${publication.lateArrivalHours} hours` +
+    (publication.establishedDays === undefined
+      ? ''
+      : publication.establishedDays === 1
+        ? ', every install counted from its first day'
+        : `, installs counted once seen on ${publication.establishedDays} distinct days`)
   );
 }

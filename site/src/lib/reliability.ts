@@ -80,11 +80,36 @@ export interface InstallFailureRow {
   days: number;
 }
 
+/**
+ * Which failed installs: of established installs (`reliability.installFailures`), or of installs
+ * not established (`unestablishedInstallFailures`, bounded per day) — one-shot installer runs.
+ */
+export type InstallFailureSeries = 'established' | 'not-established';
+
+/** The day's failed installs by code in one series. */
+export function installFailuresOf(
+  day: SiteDay,
+  series: InstallFailureSeries,
+): readonly { code: string; installs: number }[] {
+  return series === 'established'
+    ? (day.reliability?.installFailures ?? [])
+    : (day.unestablishedInstallFailures?.codes ?? []);
+}
+
+/** Days of the range whose installs not established reached the per-day cap. */
+export function cappedDays(days: readonly SiteDay[]): { count: number; cap?: number } {
+  const capped = byDay(days).filter((d) => d.unestablishedInstallFailures?.capped);
+  return { count: capped.length, cap: capped.at(-1)?.unestablishedInstallFailures?.cap };
+}
+
 /** Failed installs by error code, most first; the folded "other" code last. */
-export function installFailureTotals(days: readonly SiteDay[]): InstallFailureRow[] {
+export function installFailureTotals(
+  days: readonly SiteDay[],
+  series: InstallFailureSeries = 'established',
+): InstallFailureRow[] {
   const rows = new Map<string, InstallFailureRow>();
   for (const day of byDay(days)) {
-    for (const failure of day.reliability?.installFailures ?? []) {
+    for (const failure of installFailuresOf(day, series)) {
       const row = rows.get(failure.code) ?? { code: failure.code, installs: 0, days: 0 };
       row.installs += failure.installs;
       row.days += 1;

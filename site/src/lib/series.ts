@@ -39,6 +39,11 @@ export const METRICS = {
     pick: (d) => d.activeInstalls?.d28,
   },
   newInstalls: { label: 'New installs', field: 'newInstalls', pick: (d) => d.newInstalls },
+  newlyEstablished: {
+    label: 'Became established',
+    field: 'established',
+    pick: (d) => d.established?.newlyEstablished,
+  },
   optOuts: { label: 'Opt-outs', field: 'optOuts', pick: (d) => d.optOuts },
 } as const satisfies Record<string, Metric>;
 
@@ -284,8 +289,18 @@ function isSiteDay(value: unknown): value is SiteDay {
   }
   if (value.newInstalls !== undefined && !isCount(value.newInstalls)) return false;
   if (value.optOuts !== undefined && !isCount(value.optOuts)) return false;
+  const { anomaly } = value;
+  if (anomaly !== undefined && (!isRecord(anomaly) || typeof anomaly.reason !== 'string'))
+    return false;
   if (run !== undefined && (!isRecord(run) || typeof run.computedAt !== 'string')) return false;
-  for (const section of ['events', 'breakdowns', 'reliability'] as const) {
+  for (const section of [
+    'events',
+    'breakdowns',
+    'reliability',
+    'established',
+    'heldOut',
+    'unestablishedInstallFailures',
+  ] as const) {
     if (value[section] !== undefined && !isRecord(value[section])) return false;
   }
   for (const list of ['upgrades', 'counters'] as const) {

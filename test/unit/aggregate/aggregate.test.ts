@@ -26,7 +26,17 @@ import { exactView, exactViews, type ExactView } from '../../support/exact-view.
 import { fakeClock } from '../../support/http-fakes.ts';
 
 const SECRET = 'aggregate-test-secret';
-const config = deploymentConfig;
+/**
+ * These tests check the windows, the install memory, reports without identity, erasures and
+ * reruns on small fleets of one-day installs counted by hand. The established-install rule (on by
+ * default: 2 distinct days) would hold most of them out, so it is off here (`establishedDays: 1`,
+ * its documented off switch). The rule has its own tests (aggregate-screening.test.ts), and the
+ * golden fixture runs with it on.
+ */
+const config = {
+  ...deploymentConfig,
+  screening: { ...deploymentConfig.screening, establishedDays: 1 },
+};
 const HOUR = 3_600_000;
 
 let sequence = 0;

@@ -8,6 +8,7 @@ import { BREAKDOWNS, type DayAggregate } from '../../../shared/aggregate.ts';
 import { deploymentConfig } from '../../../shared/config.ts';
 import { dayRange, type Day } from '../../../shared/dates.ts';
 import type { EventType, Failure, Module, Platform } from '../../../shared/schema/event.ts';
+import { HELD_REASONS, type HeldReason } from '../../../shared/screening.ts';
 import { aggregateRange } from '../../../functions/src/aggregate/job.ts';
 import type { IncomingEvent } from '../../../functions/src/model/incoming.ts';
 import { prepareEvent } from '../../../functions/src/ingest/prepare.ts';
@@ -56,11 +57,20 @@ const RUN_AT = '2026-12-15T00:15:00Z';
  *            storage.ssd 3 + storage.hdd 1 (M1..M4 only);
  *            poller.fast 2 (M1..M3), poller.slow 5 (M4..M6).
  *
- * ACTIVE DAYS per install (what d1/d7/d28 count):
+ * ACTIVE DAYS per install:
  *   M1..M4: 10-25 10-31 11-01 11-10 11-20 11-25      M5, M6: 10-25 10-31 11-01 11-10 11-25
  *   M7, M8: 10-25 10-31 11-05 11-10 11-25             R1: 10-25 11-01 11-10 11-25
  *   R2: 10-25 11-01 11-10     R3, R4: 10-25 11-10     U1, U2: 10-25
- *   Reports without identity count once each, on their own day only: 8 on 11-15, 2 on 11-20.
+ *
+ * ESTABLISHED (issue 18; default rule: 2 distinct days with the same OS, arch and kernel name):
+ * an install counts in d1/d7/d28, breakdowns, upgrades and reliability from its second day on,
+ * and as of its last active day in the 7- and 28-day windows. So M1..M8 count from 10-31, R1 and
+ * R2 from 11-01, R3 and R4 from 11-10; U1 and U2, seen on 10-25 only, never count. Before this
+ * rule every install counted from its first day: the expectations below that changed say so
+ * ("was …"). newInstalls is unchanged: installs first seen on the day, published apart.
+ * Reports without identity count once each on their own day, but only as many of a cohort of
+ * identical reports as it had on the day before (the bound for reports without identity): the 8
+ * installer reports of 11-15 and the 2 heartbeats of 11-20 have no such day, so none counts.
  */
 
 const SIG_A: Failure = {
@@ -274,42 +284,59 @@ async function aggregateFleet(events: StoredEvent[] = fleetEvents()) {
 
 const active = (d1: number, d7: number, d28: number) => ({ d1, d7, d28 });
 
+/** A day's held-out figures: reason → [reports, installs]; every other reason 0. */
+function held(reasons: Partial<Record<HeldReason, [number, number]>>): DayAggregate['heldOut'] {
+  const rows = HELD_REASONS.map((reason) => {
+    const [reports, installs] = reasons[reason] ?? [0, 0];
+    return { reason, reports, installs };
+  });
+  return {
+    reports: rows.reduce((n, r) => n + r.reports, 0),
+    installs: rows.reduce((n, r) => n + r.installs, 0),
+    reasons: rows,
+  };
+}
+
 describe('golden fleet 2026-10-25 … 2026-11-25', () => {
   test('d1/d7/d28, new installs and events, including across the month boundary', async () => {
     const { store, day, published } = await aggregateFleet();
     expect([...store.days.keys()].sort()).toEqual(dayRange(FROM, TO));
     const expected: Record<Day, [DayAggregate['activeInstalls'], number, DayAggregate['events']]> =
       {
-        // All 14 install: all new.
-        '2026-10-25': [active(14, 14, 14), 14, { install: 14 }],
-        // Nobody active; everyone installed 10-25 is inside both windows.
-        '2026-10-28': [active(0, 14, 14), 0, {}],
-        // M1..M8. 7-day window 10-25..10-31 still holds the 10-25 installs.
-        '2026-10-31': [active(8, 14, 14), 0, { heartbeat: 8 }],
-        // M1..M6 + R1, R2 upgrade. 7-day 10-26..11-01 (across the month): M1..M8 (10-31), R1, R2.
-        '2026-11-01': [active(8, 10, 14), 0, { upgrade: 8 }],
-        // M7, M8. 7-day 10-30..11-05: M1..M8, R1, R2.
-        '2026-11-05': [active(2, 10, 14), 0, { upgrade: 2 }],
+        // All 14 install: all new, none established yet (was 14, 14, 14).
+        '2026-10-25': [active(0, 0, 0), 14, { install: 14 }],
+        // Nobody active, nobody established (was 0, 14, 14).
+        '2026-10-28': [active(0, 0, 0), 0, {}],
+        // M1..M8 on their second day: established. The 10-25 installs that are not (R, U) count
+        // in no window (was 8, 14, 14).
+        '2026-10-31': [active(8, 8, 8), 0, { heartbeat: 8 }],
+        // M1..M6 + R1, R2 (second day: established). 7-day 10-26..11-01 (across the month):
+        // M1..M8 (10-31), R1, R2 (was 8, 10, 14: R3, R4, U1, U2 no longer count).
+        '2026-11-01': [active(8, 10, 10), 0, { upgrade: 8 }],
+        // M7, M8. 7-day 10-30..11-05: M1..M8, R1, R2 (was 2, 10, 14).
+        '2026-11-05': [active(2, 10, 10), 0, { upgrade: 2 }],
         // 7-day 10-31..11-06 starts on the last day of October: still M1..M8, R1, R2.
-        '2026-11-06': [active(0, 10, 14), 0, {}],
+        '2026-11-06': [active(0, 10, 10), 0, {}],
         // 7-day 11-01..11-07: M1..M6, R1, R2 (11-01) and M7, M8 (11-05).
-        '2026-11-07': [active(0, 10, 14), 0, {}],
-        // 7-day 11-02..11-08: only M7, M8 (11-05).
-        '2026-11-08': [active(0, 2, 14), 0, {}],
-        // All but U1, U2. Events: 12 heartbeats; crashes 3+2+2+2+1 = 10; fatals 5. M1 sent 5
-        // events (heartbeat, 3 crashes, fatal): at most 4 count (eventClip), the largest count cut
-        // first, so 2 of its crashes count: 9 crashes.
-        '2026-11-10': [active(12, 12, 14), 0, { heartbeat: 12, crash: 9, fatal: 5 }],
-        // 8 reports without identity, once each. 7-day 11-09..11-15: 12 + 8; 28-day: 14 + 8.
-        '2026-11-15': [active(8, 20, 22), 0, { install_failed: 8 }],
-        // 7-day 11-10..11-16: the 12 of 11-10; the 11-15 reports count on their own day only.
-        '2026-11-16': [active(0, 12, 14), 0, {}],
-        '2026-11-17': [active(0, 0, 14), 0, {}],
-        // M1..M4 + 2 reports. 28-day 10-24..11-20: 14 + 2.
-        '2026-11-20': [active(6, 6, 16), 0, { heartbeat: 6 }],
-        // 28-day window 10-25..11-21 is the last one holding U1, U2 (active 10-25 only).
-        '2026-11-21': [active(0, 4, 14), 0, {}],
-        // 28-day window 10-26..11-22: U1, U2 are out.
+        '2026-11-07': [active(0, 10, 10), 0, {}],
+        // 7-day 11-02..11-08: only M7, M8 (11-05) (was 0, 2, 14).
+        '2026-11-08': [active(0, 2, 10), 0, {}],
+        // All but U1, U2; R3, R4 on their second day. Events: 12 heartbeats; crashes
+        // 3+2+2+2+1 = 10; fatals 5. M1 sent 5 events (heartbeat, 3 crashes, fatal): at most 4
+        // count (eventClip), the largest count cut first, so 2 of its crashes count: 9 crashes
+        // (was 12, 12, 14: U1, U2 no longer count).
+        '2026-11-10': [active(12, 12, 12), 0, { heartbeat: 12, crash: 9, fatal: 5 }],
+        // 8 reports without identity, none counted (no day before with such reports).
+        // 7-day 11-09..11-15: the 12 of 11-10 (was 8, 20, 22).
+        '2026-11-15': [active(0, 12, 12), 0, { install_failed: 8 }],
+        // 7-day 11-10..11-16: the 12 of 11-10 (was 0, 12, 14).
+        '2026-11-16': [active(0, 12, 12), 0, {}],
+        '2026-11-17': [active(0, 0, 12), 0, {}],
+        // M1..M4; the 2 reports are not counted (was 6, 6, 16).
+        '2026-11-20': [active(4, 4, 12), 0, { heartbeat: 6 }],
+        // U1, U2 were never counted, so their leaving the 28-day window changes nothing
+        // (was 0, 4, 14 and 0, 4, 12).
+        '2026-11-21': [active(0, 4, 12), 0, {}],
         '2026-11-22': [active(0, 4, 12), 0, {}],
         // M1..M8 + R1. 7-day 11-19..11-25: the same 9. 28-day 10-29..11-25: M1..M8, R1..R4.
         '2026-11-25': [active(9, 9, 12), 0, { heartbeat: 9 }],
@@ -327,66 +354,54 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
   test('breakdowns on 11-20: every value counted, "unknown", labels, modules, attributes', async () => {
     const { day } = await aggregateFleet();
     const b = day('2026-11-20').breakdowns;
-    // 16 in the 28-day window: M1..M8 (1.6.0 since 11-01/11-05), R1, R2 (1.5.0), R3, R4 (1.4.2),
-    // U1, U2 (1.5.0 as of 10-25, no platform) and the 2 anonymous reports (1.6.0, os debian).
+    // 12 in the 28-day window: M1..M8 (1.6.0 since 11-01/11-05), R1, R2 (1.5.0), R3, R4 (1.4.2).
+    // Before the established rule it was 16: U1, U2 (seen on 10-25 only, 1.5.0, no platform)
+    // and the 2 reports without identity (1.6.0, os debian) counted too, and every "unknown"
+    // bucket below was theirs.
     expect(b.version).toEqual([
-      { value: '1.6.0', installs: 10 }, // 8 M + 2 reports
-      { value: '1.5.0', installs: 4 }, // R1 R2 U1 U2
+      { value: '1.6.0', installs: 8 }, // 8 M (was 10: + 2 reports)
+      { value: '1.5.0', installs: 2 }, // R1 R2 (was 4: + U1 U2)
       { value: '1.4.2', installs: 2 }, // R3 R4
     ]);
     expect(b.os).toEqual([
-      { value: 'debian', installs: 10 }, // 8 M + 2 reports
-      { value: 'ubuntu', installs: 4 },
-      { value: 'unknown', installs: 2 }, // U1 U2
+      { value: 'debian', installs: 8 }, // 8 M (was 10: + 2 reports)
+      { value: 'ubuntu', installs: 4 }, // U1 U2 were "unknown"
     ]);
     expect(b.osVersion).toEqual([
       { value: 'debian 12', installs: 8 },
-      { value: 'ubuntu 24.04', installs: 4 },
-      { value: 'unknown', installs: 4 }, // U1 U2 + the reports (os without osVersion)
+      { value: 'ubuntu 24.04', installs: 4 }, // U1 U2 and the reports were "unknown"
     ]);
     // 6.1.0-18-amd64 and 6.1.0-31-arm64 are both "Linux 6.1": 8 + 4.
-    expect(b.kernel).toEqual([
-      { value: 'Linux 6.1', installs: 12 },
-      { value: 'unknown', installs: 4 },
-    ]);
+    expect(b.kernel).toEqual([{ value: 'Linux 6.1', installs: 12 }]);
     expect(b.arch).toEqual([
       { value: 'x86_64', installs: 8 },
-      { value: 'aarch64', installs: 4 },
-      { value: 'unknown', installs: 4 },
+      { value: 'aarch64', installs: 4 }, // U1 U2 and the reports were "unknown"
     ]);
     expect(b.virtualization).toEqual([
       { value: 'kvm', installs: 8 },
       { value: 'none', installs: 4 },
-      { value: 'unknown', installs: 4 },
     ]);
     expect(b.container).toEqual([
       { value: 'none', installs: 8 },
       { value: 'docker', installs: 4 },
-      { value: 'unknown', installs: 4 },
     ]);
-    expect(b.channel).toEqual([
-      { value: 'stable', installs: 12 },
-      { value: 'unknown', installs: 4 },
-    ]);
+    expect(b.channel).toEqual([{ value: 'stable', installs: 12 }]);
     expect(b.installMethod).toEqual([
       { value: 'deb', installs: 8 },
       { value: 'docker', installs: 4 },
-      { value: 'unknown', installs: 4 },
     ]);
     // Installs per module@version; one install counts in several buckets.
     expect(b.module).toEqual([
       { value: 'web@2.0', installs: 12 }, // M + R
       { value: 'db@1.1', installs: 8 },
-      { value: 'gpu@unknown', installs: 4 }, // R
-      { value: 'unknown', installs: 4 }, // U1 U2 + reports: no modules
+      { value: 'gpu@unknown', installs: 4 }, // R (U1 U2 and the reports, without modules, were "unknown")
     ]);
     // Cores are counted in the configured buckets (1, 2–3, 4–7, 8–15, 16–31, 32+).
     expect(b['attribute.cpu_cores']).toEqual([
       { value: '4–7', installs: 8 },
       { value: '8–15', installs: 4 },
-      { value: 'unknown', installs: 4 },
     ]);
-    expect(b['attribute.memory_gib']).toEqual([{ value: 'unknown', installs: 16 }]);
+    expect(b['attribute.memory_gib']).toEqual([{ value: 'unknown', installs: 12 }]);
     // mirrored_hosts is allowed in, but not published.
     expect(b['attribute.mirrored_hosts']).toBeUndefined();
     const names = Object.entries(config.attributes)
@@ -409,17 +424,16 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
         }
       }
     }
-    // 11-15: M1..M8 (1.6.0) + 8 installer reports (1.6.0); R1 R2 U1 U2 (1.5.0) + R3 R4 (1.4.2).
+    // 11-15: M1..M8 (1.6.0); R1 R2 (1.5.0) + R3 R4 (1.4.2). The 8 installer reports and U1 U2
+    // no longer count (was 16 and 6).
     expect(day('2026-11-15').breakdowns.version).toEqual([
-      { value: '1.6.0', installs: 16 },
-      { value: '1.5.0', installs: 4 },
+      { value: '1.6.0', installs: 8 },
+      { value: '1.5.0', installs: 2 },
       { value: '1.4.2', installs: 2 },
     ]);
-    // 10-25: 1.5.0 is M1..M8 + U1 U2 = 10; 1.4.2 is R1..R4.
-    expect(day('2026-10-25').breakdowns.version).toEqual([
-      { value: '1.5.0', installs: 10 },
-      { value: '1.4.2', installs: 4 },
-    ]);
+    // 10-25: nobody is established on the first day, so no breakdown has a bucket (was 1.5.0:
+    // M1..M8 + U1 U2 = 10 and other: R1..R4 = 4).
+    for (const buckets of Object.values(day('2026-10-25').breakdowns)) expect(buckets).toEqual([]);
   });
 
   test('published values clear their noisy threshold; values of a few installs never appear', async () => {
@@ -514,37 +528,63 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
     expect(reliability.installFailures).toEqual([]);
   });
 
-  test('reliability on 11-15: install failures by code, reports without identity', async () => {
+  test('reliability on 11-15 and 11-20: reports without identity bounded by their cohort', async () => {
     const { day } = await aggregateFleet();
     const reliability = day('2026-11-15').reliability;
-    expect(reliability.installFailures).toEqual([
-      { code: 'F-0003', installs: 5 },
-      { code: 'F-0102', installs: 2 },
-      { code: 'F-0201', installs: 1 },
-    ]);
-    // Each report is one install of 1.6.0; none crashed.
-    expect(reliability.versions).toEqual([
-      {
-        version: '1.6.0',
-        activeInstalls: 8,
-        crashedInstalls: 0,
-        crashFreeRate: 1,
-        crashEvents: 0,
-        fatalEvents: 0,
-      },
-    ]);
+    // The 8 installer reports have no earlier day with reports like them, so none counts: no
+    // install failures and no version row (was F-0003: 5, other: 3, and a 1.6.0 row of 8).
+    expect(reliability.installFailures).toEqual([]);
+    expect(reliability.versions).toEqual([]);
     expect(reliability.topFailures).toEqual([]);
-    // 11-20: M1..M4 and 2 reports, all 1.6.0.
-    expect(day('2026-11-20').reliability.versions).toEqual([
-      {
-        version: '1.6.0',
-        activeInstalls: 6,
-        crashedInstalls: 0,
-        crashFreeRate: 1,
-        crashEvents: 0,
-        fatalEvents: 0,
-      },
-    ]);
+    // They are held out, and say so: 8 reports of 8 installs, for that reason alone.
+    expect(day('2026-11-15').heldOut).toEqual(held({ 'identityless-cap': [8, 8] }));
+    // 11-20: M1..M4 only (1.6.0), 4 < k: the row would be "other" of 4, which is left out (was a
+    // 1.6.0 row of 6 with the 2 reports).
+    expect(day('2026-11-20').reliability.versions).toEqual([]);
+    expect(day('2026-11-20').heldOut).toEqual(held({ 'identityless-cap': [2, 2] }));
+  });
+
+  test('established, pending and held-out installs, day by day', async () => {
+    const { day } = await aggregateFleet();
+    const debian15 = 'version=1.5.0,os=debian,arch=x86_64,kernel=Linux';
+    // 10-25: all 14 new and held out, waiting; by profile: 8 debian 1.5.0; the 4 ubuntu arm at
+    // 1.4.2 and U1 U2 (no platform) are under k: "other".
+    expect(day('2026-10-25').established).toEqual({
+      minDays: 2,
+      newlyEstablished: 0,
+      pending: { d1: 14, d28: 14 },
+      proven: 0,
+      newInstallProfiles: [
+        { value: debian15, installs: 8 },
+        { value: 'other', installs: 6 },
+      ],
+      newlyEstablishedProfiles: [],
+    });
+    expect(day('2026-10-25').heldOut).toEqual(held({ 'not-established': [14, 14] }));
+    // 10-31: M1..M8 established; R1..R4, U1, U2 still wait (as of their last day, 10-25).
+    expect(day('2026-10-31').established).toMatchObject({
+      newlyEstablished: 8,
+      pending: { d1: 0, d28: 6 },
+      newlyEstablishedProfiles: [{ value: debian15, installs: 8 }],
+    });
+    expect(day('2026-10-31').heldOut).toEqual(held({}));
+    // 11-01: R1, R2 (2 < k: "other"); R3, R4, U1, U2 wait.
+    expect(day('2026-11-01').established).toMatchObject({
+      newlyEstablished: 2,
+      pending: { d1: 0, d28: 4 },
+      newlyEstablishedProfiles: [{ value: 'other', installs: 2 }],
+    });
+    // 11-10: R3, R4; only U1, U2 wait. 11-22: U1, U2 left the 28-day window.
+    expect(day('2026-11-10').established).toMatchObject({
+      newlyEstablished: 2,
+      pending: { d1: 0, d28: 2 },
+    });
+    expect(day('2026-11-22').established).toMatchObject({
+      newlyEstablished: 0,
+      pending: { d1: 0, d28: 0 },
+    });
+    // A fleet this small never jumps past the flags' minimum rise: no day is flagged.
+    for (const d of dayRange(FROM, TO)) expect(day(d).anomaly, d).toBeUndefined();
   });
 
   test('counters on 11-25: sums over installs, each count clipped at counterClip', async () => {

@@ -1,13 +1,17 @@
-// Exactness of the fan-out (issue 14): for random fleets, shard counts and orders of arrival, the
-// sharded tallies equal the single-process ones and so does every published day (the same
-// tallies and contributor digests draw the same noise), a rerun is identical, and scheduled runs
-// fed the events in several batches publish what one full recompute publishes.
+// Exactness of the fan-out (issue 14): for random fleets, shard counts, orders of arrival and
+// screening rules (issue 18: established days, released or learned versions, the cap of failed
+// installs published apart), the sharded tallies equal the single-process ones and so does every
+// published day (the same tallies and contributor digests draw the same noise), a rerun is
+// identical, and scheduled runs fed the events in several batches publish what one full
+// recompute publishes.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { DayAggregate } from '../../../shared/aggregate.ts';
-import { deploymentConfig } from '../../../shared/config.ts';
+import { deploymentConfig, type DeploymentConfig } from '../../../shared/config.ts';
 import { addDays, dayRange, startOfDay, type Day } from '../../../shared/dates.ts';
 import { EVENT_TYPES, type EventType } from '../../../shared/schema/event.ts';
+import { toContributors, type Tally } from '../../../functions/src/aggregate/digest.ts';
+import { exactFromJson } from '../../../functions/src/aggregate/exact.ts';
 import { aggregateRange, runScheduledAggregation } from '../../../functions/src/aggregate/job.ts';
 import { pseudonymise } from '../../../functions/src/identity/pseudonym.ts';
 import { MemoryStore } from '../../../functions/src/store/memory-store.ts';
@@ -39,6 +43,8 @@ const eventArbitrary = fc.record({
   ),
   code: fc.constantFrom('F1', 'F2', undefined),
   second: fc.nat(86_000),
+  // Now and then an event carries a verified proof of work (its install counts from that day).
+  proof: fc.constantFrom(false, false, false, false, false, true),
 });
 
 /** Stored events from the generated ones: pseudonymised installs, unique hex ids. */
@@ -64,6 +70,7 @@ function toEvents(generated: Generated[]): StoredEvent[] {
       modules: g.modules.map((name) => ({ name, version: '1' })),
       counters: g.counters,
       failure: g.code || g.type === 'crash' ? { code: g.code, program: 'p', line: 3 } : undefined,
+      ...(g.proof && install !== null ? { proof: true as const } : {}),
     };
   });
 }
@@ -79,13 +86,27 @@ const publishedOf = (outcomes: MergeOutcome[]) =>
 
 const publicationSecret = () => 'shards-noise';
 
-async function aggregate(events: StoredEvent[], eventsPerShard: number) {
+/**
+ * The screening rules a run may be configured with: how many days make an install established,
+ * released versions listed or learned, and the daily cap of failed installs published apart.
+ */
+const screeningArbitrary = fc.record({
+  establishedDays: fc.constantFrom(1, 2, 3),
+  releasedVersions: fc.constantFrom(undefined, ['1.0', '1.1'], ['1.*', '2.0']),
+  unestablishedInstallFailuresPerDay: fc.constantFrom(0, 1, 3, 50),
+});
+
+async function aggregate(
+  events: StoredEvent[],
+  eventsPerShard: number,
+  runConfig: DeploymentConfig = config,
+) {
   const store = new MemoryStore();
   await store.saveEvents(events);
   const deps = {
     store,
     clock: () => startOfDay(TODAY) + 900_000,
-    config,
+    config: runConfig,
     publicationSecret,
     eventsPerShard,
   };
@@ -94,19 +115,25 @@ async function aggregate(events: StoredEvent[], eventsPerShard: number) {
 }
 
 describe('sharded aggregation is exact', () => {
-  test('any shard count and any order of saving give the single-process result', async () => {
+  test('any shard count, order of saving and screening rules give the single-process result', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(eventArbitrary, { minLength: 1, maxLength: 120 }),
         fc.integer({ min: 1, max: 60 }),
         fc.integer(),
-        async (generated, perShard, seed) => {
+        screeningArbitrary,
+        async (generated, perShard, seed, rules) => {
+          const { releasedVersions, ...rest } = rules;
+          const screening = { ...config.screening, ...rest };
+          if (releasedVersions) screening.releasedVersions = [...releasedVersions];
+          else delete screening.releasedVersions;
+          const runConfig: DeploymentConfig = { ...config, screening };
           const events = toEvents(generated);
-          const single = await aggregate(events, Number.MAX_SAFE_INTEGER);
+          const single = await aggregate(events, Number.MAX_SAFE_INTEGER, runConfig);
           const shuffled = [...events].sort(
             (a, b) => ((a.id.charCodeAt(3) * seed) % 97) - ((b.id.charCodeAt(3) * seed) % 97),
           );
-          const sharded = await aggregate(shuffled, perShard);
+          const sharded = await aggregate(shuffled, perShard, runConfig);
           expect(single.days.length).toBe(DAYS);
           expect(exactViews(sharded.days)).toEqual(exactViews(single.days));
           // Days before the late window are final: published, the same noise either way.
@@ -200,9 +227,19 @@ describe('sharded aggregation is exact', () => {
     let expected = 0n;
     for (const key of active) expected ^= BigInt(`0x${key}`);
     for (const e of anonymous) expected ^= BigInt(`0x${e.id.slice(0, 16)}`);
+    // Every install active on the day is counted (d1), waits to be established (pending), or
+    // (counted by a proof of work, versions learned) waits in the partial for the merge to know
+    // its version: together their digests are every contributor's.
+    const digestOf = (t: Tally) => BigInt(`0x${toContributors(t).digest}`);
     const d1 = [...one.store.partials.values()]
       .filter((p) => p.day === LAST)
-      .map((p) => BigInt(`0x${(JSON.parse(p.exact) as { d1: { digest: string } }).d1.digest}`))
+      .map((p) => exactFromJson(p.exact))
+      .map((e) =>
+        [...e.provisional.values()].reduce(
+          (x, waiting) => x ^ digestOf(waiting.d1),
+          digestOf(e.d1) ^ digestOf(e.screening.pendingD1),
+        ),
+      )
       .reduce((a, b) => a ^ b, 0n);
     expect(d1).toBe(expected);
   });

@@ -21,14 +21,20 @@ import type { StoredEvent } from '../../../functions/src/model/stored.ts';
 // The run is the first after the late-arrival window: DAY is final, so its merge publishes it.
 const TODAY = '2026-05-13';
 const DAY = '2026-05-09';
+const BEFORE = '2026-05-08';
 
+/**
+ * 13 installs reporting on the day and the day before (install i % 13 on both parities of i), so
+ * all 13 are established on the day: an install counts from its second day.
+ */
 function events(): StoredEvent[] {
-  return Array.from({ length: 40 }, (_, i) => {
-    const receivedAt = startOfDay(DAY) + i * 60_000;
+  return Array.from({ length: 80 }, (_, i) => {
+    const day = i % 2 ? DAY : BEFORE;
+    const receivedAt = startOfDay(day) + i * 60_000;
     return {
       id: pseudonymise('id', String(i)).slice(0, 40),
       install: pseudonymise('install', String(i % 13)),
-      day: DAY,
+      day,
       type: 'heartbeat',
       source: 'v1',
       receivedAt,
@@ -91,9 +97,9 @@ describe('aggregation tasks', () => {
 
     const single = new MemoryStore();
     await single.saveEvents(events());
-    const [expected] = await aggregateRange(
+    const [, expected] = await aggregateRange(
       { ...deps, store: single, eventsPerShard: 1e9 },
-      DAY,
+      BEFORE,
       DAY,
     );
     // 8 shards or one: the same tallies (13 installs), hence the same noise and the same day.

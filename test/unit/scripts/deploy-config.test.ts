@@ -128,7 +128,7 @@ describe('Firestore rules and indexes', () => {
       indexes.fieldOverrides.find((o) => o.collectionGroup === group && o.fieldPath === field);
     expect(override('events', 'expireAt')).toMatchObject({ ttl: true, indexes: [] });
     // Activity pages are purged by the daily run; only `bucket` and `day` are queried.
-    for (const field of ['keys', 'snaps', 'snapshots', 'local'])
+    for (const field of ['keys', 'snaps', 'snapshots', 'local', 'cons', 'contribs', 'cohorts'])
       expect(override('pages', field)).toMatchObject({ indexes: [] });
     expect(override('pages', 'day')).toBeUndefined();
     expect(override('pages', 'bucket')).toBeUndefined();
@@ -166,6 +166,7 @@ describe('Firestore rules and indexes', () => {
       'attributes',
       'action',
       'devices',
+      'proof',
     ];
     const types = read('functions/src/model/stored.ts');
     const declared = /export interface StoredEvent \{([\s\S]*?)\n\}/.exec(types)?.[1] ?? '';

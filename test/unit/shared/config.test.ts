@@ -158,6 +158,60 @@ describe('validation', () => {
     expect(message.match(/^ {2}- /gm)).toHaveLength(3);
   });
 
+  const withScreening = (patch: Record<string, unknown>): unknown =>
+    withField({ screening: { ...repository.screening, ...patch } });
+
+  test.each([
+    [{ establishedDays: 0 }, /- screening\.establishedDays: /],
+    [{ establishedDays: 2.5 }, /- screening\.establishedDays: /],
+    [
+      { releasedVersions: ['1.6.*', 'not a version!'] },
+      /- screening\.releasedVersions\.1: a version such as 1\.6\.0/,
+    ],
+    [{ releasedVersions: [] }, /- screening\.releasedVersions: /],
+    [
+      { impossibleProfiles: [{ os: 'macos', cpu: 'arm' }] },
+      /- screening\.impossibleProfiles\.0: Unrecognized key: "cpu"/,
+    ],
+    [
+      { impossibleProfiles: [{}] },
+      /- screening\.impossibleProfiles\.0: a profile names a field at least/,
+    ],
+    [
+      { proofOfWork: { difficulty: 30 } },
+      /- screening\.proofOfWork\.difficulty: at most 24: agent\.sh must find a proof within seconds/,
+    ],
+    [{ proofOfWork: { difficulty: -1 } }, /- screening\.proofOfWork\.difficulty: /],
+    [
+      { unestablishedInstallFailuresPerDay: -1 },
+      /- screening\.unestablishedInstallFailuresPerDay: /,
+    ],
+    [
+      { anomaly: { ...repository.screening.anomaly, minBaselineDays: 20 } },
+      /- screening\.anomaly\.minBaselineDays: must be at most baselineDays/,
+    ],
+    [
+      { anomaly: { ...repository.screening.anomaly, jumpRatio: 1 } },
+      /- screening\.anomaly\.jumpRatio: /,
+    ],
+    [
+      { anomaly: { ...repository.screening.anomaly, concentratedRatio: 4 } },
+      /- screening\.anomaly\.concentratedRatio: must be at most jumpRatio/,
+    ],
+    [
+      { establishedDays: 9, identitylessBaselineDays: 7 },
+      /- screening\.identitylessBaselineDays: must be at least establishedDays - 1 \(8\)/,
+    ],
+  ])('screening %j is refused with the field named', (patch, message) => {
+    expect(refusal(withScreening(patch))).toMatch(message);
+  });
+
+  test('a screening section is required, and a released-version list is optional', () => {
+    const { screening: _dropped, ...rest } = repository;
+    expect(refusal(rest)).toMatch(/- screening: /);
+    expect(refusal(withScreening({ releasedVersions: ['1.4.*', '1.5.0'] }))).toBe('');
+  });
+
   test('a trailing slash of the site URL is dropped', () => {
     expect(parseDeploymentConfig(withField({ siteUrl: 'https://s.example.org/' })).siteUrl).toBe(
       'https://s.example.org',

@@ -23,6 +23,7 @@ function lineFigure(over: Partial<DrawnFigure> = {}): DrawnFigure {
       { key: 'activeD1', label: 'Active that day', values: [10, 12, null, 14] },
       { key: 'activeD7', label: 'Active in 7 days', values: [20, 22, 23, 24] },
     ],
+    flags: [],
     ...over,
   };
 }
@@ -86,6 +87,7 @@ describe('staticChartHtml', () => {
 
   test('a stacked bar chart draws a bar per non-zero day and series', () => {
     const html = staticChartHtml({
+      flags: [],
       chart: 'bar',
       stacked: true,
       unit: 'count',
@@ -102,6 +104,7 @@ describe('staticChartHtml', () => {
 
   test('a horizontal bar chart lists every bar with its label, longest bar for the largest value', () => {
     const html = staticChartHtml({
+      flags: [],
       chart: 'hbar',
       stacked: false,
       unit: 'count',
@@ -121,6 +124,7 @@ describe('staticChartHtml', () => {
 
   test('labels from the data are text, never markup', () => {
     const html = staticChartHtml({
+      flags: [],
       chart: 'hbar',
       stacked: false,
       unit: 'count',
@@ -141,4 +145,28 @@ test('series colours: a series keeps the slot it is given, residuals are neutral
   expect(
     seriesSlots([{ key: '1.4.0', colour: 2 }, { key: 'other' }, { key: 'a' }, { key: 'b' }]),
   ).toEqual([2, 'other', 0, 1]);
+});
+
+describe('flagged days', () => {
+  test('a flagged day gets a band and a mark over its column, and no other day does', () => {
+    const plain = staticChartHtml(lineFigure());
+    expect(plain).not.toContain('sc-flag');
+    const html = staticChartHtml(
+      lineFigure({ flags: [{ day: '2026-11-03', reason: 'New installs 300 against 4' }] }),
+    );
+    const bands = [...html.matchAll(/<path class="sc-flag" d="M([\d.]+) 0h([\d.]+)/g)];
+    expect(bands).toHaveLength(1);
+    // Four days on a line chart: the third sits at two thirds of the width.
+    const [, left, width] = bands[0] ?? [];
+    const centre = Number(left) + Number(width) / 2;
+    expect(centre).toBeCloseTo((2 / 3) * 1000, 0);
+    expect(html.match(/sc-flag-mark/g)).toHaveLength(1);
+    // The series are drawn as before.
+    expect(seriesPaths(html)).toEqual(seriesPaths(plain));
+  });
+
+  test('a flag on a day the chart does not show marks nothing', () => {
+    const html = staticChartHtml(lineFigure({ flags: [{ day: '2026-10-01', reason: 'x' }] }));
+    expect(html).not.toContain('sc-flag');
+  });
 });

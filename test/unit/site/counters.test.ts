@@ -139,9 +139,10 @@ describe('what the Counters page asks for', () => {
         { kind: 'counter-trend', group: 'ports', top: 5 },
       ] satisfies FigureSpec[]
     ).map(figureNeeds);
+    // With the anomaly flag of every day shown, so a flagged day is marked on these charts too.
     expect(pageRequests(needs, '90d')).toEqual({
-      days: ['/api/v1/days?range=90d&fields=counters,run&top=5'],
-      latest: '/api/v1/latest?fields=counters',
+      days: ['/api/v1/days?range=90d&fields=anomaly,counters,run&top=5'],
+      latest: '/api/v1/latest?fields=anomaly,counters',
     });
   });
 });

@@ -11,6 +11,7 @@ import {
   MAX_BARS,
   pageDataOf,
   describeFigure,
+  flagNote,
   formatValue,
   type FigureSpec,
 } from '../../../site/src/lib/figures.ts';
@@ -55,6 +56,51 @@ const DAYS = [
     events: { heartbeat: 90 },
   }),
 ];
+
+describe('failed installs of installs not established', () => {
+  const failures = (installs: number, capped: boolean, codes: [string, number][]) => ({
+    installs,
+    cap: 50,
+    capped,
+    codes: codes.map(([code, n]) => ({ code, installs: n })),
+  });
+  const days = [
+    day('2026-11-01', {
+      reliability: {
+        versions: [],
+        topFailures: [],
+        installFailures: [{ code: 'F9', installs: 5 }],
+      },
+      unestablishedInstallFailures: failures(12, false, [
+        ['F0003', 7],
+        ['F0502', 5],
+      ]),
+    }),
+    day('2026-11-02', {
+      unestablishedInstallFailures: failures(50, true, [['F0003', 50]]),
+    }),
+  ];
+
+  test('their own series, summed over the range, labelled not established, capped days said', () => {
+    const figure = buildFigure(
+      { kind: 'install-failures', series: 'not-established' },
+      pageDataOf(days),
+    );
+    expect(figure.labels).toEqual(['F0003', 'F0502']);
+    expect(figure.datasets[0]?.values).toEqual([57, 5]);
+    expect(figure.datasets[0]?.label).toBe('Failed installs, not established');
+    expect(figure.table.head[1]).toBe('Failed installs, not established');
+    expect(figure.caption).toBe(
+      'from 2026-11-01 to 2026-11-02, daily counts summed, installs not established (each once a day); 1 day reached the cap of 50 a day and was scaled down to it',
+    );
+  });
+
+  test('the established series is reliability’s, as before', () => {
+    const figure = buildFigure({ kind: 'install-failures' }, pageDataOf(days));
+    expect(figure.labels).toEqual(['F9']);
+    expect(figure.caption).toBe('from 2026-11-01 to 2026-11-02, daily counts summed');
+  });
+});
 
 describe('buildFigure', () => {
   const specs: FigureSpec[] = [
@@ -198,6 +244,104 @@ describe('buildFigure', () => {
     const figure = buildFigure({ kind: 'distribution', breakdown: 'os' }, pageDataOf([]));
     expect(figure.labels).toEqual([]);
     expect(describeFigure('Installs by OS', figure)).toBe('Installs by OS: no data in this range.');
+  });
+});
+
+describe('flagged days and installs held out', () => {
+  const reason = 'New installs 900 against a median of 10 over the 14 days before.';
+  const FLAGGED = [
+    day('2026-11-01', {
+      heldOut: {
+        reports: 12,
+        installs: 9,
+        reasons: [
+          { reason: 'not-established', reports: 10, installs: 8 },
+          { reason: 'unknown-version', reports: 2, installs: 1 },
+        ],
+      },
+    }),
+    day('2026-11-02', {
+      newInstalls: 900,
+      anomaly: {
+        reason,
+        signals: [{ figure: 'newInstalls', value: 900, baseline: 10, rule: 'jump' }],
+      },
+      heldOut: {
+        reports: 905,
+        installs: 900,
+        reasons: [{ reason: 'not-established', reports: 905, installs: 900 }],
+      },
+    }),
+  ];
+
+  test.each<FigureSpec>([
+    { kind: 'metrics', metrics: ['activeD28', 'newInstalls', 'newlyEstablished'], chart: 'bar' },
+    { kind: 'events' },
+    { kind: 'trend', breakdown: 'os', top: 3 },
+    { kind: 'crash-free', top: 3 },
+    { kind: 'install-failures' },
+    { kind: 'held-out' },
+  ])(
+    '$kind: the flagged day of the range is marked, with its reason, and said in words',
+    (spec) => {
+      const figure = buildFigure(spec, pageDataOf(FLAGGED));
+      expect(figure.flags).toEqual([{ day: '2026-11-02', reason }]);
+      expect(flagNote(figure.flags)).toBe(
+        `Flagged day (the figures may include made-up installs): 2026-11-02: ${reason}`,
+      );
+      if (figure.labels.length > 0 && figure.datasets.length > 0)
+        expect(describeFigure('Figure', figure)).toContain('Flagged days: 2026-11-02.');
+    },
+  );
+
+  test('a range without a flagged day marks nothing and says nothing', () => {
+    const figure = buildFigure({ kind: 'events' }, pageDataOf(DAYS));
+    expect(figure.flags).toEqual([]);
+    expect(flagNote(figure.flags)).toBe('');
+    expect(describeFigure('Events', figure)).not.toContain('Flagged');
+  });
+
+  test('a distribution carries the flag of its reference day only', () => {
+    const spec: FigureSpec = { kind: 'distribution', breakdown: 'os' };
+    expect(buildFigure(spec, { days: FLAGGED, reference: FLAGGED[0] }).flags).toEqual([]);
+    expect(buildFigure(spec, { days: FLAGGED, reference: FLAGGED[1] }).flags).toEqual([
+      { day: '2026-11-02', reason },
+    ]);
+  });
+
+  test('installs held out: stacked by reason, a reason never seen left out, table per day', () => {
+    const figure = buildFigure({ kind: 'held-out' }, pageDataOf(FLAGGED));
+    expect(figure.chart).toBe('bar');
+    expect(figure.stacked).toBe(true);
+    expect(figure.datasets.map((d) => [d.label, d.values])).toEqual([
+      ['Unknown version', [1, 0]],
+      ['Not established yet', [8, 900]],
+    ]);
+    expect(figure.table.head).toEqual(['Day', 'Unknown version', 'Not established yet']);
+    expect(figure.table.rows[0]).toEqual({ label: '2026-11-02', cells: ['0', '900'] });
+  });
+
+  test('the new-installs chart shows installs that became established beside new ones', () => {
+    const days = [
+      day('2026-11-01', {
+        established: {
+          minDays: 2,
+          newlyEstablished: 4,
+          pending: { d1: 3, d28: 5 },
+          proven: 0,
+          newInstallProfiles: [],
+          newlyEstablishedProfiles: [],
+        },
+      }),
+    ];
+    const figure = buildFigure(
+      { kind: 'metrics', metrics: ['newInstalls', 'newlyEstablished'], chart: 'bar' },
+      pageDataOf(days),
+    );
+    expect(figure.datasets.map((d) => [d.label, d.values])).toEqual([
+      ['New installs', [2]],
+      ['Became established', [4]],
+    ]);
   });
 });
 

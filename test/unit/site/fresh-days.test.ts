@@ -45,7 +45,7 @@ describe('loadRange', () => {
     fresh.onData((data, range) => seen.push([data.days.map((d) => d.day), range]));
     expect(await fresh.loadRange('30d', '2026-11-21')).toBe(true);
     expect(fetchMock.mock.calls.map((c) => c[0])).toEqual([
-      '/api/v1/days?range=30d&fields=activeInstalls,events,run',
+      '/api/v1/days?range=30d&fields=activeInstalls,anomaly,events,run',
     ]);
     expect(seen).toEqual([[['2026-11-21', '2026-11-22'], '30d']]);
     expect(fresh.shownRange()).toBe('30d');
@@ -72,7 +72,7 @@ describe('loadRange', () => {
     fresh.onData((data) => seen.push(data.reference));
     expect(await fresh.loadRange('90d', '2026-11-21')).toBe(true);
     expect(fetchMock.mock.calls.map((c) => c[0]).sort()).toEqual([
-      '/api/v1/days?range=90d&fields=run',
+      '/api/v1/days?range=90d&fields=anomaly,run',
       '/api/v1/latest?fields=activeInstalls,breakdowns.os',
     ]);
     expect(seen).toEqual([latest]);

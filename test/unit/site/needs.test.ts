@@ -18,7 +18,7 @@ describe('pageRequests', () => {
       { range: ['activeInstalls', 'newInstalls'], reference: [] },
     ];
     expect(pageRequests(needs, '90d')).toEqual({
-      days: ['/api/v1/days?range=90d&fields=activeInstalls,events,newInstalls,optOuts,run'],
+      days: ['/api/v1/days?range=90d&fields=activeInstalls,anomaly,events,newInstalls,optOuts,run'],
     });
   });
 
@@ -32,8 +32,8 @@ describe('pageRequests', () => {
       tableNeeds({ kind: 'upgrades' }),
     ];
     expect(pageRequests(needs, '1y')).toEqual({
-      days: ['/api/v1/days?range=1y&fields=breakdowns.version,run,upgrades&top=5'],
-      latest: '/api/v1/latest?fields=activeInstalls,breakdowns.channel,breakdowns.version',
+      days: ['/api/v1/days?range=1y&fields=anomaly,breakdowns.version,run,upgrades&top=5'],
+      latest: '/api/v1/latest?fields=activeInstalls,anomaly,breakdowns.channel,breakdowns.version',
     });
   });
 
@@ -44,7 +44,19 @@ describe('pageRequests', () => {
     ];
     expect(pageRequests(needs, 'all')).toEqual({
       days: [
-        '/api/v1/days?range=all&fields=reliability.installFailures,reliability.topFailures,reliability.versions,run&top=5',
+        '/api/v1/days?range=all&fields=anomaly,reliability.installFailures,reliability.topFailures,reliability.versions,run&top=5',
+      ],
+    });
+  });
+
+  test('Reliability: failed installs of installs not established come from their own series', () => {
+    const needs = figures(
+      { kind: 'crash-free', top: 5 },
+      { kind: 'install-failures', series: 'not-established' },
+    );
+    expect(pageRequests(needs, '90d')).toEqual({
+      days: [
+        '/api/v1/days?range=90d&fields=anomaly,reliability.versions,run,unestablishedInstallFailures&top=5',
       ],
     });
   });
@@ -57,13 +69,15 @@ describe('pageRequests', () => {
     );
     expect(pageRequests(needs, '30d')).toEqual({
       days: [
-        '/api/v1/days?range=30d&fields=breakdowns.version,run',
+        '/api/v1/days?range=30d&fields=anomaly,breakdowns.version,run',
         '/api/v1/days?range=30d&fields=breakdowns.os&top=3',
       ],
     });
   });
 
-  test('a page without recipes still asks for how current the days are', () => {
-    expect(pageRequests([], '30d')).toEqual({ days: ['/api/v1/days?range=30d&fields=run'] });
+  test('a page without recipes still asks for how current the days are and which are flagged', () => {
+    expect(pageRequests([], '30d')).toEqual({
+      days: ['/api/v1/days?range=30d&fields=anomaly,run'],
+    });
   });
 });

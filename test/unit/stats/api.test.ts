@@ -164,6 +164,12 @@ const SCALAR_COLUMNS = [
   ...EVENT_TYPES.map((t) => `events_${t}`),
   'privacy_epsilon',
   'privacy_delta',
+  'newly_established',
+  'pending_d28',
+  'held_out_installs',
+  'held_out_reports',
+  'unestablished_install_failures',
+  'anomaly',
 ];
 
 /** Fields of a stored event (and of the raw wire event) that no answer may carry. */
@@ -210,9 +216,12 @@ describe('stats API over aggregated days', () => {
 
   test('the fixture aggregates as expected', () => {
     const day = (d: Day) => store.days.get(d) as DayAggregate;
-    expect(day('2026-11-01').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
-    expect(day('2026-11-03').activeInstalls).toEqual({ d1: 11, d7: 11, d28: 11 });
-    expect(day('2026-11-03').breakdowns.version).toEqual([
+    // An install counts from its second day (the established rule): A on 11-02, B on 11-04.
+    expect(day('2026-11-01').activeInstalls).toEqual({ d1: 0, d7: 0, d28: 0 });
+    expect(day('2026-11-02').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
+    expect(day('2026-11-03').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
+    expect(day('2026-11-04').activeInstalls).toEqual({ d1: 11, d7: 11, d28: 11 });
+    expect(day('2026-11-04').breakdowns.version).toEqual([
       { value: ODD_VERSION, installs: 6 },
       { value: '1.9', installs: 5 },
     ]);
@@ -256,24 +265,40 @@ describe('stats API over aggregated days', () => {
     const record = (day: Day) =>
       Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[0] === day)?.[i]]));
 
-    // 11-01: A1..A6 install; the 1.9/aarch64 buckets are not published yet → empty cells.
+    // 11-01: A1..A6 install, new and not yet established: no bucket published → empty cells.
     expect(record('2026-11-01')).toMatchObject({
       final: 'true',
-      active_d1: '6',
-      active_d7: '6',
-      active_d28: '6',
+      active_d1: '0',
+      active_d7: '0',
+      active_d28: '0',
       new_installs: '6',
       opt_outs: '0',
       events_install: '6',
       events_heartbeat: '0',
+      newly_established: '0',
+      pending_d28: '6',
+      held_out_installs: '6',
+      held_out_reports: '6',
+      unestablished_install_failures: '0',
+      anomaly: '',
+      'arch:aarch64': '',
+      'arch:x86_64': '',
+      [`version:${ODD_VERSION}`]: '',
+    });
+    // 11-03: A1..A6 counted (their second day came on 11-02); B1..B5 wait → no 1.9 bucket yet.
+    expect(record('2026-11-03')).toMatchObject({
+      active_d1: '6',
+      new_installs: '5',
+      pending_d28: '5',
       'arch:aarch64': '',
       'arch:x86_64': '6',
       'version:1.9': '',
       [`version:${ODD_VERSION}`]: '6',
       'os:debian': '6',
     });
-    // 11-04: 11 heartbeats and A1's crash.
+    // 11-04: 11 heartbeats and A1's crash; B1..B5 established.
     expect(record('2026-11-04')).toMatchObject({
+      newly_established: '5',
       active_d1: '11',
       new_installs: '0',
       events_heartbeat: '11',

@@ -61,5 +61,17 @@ export function fromTallies(merged: MergedDay): ExactDay {
       groups: [...merged.counters].map(([group, g]) => bucket(group, g.installs)),
       values: counterValues,
     },
+    screening: {
+      newlyEstablished: count(merged.screening.newlyEstablished),
+      pendingD1: count(merged.screening.pendingD1),
+      pendingD28: count(merged.screening.pendingD28),
+      proven: count(merged.screening.proven),
+      newProfiles: buckets(merged.screening.newProfiles),
+      establishedProfiles: buckets(merged.screening.establishedProfiles),
+      held: [...merged.screening.held].map(([reason, h]) =>
+        bucket(reason, h.installs, { reports: h.reports }),
+      ),
+      failures: buckets(merged.screening.failures),
+    },
   };
 }

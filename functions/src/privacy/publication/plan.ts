@@ -48,6 +48,8 @@ export interface PublicationPlan {
   deltaPerBucket: number;
   /** Single-valued breakdowns in order; "module" comes separately. */
   breakdowns: string[];
+  /** What the screening figures state besides their noise: the rule and the failures' cap. */
+  screening: { establishedDays: number; unestablishedInstallFailuresPerDay: number };
   queries: Map<string, QueryNoise>;
   specs: QuerySpec[];
 }
@@ -64,6 +66,10 @@ const BREAKDOWNS_WEIGHT = 60;
 const MODULE_SHARES = 3;
 /** Counter groups, counter values and the values' sums: one share each. */
 const COUNTER_SHARES = 3;
+/** Share of the day's ρ of the active installs, less what the screening figures take. */
+const ACTIVE_WEIGHT = 12;
+/** The screening figures' shares (screeningSpecs) when versions are learned; taken from d1/d7/d28. */
+const SCREENING_WEIGHT = 4;
 
 /** Names of the breakdowns the config publishes: the fixed ones and each published attribute. */
 export function breakdownNames(config: DeploymentConfig): string[] {
@@ -81,7 +87,12 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
   const breakdowns = breakdownNames(config);
   const perBreakdown = BREAKDOWNS_WEIGHT / (breakdowns.length + MODULE_SHARES + COUNTER_SHARES);
   return [
-    q('activeInstalls', Math.sqrt(3), 12, 'd1, d7 and d28: one install counts once in each'),
+    q(
+      'activeInstalls',
+      Math.sqrt(3),
+      ACTIVE_WEIGHT - SCREENING_WEIGHT,
+      'd1, d7 and d28 of established installs: one install counts once in each',
+    ),
     q('newInstalls', 1, 3, 'an install is new on one day at most'),
     q('events', e, 3, `events by type, at most ${e} per install and day in all`),
     ...breakdowns.map((name) =>
@@ -120,8 +131,34 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
       mc,
     ),
     q('counters.values.sum', c * Math.sqrt(mc), perBreakdown, `each counter value clipped at ${c}`),
+    ...screeningSpecs(config),
   ];
 }
+
+/**
+ * The screening figures (README "What counts"): each install is held out, pending or counted on a
+ * day, so each of these counts it once at most. Their shares are carved out of the active
+ * installs' (ACTIVE_WEIGHT): d1, d7 and d28 are the largest counts of a day, where a wider noise
+ * changes least, so the breakdowns and reliability keep their noise.
+ */
+function screeningSpecs(config: DeploymentConfig): QuerySpec[] {
+  const e = config.privacy.eventClip;
+  const specs = [
+    q('established.newlyEstablished', 1, 0.5, 'an install becomes established on one day'),
+    q('established.pending', Math.SQRT2, 0.5, 'pending d1 and d28: one install counts once in each'),
+    q('established.proven', 1, 0.25, 'an install counted by its proof of work'),
+    q('established.newInstallProfiles', 1, 0.5, 'one profile per new install', 1),
+    q('established.newlyEstablishedProfiles', 1, 0.5, 'one profile per newly established install', 1),
+    q('heldOut.installs', 1, 0.5, 'an install is held out for one reason a day'),
+    q('heldOut.reports', e, 0.25, `its events, within the ${e} events`),
+    q('unestablishedInstallFailures', 1, 0.5, 'one code per install not established', 1),
+  ];
+  // Versions learned: whether a version is known decides whether the reports waiting on it count.
+  if (config.screening.releasedVersions === undefined)
+    specs.push(q('screening.knownVersions', 1, 0.5, 'one version per established install', 1));
+  return specs;
+}
+
 
 function q(
   id: string,
@@ -166,6 +203,10 @@ export function planPublication(config: DeploymentConfig): PublicationPlan {
     deltaThresholds,
     deltaPerBucket,
     breakdowns: breakdownNames(config),
+    screening: {
+      establishedDays: config.screening.establishedDays,
+      unestablishedInstallFailuresPerDay: config.screening.unestablishedInstallFailuresPerDay,
+    },
     queries,
     specs,
   };

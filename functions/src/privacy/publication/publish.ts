@@ -12,6 +12,7 @@ import { createNoiseSource, fingerprintOf, type NoiseSource } from './noise.ts';
 import { MODULE_BREAKDOWN, planPublication, type PublicationPlan } from './plan.ts';
 import { publishReliability } from './reliability.ts';
 import { publishActive, publishEvents } from './scalars.ts';
+import { publishScreening } from './screening.ts';
 import type { ExactDay } from './types.ts';
 
 /** The published figures of a day: the aggregate without its day, final flag and run figures. */
@@ -87,6 +88,7 @@ export function publishWith(
     upgrades: publishUpgrades(noise, plan, exact.upgrades),
     reliability: publishReliability(noise, plan, exact.reliability, activeInstalls.d1),
     counters: publishCounters(noise, plan, exact.counters),
+    ...(exact.screening ? publishScreening(noise, plan, exact.screening, newInstalls) : {}),
     privacy: privacyParameters(plan),
   };
 }

@@ -24,6 +24,27 @@ export interface ExactBucket {
 /** Separates "from" and "to" in the key of an upgrade bucket. */
 export const UPGRADE_KEY_SEPARATOR = '\u0000';
 
+/**
+ * What the screening rules (established installs, plausibility, quarantine) decided on the day,
+ * published apart from the figures above: none of these installs is in them.
+ */
+export interface ExactScreening {
+  /** Installs that became established on the day. */
+  newlyEstablished: ExactCount;
+  /** Installs active on the day, and in the 28 days ending on it, not yet established. */
+  pendingD1: ExactCount;
+  pendingD28: ExactCount;
+  /** Installs counted on the day thanks to a proof of work, before their days would count. */
+  proven: ExactCount;
+  /** New installs of the day by cohort profile; newly established ones by cohort profile. */
+  newProfiles: ExactBucket[];
+  establishedProfiles: ExactBucket[];
+  /** Per reason held out: installs, `sums.reports` their events (within the event bound). */
+  held: ExactBucket[];
+  /** Failed installs of installs not established, by error code, each install once. */
+  failures: ExactBucket[];
+}
+
 /** Everything one day's publication is computed from. */
 export interface ExactDay {
   day: Day;
@@ -49,4 +70,6 @@ export interface ExactDay {
     /** Per group, installs per value; sum `sum` (clipped counts). */
     values: Record<string, ExactBucket[]>;
   };
+  /** Absent for tallies from before the screening rules: then no screening figure is published. */
+  screening?: ExactScreening;
 }
