@@ -44,7 +44,7 @@ export function syntheticDay(n: number): StoredEvent[][] {
 function fold(byBucket: StoredEvent[][]): void {
   const total = emptyExact(DAY);
   byBucket.forEach((events, b) => {
-    const page: Page = buildPage(DAY, bucketId(b), events);
+    const page: Page = buildPage(DAY, bucketId(b), events, deploymentConfig);
     addExact(total, pageLocal(page));
     const history = bucketHistory(new Map([[DAY, page]]), [DAY], deploymentConfig).get(DAY);
     if (history) addExact(total, history);

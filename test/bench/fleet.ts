@@ -2,6 +2,7 @@
 // process ever holds the whole fleet: install i falls in bucket i % 256, its pseudonym is hex
 // and unique, and its events and past activity are functions of (i, day). Shard processes and
 // the in-process comparison draw from the same generator.
+import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, startOfDay, type Day } from '../../shared/dates.ts';
 import { BUCKETS, bucketId } from '../../functions/src/model/buckets.ts';
 import { emptyExact, exactToJson } from '../../functions/src/aggregate/exact.ts';
@@ -113,6 +114,7 @@ export function historyPagesOfBucket(spec: FleetSpec, b: number, from: Day, to: 
     spec.day,
     bucketId(b),
     eventsOfBucket({ ...spec, installs: Math.min(spec.installs, BUCKETS * 64) }, b),
+    deploymentConfig,
   );
   const empty = exactToJson(emptyExact(spec.day));
   for (let d = 1; d <= spec.historyDays; d += 1) {

@@ -5,7 +5,6 @@
 // opt-in proof of work costs to find against what it costs to check.
 // Part of `npm run bench`; alone: `node test/bench/poisoning.ts [--quick]`.
 import { performance } from 'node:perf_hooks';
-import type { DayAggregate } from '../../shared/aggregate.ts';
 import { deploymentConfig } from '../../shared/config.ts';
 import { addDays, type Day } from '../../shared/dates.ts';
 import { findProof, verifyProof } from '../../functions/src/ingest/proof-of-work.ts';
@@ -18,6 +17,7 @@ import {
   publish,
   RULES_OFF,
   steadyFleet,
+  type ScreenedDay,
 } from '../support/poisoning.ts';
 
 /** How far one attack moved the watched figures, with the rules off and on. */
@@ -54,15 +54,15 @@ export interface ProofRun {
 const LAST: Day = '2026-06-30';
 
 function moved(
-  clean: Map<Day, DayAggregate>,
-  attacked: Map<Day, DayAggregate>,
+  clean: Map<Day, ScreenedDay>,
+  attacked: Map<Day, ScreenedDay>,
   attackDay: Day,
   attackDays: number,
 ): Omit<AttackRun, 'attack' | 'rules'> {
   const a = (d: Day) => attacked.get(d);
   const c = (d: Day) => clean.get(d);
-  const rate = (m: DayAggregate | undefined) => (crashFree(m, '1.6.0') ?? 1) * 100;
-  const failed = (m: DayAggregate | undefined) =>
+  const rate = (m: ScreenedDay | undefined) => (crashFree(m, '1.6.0') ?? 1) * 100;
+  const failed = (m: ScreenedDay | undefined) =>
     (m?.reliability.installFailures.reduce((n, f) => n + f.installs, 0) ?? 0) +
     (m?.unestablishedInstallFailures?.installs ?? 0);
   let countsFromDay: number | undefined;

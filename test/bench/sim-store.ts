@@ -8,13 +8,13 @@ import type {
   DeleteResult,
   EventRange,
   PurgeResult,
-  Quarantine,
-  QuarantineKeys,
   SaveResult,
   Store,
 } from '../../functions/src/store/types.ts';
 import type {
   Erasure,
+  Quarantine,
+  QuarantineKeys,
   RunPlan,
   StoredEvent,
   StoredPage,

@@ -1,18 +1,19 @@
-// `npm run quarantine` against the Firestore emulator, as a maintainer runs it: recording a
-// quarantine of a flagged cohort publishes the days again without it, --list shows it, --release
-// brings the days back; bad arguments get a clear message and change nothing.
+// `npm run quarantine` against the Firestore emulator, as a maintainer runs it: a quarantine of a
+// cohort on a day not yet published holds it out of that day and later ones when the aggregation
+// publishes them; a day already published is refused (published once, never again) with nothing
+// recorded; --list shows it, --release ends it; bad arguments get a clear message and change nothing.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { DayAggregate } from '../../shared/aggregate.ts';
 import { deploymentConfig } from '../../shared/config.ts';
-import { addDays, dayOf, dayRange, type Day } from '../../shared/dates.ts';
+import { addDays, dayOf, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
 import { aggregateRange } from '../../functions/src/aggregate/job.ts';
 import { createFirestore } from '../../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../../functions/src/store/firestore-store.ts';
-import { bucket, fakeCohort, steadyFleet } from '../support/poisoning.ts';
+import { exactView, type ExactView } from '../support/exact-view.ts';
+import { bucket, fakeCohort, publicationSecret, steadyFleet } from '../support/poisoning.ts';
 
 process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
 process.env.METADATA_SERVER_DETECTION ??= 'none';
@@ -21,7 +22,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TODAY = dayOf(Date.now());
 const LAST = addDays(TODAY, -1);
 const FIRST = addDays(LAST, -9);
-const START = addDays(LAST, -3);
+// START is final (3 days of late arrivals are over) and published; SECOND and LAST are not.
+const START = addDays(TODAY, -3);
 const SECOND = addDays(START, 1);
 const PROJECT = `test-${randomUUID()}`;
 
@@ -50,19 +52,27 @@ function quarantine(...args: string[]): Promise<{ code: number | null; out: stri
 let db: Firestore;
 let store: FirestoreStore;
 
-async function days(): Promise<Map<Day, DayAggregate>> {
-  return new Map((await store.readDays(FIRST, LAST)).map((d) => [d.day, d]));
+/** Aggregates FIRST..LAST at `now`: the exact tallies of each day. */
+async function aggregate(now: number): Promise<Map<Day, ExactView>> {
+  const outcomes = await aggregateRange(
+    { store, clock: () => now, config: deploymentConfig, publicationSecret },
+    FIRST,
+    LAST,
+  );
+  return new Map(outcomes.map((o) => [o.day, exactView(o.exact)]));
 }
 
-const quarantined = (d: DayAggregate | undefined) =>
+const quarantined = (d: ExactView | undefined) =>
   d?.heldOut?.reasons.find((r) => r.reason === 'quarantined')?.installs;
+
+let before: Map<Day, ExactView>;
 
 describe('npm run quarantine', () => {
   beforeAll(async () => {
     db = createFirestore({ projectId: PROJECT });
     store = new FirestoreStore(db);
     await store.saveEvents([...steadyFleet(20, 10, LAST), ...fakeCohort(START, 4, 30, 'cli')]);
-    await aggregateRange({ store, clock: () => Date.now(), config: deploymentConfig }, FIRST, LAST);
+    before = await aggregate(Date.now());
   });
 
   afterAll(async () => {
@@ -91,10 +101,19 @@ describe('npm run quarantine', () => {
     expect(await store.readQuarantines()).toEqual([]);
   });
 
-  test('records the cohort, publishes the days without it, lists it, and releases it', async () => {
-    const before = await days();
-    expect(bucket(before.get(SECOND), 'os', 'nixos')).toBe(30);
+  test('refuses a day already published, records the cohort of an open day, lists it, releases it', async () => {
+    const published = await store.readDays(FIRST, LAST);
+    expect(published.map((d) => d.day)).toContain(START);
+    expect(published.map((d) => d.day)).not.toContain(SECOND);
+    const refused = await quarantine('--day', START, '--profile', 'version=1.6.0,os=nixos');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(new RegExp(`${START} is final and already published`));
+    expect(refused.err).toMatch(/never republished/);
+    expect(refused.err).toMatch(/Nothing recorded/);
+    expect(await store.readQuarantines()).toEqual([]);
 
+    // The cohort of SECOND: the 30 fake installs established on it, counted before.
+    expect(bucket(before.get(SECOND), 'os', 'nixos')).toBe(30);
     const dry = await quarantine(
       '--day',
       SECOND,
@@ -111,8 +130,9 @@ describe('npm run quarantine', () => {
     expect(run.out).toMatch(
       /recorded q-\S+ {2}\S+ {2}version=1\.6\.0,os=nixos {2}\(30 installs\) {2}active/,
     );
-    expect(run.out).toMatch(/published \d+ days again/);
-    const after = await days();
+    expect(run.out).toMatch(/applies to \S+ and every later day when the aggregation publishes them/);
+    // The next runs hold the cohort out of SECOND and later days, published when final.
+    const after = await aggregate(startOfDay(addDays(TODAY, 10)));
     for (const day of dayRange(SECOND, LAST)) {
       expect(bucket(after.get(day), 'os', 'nixos'), day).toBe(0);
       expect(quarantined(after.get(day)), day).toBe(30);
@@ -120,21 +140,18 @@ describe('npm run quarantine', () => {
         (before.get(day)?.activeInstalls.d1 ?? 0) - 30,
       );
     }
-    expect(after.get(START)?.heldOut).toEqual(before.get(START)?.heldOut);
+    // A published day stays as it was published.
+    const [startNow] = await store.readDays(START, START);
+    expect(startNow).toEqual(published.find((d) => d.day === START));
 
     const [recorded] = await store.readQuarantines();
     const list = await quarantine('--list');
     expect(list.out).toContain(
       `${recorded?.id}  ${SECOND}  version=1.6.0,os=nixos  (30 installs)  active`,
     );
-
     const release = await quarantine('--release', recorded?.id ?? '');
     expect(release.code, release.err).toBe(0);
-    const again = await days();
-    for (const day of dayRange(SECOND, LAST)) {
-      expect(bucket(again.get(day), 'os', 'nixos'), day).toBe(30);
-      expect(quarantined(again.get(day)), day).toBe(0);
-    }
+    expect(release.out).toMatch(/days already published stay as published/);
     expect((await quarantine('--list')).out).toMatch(/\(30 installs\) {2}released 20\d\d-/);
   });
 });

@@ -30,6 +30,11 @@ export type ExactView = Omit<
   unestablishedInstallFailures: { installs: number; codes: { code: string; installs: number }[] };
 };
 
+const byValue = (a: Bucket, b: Bucket) =>
+  (a.value === UNKNOWN ? 1 : 0) - (b.value === UNKNOWN ? 1 : 0) ||
+  b.installs - a.installs ||
+  a.value.localeCompare(b.value);
+
 const bucketsOf = (map: ReadonlyMap<string, Tally>): Bucket[] =>
   [...map]
     .filter(([, t]) => t.n > 0)

@@ -2,7 +2,7 @@
 // bench`: a one-day flood of random ids, a week-long cohort of fake installs with one profile,
 // and a crash burst on one version, each made by the real ingest pipeline, aggregated with the
 // screening rules on and with them off (how homecall counted before them).
-import type { DayAggregate } from '../../shared/aggregate.ts';
+import type { Anomaly, DayAggregate } from '../../shared/aggregate.ts';
 import { deploymentConfig, type DeploymentConfig } from '../../shared/config.ts';
 import { addDays, dayRange, startOfDay, type Day } from '../../shared/dates.ts';
 import type { EventType } from '../../shared/schema/event.ts';
@@ -13,6 +13,7 @@ import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { EventSource } from '../../functions/src/formats/registry.ts';
 import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import { simulateFleet } from '../../scripts/lib/demo.ts';
+import { exactView, type ExactView } from './exact-view.ts';
 
 export const SECRET = 'poisoning-secret';
 
@@ -93,26 +94,46 @@ export function fakeCohort(first: Day, days: number, n: number, tag: string): St
   );
 }
 
-/** The published days of `events` from `from` to `to` under `config`. */
+/**
+ * A screened day: the exact tallies the publication starts from (what the screening rules let
+ * in, which the tests can count), the flag it was published with (judged from the noisy figures)
+ * and the published day itself.
+ */
+export type ScreenedDay = ExactView & { anomaly?: Anomaly; published: DayAggregate };
+
+/** The noise key of these runs. */
+export const publicationSecret = () => 'poisoning-noise';
+
+/** The days of `events` from `from` to `to` under `config`, every one final and published. */
 export async function publish(
   events: StoredEvent[],
   from: Day,
   to: Day,
   config: DeploymentConfig = deploymentConfig,
-): Promise<Map<Day, DayAggregate>> {
+): Promise<Map<Day, ScreenedDay>> {
   const store = new MemoryStore();
   await store.saveEvents(events);
   const clock = () => startOfDay(addDays(to, 30));
-  await aggregateRange({ store, clock, config }, from, to);
-  return store.days;
+  const outcomes = await aggregateRange({ store, clock, config, publicationSecret }, from, to);
+  const days = new Map<Day, ScreenedDay>();
+  for (const o of outcomes) {
+    const published = store.days.get(o.day);
+    if (!published) throw new Error(`${o.day} was not published`);
+    const day: ScreenedDay = { ...exactView(o.exact), published };
+    if (published.anomaly) day.anomaly = published.anomaly;
+    days.set(o.day, day);
+  }
+  return days;
 }
 
+type Figures = Pick<DayAggregate, 'breakdowns' | 'reliability'>;
+
 /** A bucket's installs in a day's breakdown (0 when absent). */
-export function bucket(day: DayAggregate | undefined, breakdown: string, value: string): number {
+export function bucket(day: Figures | undefined, breakdown: string, value: string): number {
   return day?.breakdowns[breakdown]?.find((b) => b.value === value)?.installs ?? 0;
 }
 
-/** A version's crash-free rate on a day (undefined when not published). */
-export function crashFree(day: DayAggregate | undefined, version: string): number | undefined {
+/** A version's crash-free rate on a day (undefined when not shown). */
+export function crashFree(day: Figures | undefined, version: string): number | undefined {
   return day?.reliability.versions.find((v) => v.version === version)?.crashFreeRate;
 }

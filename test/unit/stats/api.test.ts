@@ -100,10 +100,15 @@ async function aggregatedStore(): Promise<MemoryStore> {
   const outcomes = await aggregateRange(deps, '2026-11-01', '2026-11-10');
   const run = { computedAt: '2026-11-11T00:15:00.000Z', documentsRead: 1, documentsWritten: 1 };
   await store.writeDays(
-    outcomes.map((o) => ({
-      ...publishMerged(o.exact, deps, isFinal(o.day, '2026-11-11', config), run),
-      ...exactView(o.exact),
-    })),
+    outcomes.map((o) => {
+      // The exact counted figures; the screening figures stay as published.
+      const { established: _e, heldOut: _h, unestablishedInstallFailures: _u, ...exact } =
+        exactView(o.exact);
+      return {
+        ...publishMerged(o.exact, deps, isFinal(o.day, '2026-11-11', config), run),
+        ...exact,
+      };
+    }),
   );
   return store;
 }

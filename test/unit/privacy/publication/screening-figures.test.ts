@@ -3,78 +3,103 @@
 // published as their own series instead, each install once a day and at most the configured cap a
 // day, so a flood of made-up failures moves that series by the cap at most and nothing else.
 import { describe, expect, test, vi } from 'vitest';
-import type { DayAggregate } from '../../../../shared/aggregate.ts';
 import { deploymentConfig, type DeploymentConfig } from '../../../../shared/config.ts';
 import { addDays, dayRange, type Day } from '../../../../shared/dates.ts';
-import { fromContributors } from '../../../../functions/src/aggregate/digest.ts';
-import { publishUnestablishedFailures } from '../../../../functions/src/aggregate/install-failures.ts';
+import { HELD_REASONS } from '../../../../shared/screening.ts';
+import { createNoiseSource } from '../../../../functions/src/privacy/publication/noise.ts';
+import { planFor } from '../../../../functions/src/privacy/publication/publish.ts';
+import {
+  publishScreening,
+  scaleTo,
+} from '../../../../functions/src/privacy/publication/screening.ts';
+import type {
+  ExactBucket,
+  ExactCount,
+  ExactScreening,
+} from '../../../../functions/src/privacy/publication/types.ts';
 import type { StoredEvent } from '../../../../functions/src/model/stored.ts';
-import { ATTACK_PROFILE, ingest, publish, steadyFleet } from '../../../support/poisoning.ts';
+import {
+  ATTACK_PROFILE,
+  ingest,
+  publish,
+  steadyFleet,
+  type ScreenedDay,
+} from '../../../support/poisoning.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
 const CAP = deploymentConfig.screening.unestablishedInstallFailuresPerDay;
 const K = deploymentConfig.kAnonymity;
 
-/** Code → a tally of that many reporters (the digest does not matter to publication). */
-const tallies = (counts: Record<string, number>) =>
-  new Map(
-    Object.entries(counts).map(([code, n]) => [
-      code,
-      fromContributors({ installs: n, digest: '0'.repeat(16) }),
-    ]),
-  );
+const plan = planFor(deploymentConfig);
+const noise = createNoiseSource('screening-figures', '2026-06-01', 'fingerprint');
+const count = (n: number, tag = 'a'): ExactCount => ({ count: n, digest: tag.padEnd(16, '0') });
+const buckets = (counts: Record<string, number>): ExactBucket[] =>
+  Object.entries(counts).map(([key, installs]) => ({ key, installs, digest: key.padEnd(16, '0') }));
+
+/** Screening tallies with these failures and nothing else. */
+function screening(failures: Record<string, number>): ExactScreening {
+  return {
+    newlyEstablished: count(0),
+    pendingD1: count(0),
+    pendingD28: count(0),
+    proven: count(0),
+    newProfiles: [],
+    establishedProfiles: [],
+    held: [],
+    failures: buckets(failures),
+  };
+}
 
 describe('publishing the series', () => {
-  test('under the cap: the counts as they are, codes under k in "other"', () => {
-    expect(
-      publishUnestablishedFailures(tallies({ F0003: 12, F0502: 6, F9: 2, F8: 1 }), 5, 50),
-    ).toEqual({
-      installs: 21,
-      cap: 50,
-      capped: false,
-      codes: [
-        { code: 'F0003', installs: 12 },
-        { code: 'F0502', installs: 6 },
-        { code: 'other', installs: 3 },
-      ],
-    });
+  test('every code is noisy; a code of one or two installs never appears', () => {
+    const published = publishScreening(
+      noise,
+      plan,
+      screening({ F0003: 40, F0502: 30, F9: 2, F8: 1 }),
+      0,
+    ).unestablishedInstallFailures;
+    const threshold = plan.queries.get('unestablishedInstallFailures')?.threshold ?? 0;
+    expect(threshold).toBeGreaterThan(2);
+    expect(published.codes.map((c) => c.code).sort()).toEqual(['F0003', 'F0502']);
+    expect(published.capped).toBe(false);
+    expect(published.installs).toBe(published.codes.reduce((n, c) => n + c.installs, 0));
+    // Noisy, within a few σ of the exact counts.
+    const sigma = plan.queries.get('unestablishedInstallFailures')?.sigma ?? 0;
+    for (const c of published.codes) {
+      const exact = c.code === 'F0003' ? 40 : 30;
+      expect(Math.abs(c.installs - exact)).toBeLessThanOrEqual(6 * sigma);
+    }
   });
 
   test('over the cap: every code scaled down together, adding up to the cap exactly', () => {
-    const published = publishUnestablishedFailures(
-      tallies({ F0003: 9000, F0502: 700, F0001: 300 }),
-      5,
-      50,
-    );
-    expect(published).toEqual({
-      installs: 50,
-      cap: 50,
-      capped: true,
-      codes: [
-        { code: 'F0003', installs: 45 },
-        { code: 'F0502', installs: 4 },
-        { code: 'F0001', installs: 1 },
-      ],
-    });
-    // 45, 3.5 and 1.5: the two halves go to the larger code first, so 45 + 4 + 1 = 50.
+    expect(
+      scaleTo(
+        [
+          { code: 'F0003', installs: 9000 },
+          { code: 'F0502', installs: 700 },
+          { code: 'F0001', installs: 300 },
+        ],
+        10_000,
+        50,
+      ),
+    ).toEqual([
+      { code: 'F0003', installs: 45 },
+      { code: 'F0502', installs: 4 },
+      { code: 'F0001', installs: 1 },
+    ]);
     // Whatever the flood, the day's figure stays at the cap.
-    const huge = publishUnestablishedFailures(tallies({ F0003: 1_000_000, F0502: 7 }), 5, 50);
-    expect(huge.installs).toBe(50);
-    expect(huge.codes.reduce((n, c) => n + c.installs, 0)).toBe(50);
+    const huge = publishScreening(noise, plan, screening({ F0003: 1_000_000, F0502: 70 }), 0)
+      .unestablishedInstallFailures;
+    expect(huge).toMatchObject({ installs: CAP, cap: CAP, capped: true });
+    expect(huge.codes.reduce((n, c) => n + c.installs, 0)).toBe(CAP);
   });
 
-  test('k applies to the real counts before the cap, and a cap of 0 publishes nothing', () => {
-    // F0502's 4 installs are under k even though scaling would not matter here.
-    expect(publishUnestablishedFailures(tallies({ F0003: 300, F0502: 4 }), 5, 10).codes).toEqual([
-      { code: 'F0003', installs: 10 },
-    ]);
-    expect(publishUnestablishedFailures(tallies({ F0003: 300 }), 5, 0)).toEqual({
-      installs: 0,
-      cap: 0,
-      capped: true,
-      codes: [],
-    });
+  test('held out per reason: every reason noisy, whether any was held out for it or not', () => {
+    const held = publishScreening(noise, plan, screening({}), 0).heldOut;
+    expect(held.reasons.map((r) => r.reason)).toEqual([...HELD_REASONS]);
+    expect(held.installs).toBe(held.reasons.reduce((n, r) => n + r.installs, 0));
+    expect(held.reports).toBe(held.reasons.reduce((n, r) => n + r.reports, 0));
   });
 });
 
@@ -104,7 +129,7 @@ function failedInstalls(day: Day, n: number, tag: string, codes: string[], times
   return events;
 }
 
-const total = (day: DayAggregate | undefined) => day?.unestablishedInstallFailures?.installs ?? 0;
+const total = (day: ScreenedDay | undefined) => day?.unestablishedInstallFailures?.installs ?? 0;
 
 describe('the demo-like fleet', () => {
   test('its failed first installs are published apart, and reliability counts established installs only', async () => {
@@ -114,7 +139,7 @@ describe('the demo-like fleet', () => {
     const apart = published.reduce((n, d) => n + total(d), 0);
     expect(apart).toBeGreaterThan(0);
     for (const day of published) {
-      expect(day.unestablishedInstallFailures?.cap).toBe(CAP);
+      expect(day.published.unestablishedInstallFailures?.cap).toBe(CAP);
       expect(day.reliability.installFailures).toEqual([]);
     }
   });
@@ -147,10 +172,14 @@ describe('a flood of failed installs from one-shot ids', () => {
       FIRST,
       LAST,
     );
-    const after = attacked.get(ATTACK_DAY) as DayAggregate;
-    const before = clean.get(ATTACK_DAY) as DayAggregate;
-    expect(after.unestablishedInstallFailures).toMatchObject({ installs: CAP, capped: true });
-    expect(total(after) - total(before)).toBeLessThanOrEqual(CAP);
+    const after = attacked.get(ATTACK_DAY) as ScreenedDay;
+    const before = clean.get(ATTACK_DAY) as ScreenedDay;
+    // 3000 counted apart, exactly; published at the cap.
+    expect(total(after) - total(before)).toBe(3000);
+    expect(after.published.unestablishedInstallFailures).toMatchObject({
+      installs: CAP,
+      capped: true,
+    });
     expect(after.activeInstalls).toEqual(before.activeInstalls);
     expect(after.breakdowns).toEqual(before.breakdowns);
     expect(after.reliability).toEqual(before.reliability);
