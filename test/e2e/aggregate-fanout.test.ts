@@ -78,22 +78,33 @@ test('a POST to the scheduled function merges every shard and publishes the day 
   const now = Date.now();
   const yesterday = addDays(dayOf(now), -1);
   const finalDay = addDays(dayOf(now), -lateDays(deploymentConfig));
-  // The day turning final: its events, stored as ingest stored them days ago.
+  // The day turning final and the day before it: the same installs' events on both, stored as
+  // ingest stored them days ago. An install counts once seen on two days (the establishment
+  // rule), so they count on the final day; the day before, not yet published either, is in the
+  // run too (a day not published within the event retention is backfilled).
   const secret = ensureLocalSecret();
-  const stored = Array.from({ length: INSTALLS }, (_, i) => {
-    const prepared = prepareEvent(
-      { installId: `fanout-final-${i}`, type: 'heartbeat', product: { version: '3.1.0' } },
-      [],
-      {
-        secret,
-        now: Date.parse(`${finalDay}T12:00:00Z`) + i,
-        config: deploymentConfig,
-        source: 'v1',
-      },
-    );
-    if (!prepared.ok) throw new Error(prepared.issue.message);
-    return prepared.event;
-  });
+  const dayBefore = addDays(finalDay, -1);
+  const stored = [dayBefore, finalDay].flatMap((d) =>
+    Array.from({ length: INSTALLS }, (_, i) => {
+      const prepared = prepareEvent(
+        {
+          installId: `fanout-final-${i}`,
+          eventId: `fanout-final-${d}-${i}`,
+          type: 'heartbeat',
+          product: { version: '3.1.0' },
+        },
+        [],
+        {
+          secret,
+          now: Date.parse(`${d}T12:00:00Z`) + i,
+          config: deploymentConfig,
+          source: 'v1',
+        },
+      );
+      if (!prepared.ok) throw new Error(prepared.issue.message);
+      return prepared.event;
+    }),
+  );
   await new FirestoreStore(db).saveEvents(stored);
   // Late reports: each with its own time yesterday, accepted within the 72-hour window. After
   // 23:00 UTC, 23 hours ago is already today: the time stays within yesterday.
@@ -140,18 +151,23 @@ test('a POST to the scheduled function merges every shard and publishes the day 
   // the days, and the shards' tallies add up to exactly the installs posted for each day.
   const runs = (await db.collection('runs').get()).docs.map((d) => d.data() as RunPlan);
   const run = runs.sort((a, b) => b.id.localeCompare(a.id))[0] as RunPlan;
-  expect(run.days).toEqual(expect.arrayContaining([finalDay, yesterday]));
+  expect(run.days).toEqual(expect.arrayContaining([dayBefore, finalDay, yesterday]));
   expect(run.shards).toBeGreaterThan(1);
   const partials = (await db.collection('partials').where('run', '==', run.id).get()).docs.map(
     (d) => d.data() as StoredPartial,
   );
-  for (const d of [finalDay, yesterday]) {
+  for (const d of [dayBefore, finalDay, yesterday]) {
     const ofDay = partials.filter((p) => p.day === d);
     expect(new Set(ofDay.map((p) => p.shard)).size, d).toBe(run.shards);
     const merged = emptyExact(d);
     for (const p of ofDay) addExact(merged, exactFromJson(p.exact));
-    expect(merged.d1.n, `installs active on ${d}, merged from every shard`).toBe(INSTALLS);
+    // On its second day an install counts; on its first it waits (pending), in no other figure.
+    const counted = d === finalDay ? INSTALLS : 0;
+    expect(merged.d1.n, `installs counted on ${d}, merged from every shard`).toBe(counted);
+    expect(merged.screening.pendingD1.n, `installs waiting on ${d}`).toBe(INSTALLS - counted);
+    expect(merged.newInstalls.n, `new installs on ${d}`).toBe(d === finalDay ? 0 : INSTALLS);
     if (d !== finalDay) continue;
+    expect(merged.screening.newlyEstablished.n).toBe(INSTALLS);
     // The published day is the publication of exactly these merged tallies: with one shard's
     // partial left out, or counted twice, its noise and its numbers would differ.
     const expected = publishMerged(

@@ -75,9 +75,10 @@ describe('npm run deploy', () => {
     });
     expect(posted.status).toBe(202);
     expect(await posted.json()).toMatchObject({ accepted: 18, duplicates: 0 });
-    // A day is published once final: the fleet's reports of the day turning final, stored as
-    // ingest stored them then.
+    // A day is published once final: the fleet's reports of the day turning final and of the day
+    // before (its installs count on their second day), stored as ingest stored them then.
     const finalDay = addDays(today, -lateDays(deploymentConfig));
+    const firstDay = addDays(finalDay, -1);
     const store = createFirestore({ projectId: PROJECT });
     try {
       await new FirestoreStore(store).saveEvents(
@@ -89,20 +90,24 @@ describe('npm run deploy', () => {
     const aggregated = await runScript(
       ROOT,
       'scripts/aggregate.ts',
-      ['--from', finalDay, '--to', today],
+      ['--from', firstDay, '--to', today],
       {
         FIRESTORE_EMULATOR_HOST: emulator,
         GCLOUD_PROJECT: PROJECT,
       },
     );
     expect(aggregated.code, aggregated.stderr).toBe(0);
+    expect(aggregated.stdout).toContain(`${firstDay}  published`);
     expect(aggregated.stdout).toContain(`${finalDay}  published`);
     expect(aggregated.stdout).toContain(`${today}  provisional`);
     const api = (await (
-      await fetch(`${stack.hostingUrl}/api/v1/days?from=${finalDay}&to=${today}`)
+      await fetch(`${stack.hostingUrl}/api/v1/days?from=${firstDay}&to=${today}`)
     ).json()) as { days: DayAggregate[] };
-    expect(api.days.map((d) => d.day)).toEqual([finalDay]);
-    const day = api.days[0] as DayAggregate;
+    expect(api.days.map((d) => d.day)).toEqual([firstDay, finalDay]);
+    const first = api.days[0] as DayAggregate;
+    const day = api.days[1] as DayAggregate;
+    // The first day the fleet's installs were new and waited: no version is shown.
+    expect(first.breakdowns.version?.filter((b) => b.value !== 'other')).toEqual([]);
     // Noisy, within the noise it states of the fleet's 170 installs; the 2.x versions' 5 installs each folded into other.
     const sigma = day.privacy?.noise.activeInstalls?.sigma ?? 0;
     expect(Math.abs(day.activeInstalls.d1 - FINAL_FLEET.length)).toBeLessThan(6 * sigma);
@@ -116,7 +121,7 @@ describe('npm run deploy', () => {
     );
     expect(result.stdout).toMatch(
       new RegExp(
-        `1 days, ${finalDay} to ${finalDay}, read at .*; computed with k = 5; ε = ${deploymentConfig.privacy.epsilon}`,
+        `2 days, ${firstDay} to ${finalDay}, read at .*; computed with k = 5; ε = ${deploymentConfig.privacy.epsilon}`,
       ),
     );
     expect(result.stdout).toMatch(/site\/dist\/ \(hosting\): \d+ files/);
@@ -155,12 +160,16 @@ describe('npm run deploy', () => {
     const os = tableByCaption(page('platforms/index.html'), 'os-caption');
     expect(os.rows.map((r) => [r.label, r.cells[0]]).sort()).toEqual(rows(day.breakdowns.os));
     const active = tableByCaption(page('index.html'), 'active-caption');
-    const { d1, d7, d28 } = day.activeInstalls;
-    expect(active.rows).toEqual([{ label: finalDay, cells: [d1, d7, d28].map(String) }]);
+    const cells = (d: DayAggregate) =>
+      [d.activeInstalls.d1, d.activeInstalls.d7, d.activeInstalls.d28].map(String);
+    expect(active.rows).toEqual([
+      { label: finalDay, cells: cells(day) },
+      { label: firstDay, cells: cells(first) },
+    ]);
     // The headline states it as an "about" value, not to the install.
     expect(page('index.html')).toMatch(/data-field="activeValue"[^>]*>\s*about \d/);
     expect(textById(page('privacy/index.html'), 'computed-with-list')).toBe(
-      `${finalDay} (1 day): computed with differential privacy with ε = ${deploymentConfig.privacy.epsilon} and δ = ${deploymentConfig.privacy.delta} per day (at most ${deploymentConfig.privacy.eventClip} events, ${deploymentConfig.privacy.valuesPerInstall} modules, signatures or codes and ${deploymentConfig.privacy.counterValuesPerInstall} counter values per install and day, each counter clipped at ${deploymentConfig.privacy.counterClip}), k = 5, raw events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours.`,
+      `${firstDay} to ${finalDay} (2 days): computed with differential privacy with ε = ${deploymentConfig.privacy.epsilon} and δ = ${deploymentConfig.privacy.delta} per day (at most ${deploymentConfig.privacy.eventClip} events, ${deploymentConfig.privacy.valuesPerInstall} modules, signatures or codes and ${deploymentConfig.privacy.counterValuesPerInstall} counter values per install and day, each counter clipped at ${deploymentConfig.privacy.counterClip}), k = 5, raw events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours, installs counted once seen on 2 distinct days.`,
     );
     // What ingest stored follows the same config: raw events expire after 90 days.
     const firestore = createFirestore({ projectId: PROJECT });

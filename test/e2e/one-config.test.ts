@@ -132,6 +132,9 @@ describe('homecall.config.ts is the one configuration', () => {
     setConfig('kAnonymity', '7');
     setConfig('eventRetentionDays', '30');
     setConfig('epsilon', '0.5');
+    // The copy counts every install from its first day (the establishment rule off): the day and
+    // the privacy page say so.
+    setConfig('establishedDays', '1');
     started = spawn(`${ROOT}node_modules/.bin/node`, ['scripts/start.ts', '--no-demo'], {
       cwd: copy,
       env: withoutUndefined({
@@ -187,6 +190,7 @@ describe('homecall.config.ts is the one configuration', () => {
       eventRetentionDays: 30,
       installRetentionDays: 90,
       lateArrivalHours: 72,
+      establishedDays: 1,
     });
     expect(day.privacy).toMatchObject({ ...deploymentConfig.privacy, epsilon: 0.5 });
     const threshold = day.privacy?.noise.breakdowns?.threshold ?? 0;
@@ -212,7 +216,7 @@ describe('homecall.config.ts is the one configuration', () => {
     const privacy = page('privacy/index.html');
     expect(textById(privacy, 'dp-heading')).toBe('Differential privacy (ε = 0.5 per day)');
     expect(textById(privacy, 'computed-with-list')).toBe(
-      `${finalDay} (1 day): computed with differential privacy with ε = 0.5 and δ = 0.000001 per day (at most 4 events, 8 modules, signatures or codes and 16 counter values per install and day, each counter clipped at 100), k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours.`,
+      `${finalDay} (1 day): computed with differential privacy with ε = 0.5 and δ = 0.000001 per day (at most 4 events, 8 modules, signatures or codes and 16 counter values per install and day, each counter clipped at 100), k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours, every install counted from its first day.`,
     );
     expect(textById(page('versions/index.html'), 'current-heading')).toBe('Current distribution');
     expect(page('versions/index.html')).toContain(

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { DeploymentConfig } from '../../shared/config.ts';
-import type { Day } from '../../shared/dates.ts';
+import { addDays, type Day } from '../../shared/dates.ts';
 import { prepareEvent } from '../../functions/src/ingest/prepare.ts';
 import type { StoredEvent } from '../../functions/src/model/stored.ts';
 
@@ -54,10 +54,11 @@ export const FINAL_FLEET = [
 ];
 
 /**
- * FINAL_FLEET's heartbeats on `day`, stored as ingest stores them: a day is published once final,
- * after the late-arrival window, and ingest refuses event times that old. `prefix` must differ
- * from that of a batch the same test posts: an install's event id is stored once, so reused ids
- * would be dropped as resends.
+ * FINAL_FLEET's heartbeats on `day` and the day before, stored as ingest stores them: a day is
+ * published once final, after the late-arrival window, and ingest refuses event times that old.
+ * An install counts once seen on two days (the establishment rule), so the fleet counts on `day`
+ * and waits on the day before. `prefix` must differ from that of a batch the same test posts: an
+ * install's event id is stored once, so reused ids would be dropped as resends.
  */
 export function finalFleetEvents(
   prefix: string,
@@ -65,21 +66,23 @@ export function finalFleetEvents(
   secret: string,
   config: DeploymentConfig,
 ): StoredEvent[] {
-  return FINAL_FLEET.map((m, i) => {
-    const prepared = prepareEvent(
-      {
-        installId: `${prefix}-${m.id}`,
-        eventId: `${prefix}-${m.id}-hb`,
-        type: 'heartbeat',
-        product: { version: m.version },
-        platform: { os: m.os, arch: 'x86_64' },
-      },
-      [],
-      { secret, now: Date.parse(`${day}T10:00:00Z`) + i, config, source: 'v1' },
-    );
-    if (!prepared.ok) throw new Error(prepared.issue.message);
-    return prepared.event;
-  });
+  return [addDays(day, -1), day].flatMap((d) =>
+    FINAL_FLEET.map((m, i) => {
+      const prepared = prepareEvent(
+        {
+          installId: `${prefix}-${m.id}`,
+          eventId: `${prefix}-${m.id}-hb-${d}`,
+          type: 'heartbeat',
+          product: { version: m.version },
+          platform: { os: m.os, arch: 'x86_64' },
+        },
+        [],
+        { secret, now: Date.parse(`${d}T10:00:00Z`) + i, config, source: 'v1' },
+      );
+      if (!prepared.ok) throw new Error(prepared.issue.message);
+      return prepared.event;
+    }),
+  );
 }
 
 /**
