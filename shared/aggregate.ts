@@ -230,7 +230,7 @@ export const establishedSchema = z
 export const heldOutSchema = z
   .strictObject({
     reports: installCount.describe(
-      'Events of the day held out of every figure, each install\'s within the event bound (noisy).',
+      "Events of the day held out of every figure, each install's within the event bound (noisy).",
     ),
     installs: installCount.describe(
       'Installs active on the day (a report without identity is one) held out of the figures.',
@@ -247,7 +247,9 @@ export const heldOutSchema = z
           installs: installCount,
         }),
       )
-      .describe('Held out by reason, each count noisy (the totals add them up); an install is counted under the first reason that applies.'),
+      .describe(
+        'Held out by reason, each count noisy (the totals add them up); an install is counted under the first reason that applies.',
+      ),
   })
   .describe('What was held out of the figures of the day and why: noisy counts only.');
 
@@ -265,7 +267,9 @@ export const unestablishedInstallFailuresSchema = z
     codes: z
       .array(
         z.strictObject({
-          code: z.string().describe('Installer error code whose noisy count reached the threshold.'),
+          code: z
+            .string()
+            .describe('Installer error code whose noisy count reached the threshold.'),
           installs: installCount,
         }),
       )

@@ -2,7 +2,10 @@
 // rules, side by side in one run: how far a one-day flood of random ids, a week-long cohort of
 // fake installs with one profile, a crash burst on one version and a flood of failed installs
 // move d28, a chosen bucket, a crash-free rate and the failed installs published; on which day the cohort counts and whether that day is flagged; and what the
-// opt-in proof of work costs to find against what it costs to check.
+// opt-in proof of work costs to find against what it costs to check. d28, the bucket and the
+// crash-free rate are the counted (exact) tallies the publication starts from, so what the rules
+// let in shows without the noise; the published d28 and the failed installs are the published
+// (noisy) figures, whose difference also holds two independent draws of noise.
 // Part of `npm run bench`; alone: `node test/bench/poisoning.ts [--quick]`.
 import { performance } from 'node:perf_hooks';
 import { deploymentConfig } from '../../shared/config.ts';
@@ -24,8 +27,10 @@ import {
 export interface AttackRun {
   attack: string;
   rules: 'off' | 'on';
-  /** d28 of the attack day, attacked minus clean. */
+  /** d28 counted on the attack day, attacked minus clean. */
   d28Moved: number;
+  /** d28 published (noisy) on the attack day, attacked minus clean. */
+  d28PublishedMoved: number;
   /** d28 of the last day, attacked minus clean. */
   d28MovedLastDay: number;
   /** Installs in the attack's os bucket (nixos) on the attack day, attacked minus clean. */
@@ -33,8 +38,8 @@ export interface AttackRun {
   /** Crash-free rate of the attacked version on the attack day, in points, attacked minus clean. */
   crashFreeMovedPoints: number;
   /**
-   * Failed installs published on the attack day (reliability's and the series of installs not
-   * established together), attacked minus clean.
+   * Failed installs published (noisy) on the attack day (reliability's and the series of installs
+   * not established together), attacked minus clean.
    */
   failedInstallsMoved: number;
   /** Days from the attack's first day until it moved d1 (undefined: never within the run). */
@@ -63,8 +68,8 @@ function moved(
   const c = (d: Day) => clean.get(d);
   const rate = (m: ScreenedDay | undefined) => (crashFree(m, '1.6.0') ?? 1) * 100;
   const failed = (m: ScreenedDay | undefined) =>
-    (m?.reliability.installFailures.reduce((n, f) => n + f.installs, 0) ?? 0) +
-    (m?.unestablishedInstallFailures?.installs ?? 0);
+    (m?.published.reliability.installFailures.reduce((n, f) => n + f.installs, 0) ?? 0) +
+    (m?.published.unestablishedInstallFailures?.installs ?? 0);
   let countsFromDay: number | undefined;
   for (let i = 0; i < attackDays; i += 1) {
     const day = addDays(attackDay, i);
@@ -79,6 +84,9 @@ function moved(
       : [addDays(attackDay, countsFromDay - 1)];
   return {
     d28Moved: (a(attackDay)?.activeInstalls.d28 ?? 0) - (c(attackDay)?.activeInstalls.d28 ?? 0),
+    d28PublishedMoved:
+      (a(attackDay)?.published.activeInstalls.d28 ?? 0) -
+      (c(attackDay)?.published.activeInstalls.d28 ?? 0),
     d28MovedLastDay: (a(LAST)?.activeInstalls.d28 ?? 0) - (c(LAST)?.activeInstalls.d28 ?? 0),
     bucketMoved: bucket(a(attackDay), 'os', 'nixos') - bucket(c(attackDay), 'os', 'nixos'),
     crashFreeMovedPoints: Math.round((rate(a(attackDay)) - rate(c(attackDay))) * 10) / 10,
@@ -157,11 +165,11 @@ export function printPoisoning(result: Awaited<ReturnType<typeof benchPoisoning>
     `\n== poisoning (steady fleet of ${fleet.installs} installs over ${fleet.days} days; rules off = every id counts from its first day) ==`,
   );
   console.log(
-    'attack                               rules  d28 moved  d28 moved (last day)  nixos bucket  crash-free pts  failed installs  counts from day  flagged',
+    'attack                               rules  d28 counted  d28 published  d28 counted (last day)  nixos bucket  crash-free pts  failed installs published  counts from day  flagged',
   );
   for (const r of attacks) {
     console.log(
-      `${r.attack.padEnd(37)}${r.rules.padEnd(5)}${String(r.d28Moved).padStart(11)}${String(r.d28MovedLastDay).padStart(22)}${String(r.bucketMoved).padStart(14)}${r.crashFreeMovedPoints.toFixed(1).padStart(16)}${String(r.failedInstallsMoved).padStart(17)}${String(r.countsFromDay ?? 'never').padStart(17)}${(r.flagged ? 'yes' : 'no').padStart(9)}`,
+      `${r.attack.padEnd(37)}${r.rules.padEnd(5)}${String(r.d28Moved).padStart(13)}${String(r.d28PublishedMoved).padStart(15)}${String(r.d28MovedLastDay).padStart(24)}${String(r.bucketMoved).padStart(14)}${r.crashFreeMovedPoints.toFixed(1).padStart(16)}${String(r.failedInstallsMoved).padStart(27)}${String(r.countsFromDay ?? 'never').padStart(17)}${(r.flagged ? 'yes' : 'no').padStart(9)}`,
     );
   }
   const floodOn = attacks.find((r) => r.rules === 'on' && r.attack.startsWith('flood'));
@@ -169,7 +177,7 @@ export function printPoisoning(result: Awaited<ReturnType<typeof benchPoisoning>
   const failedOn = attacks.find((r) => r.rules === 'on' && r.attack.startsWith('failed'));
   const cap = deploymentConfig.screening.unestablishedInstallFailuresPerDay;
   console.log(
-    `one-day flood moves published actives by ${floodOn?.d28Moved ?? '?'} (target 0: ${floodOn?.d28Moved === 0 ? 'met' : 'MISSED'}); week-long cohort counts from day ${cohortOn?.countsFromDay ?? '?'} (target >= ${deploymentConfig.screening.establishedDays}) and is flagged that day: ${cohortOn?.flagged ? 'yes' : 'NO'}; a flood of failed installs moves them by ${failedOn?.failedInstallsMoved ?? '?'} (target <= the cap, ${cap}: ${(failedOn?.failedInstallsMoved ?? Infinity) <= cap ? 'met' : 'MISSED'})`,
+    `one-day flood moves the counted actives by ${floodOn?.d28Moved ?? '?'} (target 0: ${floodOn?.d28Moved === 0 ? 'met' : 'MISSED'}); week-long cohort counts from day ${cohortOn?.countsFromDay ?? '?'} (target >= ${deploymentConfig.screening.establishedDays}) and is flagged that day: ${cohortOn?.flagged ? 'yes' : 'NO'}; a flood of failed installs moves them by ${failedOn?.failedInstallsMoved ?? '?'} (target <= the cap, ${cap}: ${(failedOn?.failedInstallsMoved ?? Infinity) <= cap ? 'met' : 'MISSED'})`,
   );
   console.log(
     `proof of work at ${proof.difficulty} bits: find ${proof.findMs.toFixed(1)} ms, check ${proof.verifyUs.toFixed(1)} µs (find/check ${proof.ratio.toFixed(0)}x)`,

@@ -22,8 +22,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TODAY = dayOf(Date.now());
 const LAST = addDays(TODAY, -1);
 const FIRST = addDays(LAST, -9);
-// START is final (3 days of late arrivals are over) and published; SECOND and LAST are not.
-const START = addDays(TODAY, -3);
+// START is final (4 days after it, late arrivals are over: lateDays) and published; SECOND and
+// LAST are not.
+const START = addDays(TODAY, -4);
 const SECOND = addDays(START, 1);
 const PROJECT = `test-${randomUUID()}`;
 
@@ -130,7 +131,9 @@ describe('npm run quarantine', () => {
     expect(run.out).toMatch(
       /recorded q-\S+ {2}\S+ {2}version=1\.6\.0,os=nixos {2}\(30 installs\) {2}active/,
     );
-    expect(run.out).toMatch(/applies to \S+ and every later day when the aggregation publishes them/);
+    expect(run.out).toMatch(
+      /applies to \S+ and every later day when the aggregation publishes them/,
+    );
     // The next runs hold the cohort out of SECOND and later days, published when final.
     const after = await aggregate(startOfDay(addDays(TODAY, 10)));
     for (const day of dayRange(SECOND, LAST)) {

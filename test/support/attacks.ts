@@ -8,7 +8,7 @@
  * (ε, δ) allows, with the sampling error of a finite number of trials taken into account.
  */
 import { OTHER, UNKNOWN, type Bucket, type DayAggregate } from '../../shared/aggregate.ts';
-import { deploymentConfig } from '../../shared/config.ts';
+import { deploymentConfig as repositoryConfig } from '../../shared/config.ts';
 import { detectionCurve } from '../../shared/privacy.ts';
 import type { ExactDay } from '../../functions/src/aggregate/exact.ts';
 import { aggregateRange, type MergeOutcome } from '../../functions/src/aggregate/job.ts';
@@ -19,6 +19,16 @@ import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { StoredEvent } from '../../functions/src/model/stored.ts';
 import type { EventType } from '../../shared/schema/event.ts';
 import { exactView, type ExactView } from './exact-view.ts';
+
+/**
+ * The repository's configuration with every install counted from its first day (the
+ * establishment rule off): these attacks are on the publication, so the target is counted on the
+ * day it reports, as an established install would be. The publication plan is the same.
+ */
+const deploymentConfig = {
+  ...repositoryConfig,
+  screening: { ...repositoryConfig.screening, establishedDays: 1 },
+};
 
 /** The secret the fleet's install ids are pseudonymised with (an erase names it). */
 export const FLEET_SECRET = 'attack-fleet';

@@ -41,7 +41,6 @@ const bucketsOf = (map: ReadonlyMap<string, Tally>): Bucket[] =>
     .map(([value, t]) => ({ value, installs: t.n }))
     .sort(byValue);
 
-
 /** The exact figures of merged tallies: every bucket, however small. */
 export function exactView(exact: ExactDay): ExactView {
   const events: Partial<Record<EventType, number>> = {};

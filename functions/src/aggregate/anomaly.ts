@@ -2,7 +2,10 @@
  * Anomaly flags: the daily merge compares a day's published new, newly established and active
  * installs with the same figures of the days before (their median) and flags the day when one
  * jumps far above it, or rises above it with most of the rise in one profile. Only published
- * figures go in, so a flag says nothing the figures do not (and stays so under noisy ones).
+ * (noisy) figures go in, never the exact tallies, and the reason quotes only them: a flag is
+ * post-processing of differentially private figures, so it says nothing they do not and costs no
+ * privacy. A rise the noise could explain (under NOISE_MARGIN σ of the figure's stated noise) is
+ * never flagged.
  */
 import type { Anomaly, AnomalySignal, Bucket } from '../../../shared/aggregate.ts';
 import { OTHER } from '../../../shared/aggregate.ts';
@@ -13,6 +16,8 @@ import type { AnomalyConfig } from '../../../shared/screening-schema.ts';
 /** A watched figure: how to read it and its profiles from a published day. */
 interface Figure {
   name: AnomalySignal['figure'];
+  /** The publication query whose noise the figure carries. */
+  query: string;
   words: string;
   value: (day: DayProjection) => number | undefined;
   profiles?: (day: DayProjection) => readonly Bucket[] | undefined;
@@ -21,18 +26,31 @@ interface Figure {
 const FIGURES: readonly Figure[] = [
   {
     name: 'newInstalls',
+    query: 'newInstalls',
     words: 'new installs',
     value: (d) => d.newInstalls,
     profiles: (d) => d.established?.newInstallProfiles,
   },
   {
     name: 'newlyEstablished',
+    query: 'established.newlyEstablished',
     words: 'newly established installs',
     value: (d) => d.established?.newlyEstablished,
     profiles: (d) => d.established?.newlyEstablishedProfiles,
   },
-  { name: 'activeInstalls.d1', words: 'active installs', value: (d) => d.activeInstalls?.d1 },
+  {
+    name: 'activeInstalls.d1',
+    query: 'activeInstalls',
+    words: 'active installs',
+    value: (d) => d.activeInstalls?.d1,
+  },
 ];
+
+/**
+ * Standard deviations of a figure's noise a rise must exceed to be flagged: noise alone goes
+ * beyond 4σ once in about 30,000 draws, so a day is not flagged for its noise.
+ */
+export const NOISE_MARGIN = 4;
 
 /** The median of `values` (0 for none). */
 export function median(values: readonly number[]): number {
@@ -91,7 +109,8 @@ export function detectAnomaly(
     if (history.length < config.minBaselineDays) continue;
     const baseline = median(history);
     const rise = value - baseline;
-    if (rise < config.minJump) continue;
+    const sigma = today.privacy?.noise[figure.query]?.sigma ?? 0;
+    if (rise < Math.max(config.minJump, NOISE_MARGIN * sigma)) continue;
     const top = topRise(figure, today, previous);
     const share = top && rise > 0 ? Math.min(1, Math.max(0, top.rise / rise)) : undefined;
     let rule: AnomalySignal['rule'] | undefined;

@@ -152,7 +152,12 @@ export function addContribution(
     addTally(entry(exact.installFailures, code, tally), t);
   if (c.k) {
     const seen = new Set<string>();
-    const bounded = clipCounters(Object.fromEntries(c.k), counterClip, counterValuesPerInstall, salt);
+    const bounded = clipCounters(
+      Object.fromEntries(c.k),
+      counterClip,
+      counterValuesPerInstall,
+      salt,
+    );
     for (const [key, count] of Object.entries(bounded)) {
       const [groupName, value] = splitCounterKey(key);
       const group = entry(exact.counters, groupName, counterTallies);

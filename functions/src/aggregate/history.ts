@@ -315,7 +315,10 @@ export function bucketHistory(
         }
         // A contribution whose bounds pick some of its values picks them by the install's own
         // key (clip.ts), so it is added on its own; any other is added with its group.
-        const own = needsSalt(cid >= 0 ? (contributions.parsed[cid] as Contribution) : NO_CONTRIBUTION, config);
+        const own = needsSalt(
+          cid >= 0 ? (contributions.parsed[cid] as Contribution) : NO_CONTRIBUTION,
+          config,
+        );
         const group = `${target === exact ? '' : 'p'}${id},${cid}${own ? `,${key}` : ''}`;
         addHalves(entry(groups, group, tally), hi, lo);
       }

@@ -6,7 +6,7 @@
 import { UNKNOWN } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
 import { fromTallies } from '../privacy/publication/from-tallies.ts';
-import { createNoiseSource, fingerprintOf } from '../privacy/publication/noise.ts';
+import { createNoiseSource } from '../privacy/publication/noise.ts';
 import { planFor } from '../privacy/publication/publish.ts';
 import { knownVersions } from '../privacy/publication/screening.ts';
 import { addExact, hold, type ExactDay } from './exact.ts';
@@ -22,9 +22,13 @@ export function learnedVersions(
   config: DeploymentConfig,
   secret: string,
 ): Set<string> {
-  const day = fromTallies(exact);
-  const noise = createNoiseSource(secret, exact.day, fingerprintOf(day));
-  return knownVersions(noise, planFor(config), day.breakdowns.version ?? []);
+  const versions = fromTallies(exact).breakdowns.version ?? [];
+  // Each version's noise is tied to its own bucket's data alone (its count and the digest of its
+  // installs): whatever else the day holds (a flood of new ids, another version's installs), the
+  // same established installs of a version decide the same. The decision is made once, for the
+  // day's one publication (a published day is never republished), so it cannot be differenced.
+  const noise = createNoiseSource(secret, exact.day, 'screening.knownVersions');
+  return knownVersions(noise, planFor(config), versions);
 }
 
 /**

@@ -14,7 +14,12 @@ import type { StoredEvent } from '../../../functions/src/model/stored.ts';
 import { exactView } from '../../support/exact-view.ts';
 
 const DAY = '2026-03-10';
-const config = deploymentConfig;
+// Every install counted from its first day (the establishment rule off): the bounds are what
+// is under test, on installs that count.
+const config = {
+  ...deploymentConfig,
+  screening: { ...deploymentConfig.screening, establishedDays: 1 },
+};
 const { eventClip, valuesPerInstall, counterClip, counterValuesPerInstall } = config.privacy;
 const MODULES = Array.from({ length: valuesPerInstall + 4 }, (_, i) => ({
   name: `mod${String(i).padStart(2, '0')}`,

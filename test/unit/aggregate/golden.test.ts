@@ -303,8 +303,9 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
     expect([...store.days.keys()].sort()).toEqual(dayRange(FROM, TO));
     const expected: Record<Day, [DayAggregate['activeInstalls'], number, DayAggregate['events']]> =
       {
-        // All 14 install: all new, none established yet (was 14, 14, 14).
-        '2026-10-25': [active(0, 0, 0), 14, { install: 14 }],
+        // All 14 install: all new, none established yet (was 14, 14, 14), so none of their
+        // events counts either: a held-out install adds nothing but to the held-out counts.
+        '2026-10-25': [active(0, 0, 0), 14, {}],
         // Nobody active, nobody established (was 0, 14, 14).
         '2026-10-28': [active(0, 0, 0), 0, {}],
         // M1..M8 on their second day: established. The 10-25 installs that are not (R, U) count
@@ -328,12 +329,12 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
         '2026-11-10': [active(12, 12, 12), 0, { heartbeat: 12, crash: 9, fatal: 5 }],
         // 8 reports without identity, none counted (no day before with such reports).
         // 7-day 11-09..11-15: the 12 of 11-10 (was 8, 20, 22).
-        '2026-11-15': [active(0, 12, 12), 0, { install_failed: 8 }],
+        '2026-11-15': [active(0, 12, 12), 0, {}],
         // 7-day 11-10..11-16: the 12 of 11-10 (was 0, 12, 14).
         '2026-11-16': [active(0, 12, 12), 0, {}],
         '2026-11-17': [active(0, 0, 12), 0, {}],
         // M1..M4; the 2 reports are not counted (was 6, 6, 16).
-        '2026-11-20': [active(4, 4, 12), 0, { heartbeat: 6 }],
+        '2026-11-20': [active(4, 4, 12), 0, { heartbeat: 4 }],
         // U1, U2 were never counted, so their leaving the 28-day window changes nothing
         // (was 0, 4, 14 and 0, 4, 12).
         '2026-11-21': [active(0, 4, 12), 0, {}],
@@ -360,8 +361,8 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
     // bucket below was theirs.
     expect(b.version).toEqual([
       { value: '1.6.0', installs: 8 }, // 8 M (was 10: + 2 reports)
-      { value: '1.5.0', installs: 2 }, // R1 R2 (was 4: + U1 U2)
       { value: '1.4.2', installs: 2 }, // R3 R4
+      { value: '1.5.0', installs: 2 }, // R1 R2 (was 4: + U1 U2)
     ]);
     expect(b.os).toEqual([
       { value: 'debian', installs: 8 }, // 8 M (was 10: + 2 reports)
@@ -428,8 +429,8 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
     // no longer count (was 16 and 6).
     expect(day('2026-11-15').breakdowns.version).toEqual([
       { value: '1.6.0', installs: 8 },
-      { value: '1.5.0', installs: 2 },
       { value: '1.4.2', installs: 2 },
+      { value: '1.5.0', installs: 2 },
     ]);
     // 10-25: nobody is established on the first day, so no breakdown has a bucket (was 1.5.0:
     // M1..M8 + U1 U2 = 10 and other: R1..R4 = 4).
@@ -538,25 +539,33 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
     expect(reliability.topFailures).toEqual([]);
     // They are held out, and say so: 8 reports of 8 installs, for that reason alone.
     expect(day('2026-11-15').heldOut).toEqual(held({ 'identityless-cap': [8, 8] }));
-    // 11-20: M1..M4 only (1.6.0), 4 < k: the row would be "other" of 4, which is left out (was a
-    // 1.6.0 row of 6 with the 2 reports).
-    expect(day('2026-11-20').reliability.versions).toEqual([]);
+    // 11-20: M1..M4 only (1.6.0) (was a row of 6 with the 2 reports).
+    expect(day('2026-11-20').reliability.versions).toEqual([
+      {
+        version: '1.6.0',
+        activeInstalls: 4,
+        crashedInstalls: 0,
+        crashFreeRate: 1,
+        crashEvents: 0,
+        fatalEvents: 0,
+      },
+    ]);
     expect(day('2026-11-20').heldOut).toEqual(held({ 'identityless-cap': [2, 2] }));
   });
 
   test('established, pending and held-out installs, day by day', async () => {
     const { day, published } = await aggregateFleet();
     const debian15 = 'version=1.5.0,os=debian,arch=x86_64,kernel=Linux';
-    // 10-25: all 14 new and held out, waiting; by profile: 8 debian 1.5.0; the 4 ubuntu arm at
-    // 1.4.2 and U1 U2 (no platform) are under k: "other".
+    // 10-25: all 14 new and held out, waiting; by profile: 8 debian 1.5.0, the 4 ubuntu arm at
+    // 1.4.2 and U1 U2 (no platform).
     expect(day('2026-10-25').established).toEqual({
-      minDays: 2,
       newlyEstablished: 0,
       pending: { d1: 14, d28: 14 },
       proven: 0,
       newInstallProfiles: [
         { value: debian15, installs: 8 },
-        { value: 'other', installs: 6 },
+        { value: 'version=1.4.2,os=ubuntu,arch=aarch64,kernel=Linux', installs: 4 },
+        { value: 'version=1.5.0,os=unknown,arch=unknown,kernel=unknown', installs: 2 },
       ],
       newlyEstablishedProfiles: [],
     });
@@ -568,12 +577,14 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
       newlyEstablishedProfiles: [{ value: debian15, installs: 8 }],
     });
     expect(day('2026-10-31').heldOut).toEqual(held({}));
-    // 11-01: R1, R2 (2 < k: "other"); R3, R4, U1, U2 wait.
+    // 11-01: R1, R2; R3, R4, U1, U2 wait.
     expect(day('2026-11-01').established).toMatchObject({
       newlyEstablished: 2,
       pending: { d1: 0, d28: 4 },
-      newlyEstablishedProfiles: [{ value: 'other', installs: 2 }],
     });
+    expect(
+      day('2026-11-01').established.newlyEstablishedProfiles.reduce((n, b) => n + b.installs, 0),
+    ).toBe(2);
     // 11-10: R3, R4; only U1, U2 wait. 11-22: U1, U2 left the 28-day window.
     expect(day('2026-11-10').established).toMatchObject({
       newlyEstablished: 2,
@@ -583,7 +594,8 @@ describe('golden fleet 2026-10-25 … 2026-11-25', () => {
       newlyEstablished: 0,
       pending: { d1: 0, d28: 0 },
     });
-    // A fleet this small never jumps past the flags' minimum rise: no day is flagged.
+    // A fleet this small never rises past the flags' minimum, nor past the noise: no day is
+    // flagged.
     for (const d of dayRange(FROM, TO)) expect(published(d).anomaly, d).toBeUndefined();
   });
 

@@ -40,7 +40,12 @@ function fleet(config = deploymentConfig): StoredEvent[] {
 }
 
 async function aggregateWith(k: number, demo?: boolean): Promise<DayAggregate> {
-  const config = { ...deploymentConfig, kAnonymity: k };
+  // The fleet reports on one day: every install counted from its first day.
+  const config = {
+    ...deploymentConfig,
+    kAnonymity: k,
+    screening: { ...deploymentConfig.screening, establishedDays: 1 },
+  };
   const store = new MemoryStore();
   await store.saveEvents(fleet(config));
   const outcome = await aggregateDay(
@@ -59,8 +64,14 @@ describe('the day aggregate records its publication parameters', () => {
       eventRetentionDays: deploymentConfig.eventRetentionDays,
       installRetentionDays: deploymentConfig.installRetentionDays,
       lateArrivalHours: deploymentConfig.lateArrivalHours,
+      establishedDays: 1,
     });
-    expect(day.publication).toEqual(publicationOf(deploymentConfig));
+    expect(day.publication).toEqual(
+      publicationOf({
+        ...deploymentConfig,
+        screening: { ...deploymentConfig.screening, establishedDays: 1 },
+      }),
+    );
     expect(day.privacy).toMatchObject(deploymentConfig.privacy);
     expect(day.demo).toBeUndefined();
   });

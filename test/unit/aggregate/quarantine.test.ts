@@ -35,13 +35,16 @@ const NIXOS = { version: '1.6.0', os: 'nixos' };
 const fleet = steadyFleet(100, 40, LAST);
 const cohort = fakeCohort(START, 5, 300, 'cohort');
 
-/** A store of `events`, aggregated up to SECOND on the day after it: SECOND is not final yet. */
+/**
+ * A store of `events`, aggregated up to SECOND two days after it: days up to START - 1 are final
+ * (4 days for late arrivals, lateDays) and published; START and SECOND are not yet.
+ */
 async function setup(events: StoredEvent[]) {
   const store = new MemoryStore();
   await store.saveEvents(events);
   const deps = {
     store,
-    clock: () => startOfDay(addDays(SECOND, 1)) + 3_600_000,
+    clock: () => startOfDay(addDays(SECOND, 2)) + 3_600_000,
     config: deploymentConfig,
     publicationSecret,
   };
@@ -78,7 +81,12 @@ describe('quarantine of a week-long fake cohort', () => {
     expect(debian.keys.every((k) => !found.keys.includes(k))).toBe(true);
 
     const quarantine = await recordQuarantine(deps, found);
-    expect(quarantine).toMatchObject({ day: SECOND, profile: NIXOS, installs: 300, releasedAt: null });
+    expect(quarantine).toMatchObject({
+      day: SECOND,
+      profile: NIXOS,
+      installs: 300,
+      releasedAt: null,
+    });
     const exact = await publishRest(deps);
     for (const day of dayRange(SECOND, LAST)) {
       const d = exact.get(day) as ExactView;

@@ -51,6 +51,14 @@ const withRules = (extra: Partial<DeploymentConfig['screening']>): DeploymentCon
   screening: { ...deploymentConfig.screening, ...extra },
 });
 
+/**
+ * Reports without identity of the day held out because their version was not known yet (versions
+ * learned): an attack's established installs can make a version known, and those reports count
+ * then, as they would with any genuine installs of the version.
+ */
+const waitingOnVersion = (day: ScreenedDay | undefined) =>
+  day?.heldOut?.reasons.find((r) => r.reason === 'unknown-version')?.installs ?? 0;
+
 describe('a one-day flood of random ids', () => {
   const attack = flood(ATTACK_DAY, 3000, 'flood');
 
@@ -86,7 +94,8 @@ describe('a one-day flood of random ids', () => {
     const clean = await publish(fleet, FIRST, LAST, RULES_OFF);
     const attacked = await publish([...fleet, ...attack], FIRST, LAST, RULES_OFF);
     const day = (m: Map<Day, ScreenedDay>) => m.get(ATTACK_DAY) as ScreenedDay;
-    expect(day(attacked).activeInstalls.d28 - day(clean).activeInstalls.d28).toBe(3000);
+    const letIn = waitingOnVersion(day(clean)) - waitingOnVersion(day(attacked));
+    expect(day(attacked).activeInstalls.d28 - day(clean).activeInstalls.d28).toBe(3000 + letIn);
     expect(bucket(day(attacked), 'os', 'nixos')).toBe(3000);
   });
 });
@@ -102,9 +111,9 @@ describe('a week-long cohort of fake installs with one profile', () => {
     // Day 1: nothing published moves.
     expect(watched(first)).toEqual(watched(clean.get(ATTACK_DAY)));
     // Day 2 (N = 2): the cohort is established, counts, and the day says so.
-    expect(second.activeInstalls.d1).toBe(
-      (clean.get(addDays(ATTACK_DAY, 1)) as ScreenedDay).activeInstalls.d1 + 400,
-    );
+    const cleanSecond = clean.get(addDays(ATTACK_DAY, 1)) as ScreenedDay;
+    const letIn = waitingOnVersion(cleanSecond) - waitingOnVersion(second);
+    expect(second.activeInstalls.d1).toBe(cleanSecond.activeInstalls.d1 + 400 + letIn);
     expect(bucket(second, 'os', 'nixos')).toBe(400);
     expect(second.established?.newlyEstablished).toBeGreaterThanOrEqual(400);
     expect(second.anomaly?.signals).toContainEqual(
@@ -268,6 +277,8 @@ describe('reports without identity', () => {
   const many = (day: Day, n: number, version?: string) =>
     Array.from({ length: n }, (_, i) => report(day, i, version));
   const day0: Day = '2026-04-01';
+  /** Established installs enough to make a version known (far above its noisy threshold). */
+  const KNOWN = 100;
 
   test('cohortBound: the (N-1)-th largest of the days before; none when N is 1', () => {
     expect(cohortBound([3, 0, 5, 1, 0, 0, 0], 2, 7)).toBe(5);
@@ -277,15 +288,13 @@ describe('reports without identity', () => {
   });
 
   test('a cohort counts from its second day, up to what it sent on one of the 7 days before', async () => {
-    // An established install runs 1.6.0, so the version is known (versions are learned).
-    const known = [
-      ingest({ installId: 'known', type: 'heartbeat', product: { version: '1.6.0' } }, day0, 1),
-      ingest(
-        { installId: 'known', type: 'heartbeat', product: { version: '1.6.0' } },
-        addDays(day0, 1),
-        1,
+    // 100 established installs run 1.6.0, so the version is known (versions are learned: their
+    // noisy count clears the threshold of screening.knownVersions).
+    const known = [day0, addDays(day0, 1)].flatMap((d) =>
+      Array.from({ length: KNOWN }, (_, i) =>
+        ingest({ installId: `known-${i}`, type: 'heartbeat', product: { version: '1.6.0' } }, d, i),
       ),
-    ];
+    );
     const events = [
       ...known,
       ...many(day0, 6),
@@ -300,8 +309,8 @@ describe('reports without identity', () => {
     const days = await publish(events, day0, addDays(day0, 5));
     const counted = (i: number) => {
       const d = days.get(addDays(day0, i)) as ScreenedDay;
-      // The install `known` is active on days 0 and 1 only.
-      return d.activeInstalls.d1 - (i === 1 ? 1 : 0);
+      // The installs `known-*` are active on days 0 and 1 only, counted on day 1.
+      return d.activeInstalls.d1 - (i === 1 ? KNOWN : 0);
     };
     expect([0, 1, 2, 3, 4, 5].map(counted)).toEqual([0, 6, 6, 0, 6, 2]);
     const third = days.get(addDays(day0, 2)) as ScreenedDay;
@@ -325,11 +334,22 @@ describe('reports without identity', () => {
       installs: 4,
       reports: 4,
     });
-    const established = [day0, addDays(day0, 1)].map((d) =>
-      ingest({ installId: 'early', type: 'heartbeat', product: { version: '9.9.9' } }, d, 3),
-    );
-    const learned = await publish([...events, ...established], day0, addDays(day0, 1));
-    expect(learned.get(addDays(day0, 1))?.activeInstalls.d1).toBe(1 + 4);
+    const established = (n: number) =>
+      [day0, addDays(day0, 1)].flatMap((d) =>
+        Array.from({ length: n }, (_, i) =>
+          ingest(
+            { installId: `early-${i}`, type: 'heartbeat', product: { version: '9.9.9' } },
+            d,
+            i,
+          ),
+        ),
+      );
+    // One established install alone does not make the version known: whether a version is known
+    // is a noisy threshold, so no single install can let a waiting cohort in.
+    const one = await publish([...events, ...established(1)], day0, addDays(day0, 1));
+    expect(one.get(addDays(day0, 1))?.activeInstalls.d1).toBe(1);
+    const learned = await publish([...events, ...established(KNOWN)], day0, addDays(day0, 1));
+    expect(learned.get(addDays(day0, 1))?.activeInstalls.d1).toBe(KNOWN + 4);
   });
 });
 

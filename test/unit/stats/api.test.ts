@@ -101,12 +101,14 @@ async function aggregatedStore(): Promise<MemoryStore> {
   const run = { computedAt: '2026-11-11T00:15:00.000Z', documentsRead: 1, documentsWritten: 1 };
   await store.writeDays(
     outcomes.map((o) => {
-      // The exact counted figures; the screening figures stay as published.
-      const { established: _e, heldOut: _h, unestablishedInstallFailures: _u, ...exact } =
-        exactView(o.exact);
+      const exact = exactView(o.exact);
+      const cap = config.screening.unestablishedInstallFailuresPerDay;
       return {
         ...publishMerged(o.exact, deps, isFinal(o.day, '2026-11-11', config), run),
         ...exact,
+        // What only the publication states, beside the exact screening figures.
+        established: { minDays: config.screening.establishedDays, ...exact.established },
+        unestablishedInstallFailures: { ...exact.unestablishedInstallFailures, cap, capped: false },
       };
     }),
   );
@@ -278,7 +280,8 @@ describe('stats API over aggregated days', () => {
       active_d28: '0',
       new_installs: '6',
       opt_outs: '0',
-      events_install: '6',
+      // Held out: their events count in no figure but the held-out reports.
+      events_install: '0',
       events_heartbeat: '0',
       newly_established: '0',
       pending_d28: '6',

@@ -69,7 +69,7 @@ const COUNTER_SHARES = 3;
 /** Share of the day's ρ of the active installs, less what the screening figures take. */
 const ACTIVE_WEIGHT = 12;
 /** The screening figures' shares (screeningSpecs) when versions are learned; taken from d1/d7/d28. */
-const SCREENING_WEIGHT = 4;
+const SCREENING_WEIGHT = 5;
 
 /** Names of the breakdowns the config publishes: the fixed ones and each published attribute. */
 export function breakdownNames(config: DeploymentConfig): string[] {
@@ -145,20 +145,30 @@ function screeningSpecs(config: DeploymentConfig): QuerySpec[] {
   const e = config.privacy.eventClip;
   const specs = [
     q('established.newlyEstablished', 1, 0.5, 'an install becomes established on one day'),
-    q('established.pending', Math.SQRT2, 0.5, 'pending d1 and d28: one install counts once in each'),
+    q(
+      'established.pending',
+      Math.SQRT2,
+      0.5,
+      'pending d1 and d28: one install counts once in each',
+    ),
     q('established.proven', 1, 0.25, 'an install counted by its proof of work'),
     q('established.newInstallProfiles', 1, 0.5, 'one profile per new install', 1),
-    q('established.newlyEstablishedProfiles', 1, 0.5, 'one profile per newly established install', 1),
+    q(
+      'established.newlyEstablishedProfiles',
+      1,
+      0.5,
+      'one profile per newly established install',
+      1,
+    ),
     q('heldOut.installs', 1, 0.5, 'an install is held out for one reason a day'),
     q('heldOut.reports', e, 0.25, `its events, within the ${e} events`),
-    q('unestablishedInstallFailures', 1, 0.5, 'one code per install not established', 1),
+    q('unestablishedInstallFailures', 1, 1, 'one code per install not established', 1),
   ];
   // Versions learned: whether a version is known decides whether the reports waiting on it count.
   if (config.screening.releasedVersions === undefined)
-    specs.push(q('screening.knownVersions', 1, 0.5, 'one version per established install', 1));
+    specs.push(q('screening.knownVersions', 1, 1, 'one version per established install', 1));
   return specs;
 }
-
 
 function q(
   id: string,

@@ -29,7 +29,10 @@ function noisyCount(
   figure: ExactCount,
 ): number {
   const data = `${figure.count}|${figure.digest}`;
-  const drawn = noise.draw({ query, key, column: 'installs', data }, queryNoise(plan, query).sigma2);
+  const drawn = noise.draw(
+    { query, key, column: 'installs', data },
+    queryNoise(plan, query).sigma2,
+  );
   return Math.max(0, figure.count + drawn);
 }
 
@@ -65,7 +68,10 @@ function heldOut(
     );
     const reports = count(
       (bucket.sums?.reports ?? 0) +
-        noise.draw({ query: 'heldOut.reports', key: reason, column: 'reports', data }, reportsNoise),
+        noise.draw(
+          { query: 'heldOut.reports', key: reason, column: 'reports', data },
+          reportsNoise,
+        ),
     );
     return { reason, reports, installs };
   });
@@ -125,7 +131,13 @@ export function publishScreening(
 ): Published {
   const config = plan.screening;
   const newlyEstablished = count(
-    noisyCount(noise, plan, 'established.newlyEstablished', 'newlyEstablished', exact.newlyEstablished),
+    noisyCount(
+      noise,
+      plan,
+      'established.newlyEstablished',
+      'newlyEstablished',
+      exact.newlyEstablished,
+    ),
   );
   const [d1 = 0, d28 = 0] = nonDecreasing([
     noisyCount(noise, plan, 'established.pending', 'd1', exact.pendingD1),

@@ -53,10 +53,15 @@ function screening(failures: Record<string, number>): ExactScreening {
 
 describe('publishing the series', () => {
   test('every code is noisy; a code of one or two installs never appears', () => {
+    // A deployment with a cap far above these counts: none is scaled.
+    const uncapped = planFor({
+      ...deploymentConfig,
+      screening: { ...deploymentConfig.screening, unestablishedInstallFailuresPerDay: 5000 },
+    });
     const published = publishScreening(
       noise,
-      plan,
-      screening({ F0003: 40, F0502: 30, F9: 2, F8: 1 }),
+      uncapped,
+      screening({ F0003: 400, F0502: 300, F9: 2, F8: 1 }),
       0,
     ).unestablishedInstallFailures;
     const threshold = plan.queries.get('unestablishedInstallFailures')?.threshold ?? 0;
@@ -67,7 +72,7 @@ describe('publishing the series', () => {
     // Noisy, within a few σ of the exact counts.
     const sigma = plan.queries.get('unestablishedInstallFailures')?.sigma ?? 0;
     for (const c of published.codes) {
-      const exact = c.code === 'F0003' ? 40 : 30;
+      const exact = c.code === 'F0003' ? 400 : 300;
       expect(Math.abs(c.installs - exact)).toBeLessThanOrEqual(6 * sigma);
     }
   });
@@ -89,8 +94,12 @@ describe('publishing the series', () => {
       { code: 'F0001', installs: 1 },
     ]);
     // Whatever the flood, the day's figure stays at the cap.
-    const huge = publishScreening(noise, plan, screening({ F0003: 1_000_000, F0502: 70 }), 0)
-      .unestablishedInstallFailures;
+    const huge = publishScreening(
+      noise,
+      plan,
+      screening({ F0003: 1_000_000, F0502: 70 }),
+      0,
+    ).unestablishedInstallFailures;
     expect(huge).toMatchObject({ installs: CAP, cap: CAP, capped: true });
     expect(huge.codes.reduce((n, c) => n + c.installs, 0)).toBe(CAP);
   });
