@@ -131,7 +131,8 @@ describe('aggregation on FirestoreStore', () => {
     // identity has no earlier day like it and is not counted. 11-20: I1..I3; 7-day: I1..I6.
     expect(day('2026-11-18').activeInstalls).toEqual({ d1: 0, d7: 0, d28: 0 });
     expect(day('2026-11-18').newInstalls).toBe(6);
-    expect(day('2026-11-18').events).toEqual({ install: 6, crash: 1 });
+    // Held out: their events count in no figure but the held-out reports.
+    expect(day('2026-11-18').events).toEqual({});
     expect(day('2026-11-18').heldOut?.reasons[3]).toEqual({
       reason: 'not-established',
       installs: 6,
@@ -206,7 +207,8 @@ describe('aggregation on FirestoreStore', () => {
     expect(a('2026-11-18').activeInstalls).toEqual({ d1: 0, d7: 0, d28: 0 });
     expect(a('2026-11-18').established?.pending.d1).toBe(5);
     expect(a('2026-11-18').newInstalls).toBe(5);
-    expect(a('2026-11-18').events).toEqual({ install: 5, crash: 1 });
+    expect(a('2026-11-18').events).toEqual({});
+    expect(a('2026-11-18').heldOut?.reasons[3]).toMatchObject({ installs: 5, reports: 6 });
     expect(a('2026-11-19').activeInstalls).toEqual({ d1: 5, d7: 5, d28: 5 });
     expect(a('2026-11-19').upgrades).toEqual([{ from: '1.5.0', to: '1.6.0', installs: 4 }]);
     expect(a('2026-11-19').breakdowns.version).toEqual([
