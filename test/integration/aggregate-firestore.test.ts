@@ -141,7 +141,8 @@ describe('aggregation on FirestoreStore', () => {
     expect(day('2026-11-18').reliability.versions).toEqual([]);
     expect(day('2026-11-19').activeInstalls).toEqual({ d1: 6, d7: 6, d28: 6 });
     expect(day('2026-11-19').established?.newlyEstablished).toBe(6);
-    expect(day('2026-11-19').events).toEqual({ upgrade: 5, heartbeat: 2 });
+    // I6's heartbeat; the report without identity is held out, and so is its heartbeat.
+    expect(day('2026-11-19').events).toEqual({ upgrade: 5, heartbeat: 1 });
     expect(day('2026-11-19').upgrades).toEqual([{ from: '1.5.0', to: '1.6.0', installs: 5 }]);
     // I1..I5 on 1.6.0; I6 alone on 1.5.0 (the report is not counted).
     expect(day('2026-11-19').breakdowns.version).toEqual([
