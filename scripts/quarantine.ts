@@ -16,6 +16,7 @@ import {
   recordQuarantine,
   releaseQuarantine,
 } from '../functions/src/aggregate/cohort.ts';
+import { lateDays } from '../functions/src/aggregate/plan.ts';
 import { describeQuarantine } from '../functions/src/aggregate/quarantine.ts';
 import { createFirestore } from '../functions/src/store/firestore-client.ts';
 import { FirestoreStore } from '../functions/src/store/firestore-store.ts';
@@ -128,7 +129,7 @@ try {
   } else if (day && profile && 'profile' in profile) {
     if (await publishedDay(deps, day)) {
       console.error(
-        `error: ${day} is final and already published; a published day is never republished (every version would spend its privacy budget again), so a quarantine can no longer change it. Nothing recorded. Quarantine a cohort on a day not yet published (within ${deploymentConfig.lateArrivalHours} hours of its end).`,
+        `error: ${day} is final and already published; a published day is never republished (every version would spend its privacy budget again), so a quarantine can no longer change it. Nothing recorded. Quarantine a cohort on a day not yet published (a day is published once final, ${lateDays(deploymentConfig)} days after it).`,
       );
       process.exitCode = 1;
       throw new Done();
