@@ -150,16 +150,12 @@ describe('aggregation on FirestoreStore', () => {
       { value: '1.5.0', installs: 1 },
     ]);
     expect(day('2026-11-20').activeInstalls).toEqual({ d1: 3, d7: 6, d28: 6 });
-    // 5 installs of 1.6.0 on 11-19, none crashed (I1's crash was on its first day, held out).
+    // 5 installs of 1.6.0 on 11-19 and I6 on 1.5.0, none crashed (I1's crash was on its first
+    // day, held out).
+    const healthy = { crashedInstalls: 0, crashFreeRate: 1, crashEvents: 0, fatalEvents: 0 };
     expect(day('2026-11-19').reliability.versions).toEqual([
-      {
-        version: '1.6.0',
-        activeInstalls: 5,
-        crashedInstalls: 0,
-        crashFreeRate: 1,
-        crashEvents: 0,
-        fatalEvents: 0,
-      },
+      { version: '1.6.0', activeInstalls: 5, ...healthy },
+      { version: '1.5.0', activeInstalls: 1, ...healthy },
     ]);
     // Published with the deployment's (ε, δ); run figures: each day reads at least its own events
     // and writes at least its day document.
