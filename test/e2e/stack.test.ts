@@ -102,30 +102,39 @@ describe('local stack through hosting', () => {
   });
 
   test('a final day is published once, noisy, with its (ε, δ) in the API and the CSV', async () => {
-    // Events of a day past the late-arrival window, stored as ingest stores them (ingest itself
-    // refuses times that old).
+    // Events of a day past the late-arrival window and of the day before, stored as ingest stores
+    // them (ingest itself refuses times that old): the installs count on their second day.
     const day = addDays(today, -10);
+    const before = addDays(day, -1);
     const secret = ensureLocalSecret();
-    const events = Array.from({ length: 40 }, (_, i) => {
-      const prepared = prepareEvent(
-        { installId: `e2e-final-${i}`, type: 'heartbeat', product: { version: '2.0.0' } },
-        [],
-        {
-          secret,
-          now: Date.parse(`${day}T10:00:00Z`) + i,
-          config: deploymentConfig,
-          source: 'v1',
-        },
-      );
-      if (!prepared.ok) throw new Error(prepared.issue.message);
-      return prepared.event;
-    });
+    const events = [before, day].flatMap((d) =>
+      Array.from({ length: 40 }, (_, i) => {
+        const prepared = prepareEvent(
+          {
+            installId: `e2e-final-${i}`,
+            eventId: `e2e-final-${d}-${i}`,
+            type: 'heartbeat',
+            product: { version: '2.0.0' },
+          },
+          [],
+          {
+            secret,
+            now: Date.parse(`${d}T10:00:00Z`) + i,
+            config: deploymentConfig,
+            source: 'v1',
+          },
+        );
+        if (!prepared.ok) throw new Error(prepared.issue.message);
+        return prepared.event;
+      }),
+    );
     const firestore = createFirestore({ projectId: LOCAL_PROJECT });
     await new FirestoreStore(firestore).saveEvents(events);
     await firestore.terminate();
 
-    const first = await runAggregateCli(['--from', day, '--to', day]);
+    const first = await runAggregateCli(['--from', before, '--to', day]);
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`${before}  published  about d1=`);
     expect(first.stdout).toContain(`${day}  published  about d1=`);
     expect(first.stdout).toContain(`ε=${deploymentConfig.privacy.epsilon}`);
     const published = await publishedDay(day);
@@ -134,7 +143,7 @@ describe('local stack through hosting', () => {
       epsilon: deploymentConfig.privacy.epsilon,
       delta: deploymentConfig.privacy.delta,
     });
-    // 40 installs and noise of σ ≈ 4.4 on d1: about 40.
+    // 40 installs established on their second day, and noise of σ ≈ 4.5 on d1: about 40.
     expect(Math.abs((published?.activeInstalls.d1 ?? 0) - 40)).toBeLessThan(27);
     const csv = await (
       await fetch(`${stack.hostingUrl}/api/v1/days.csv?from=${day}&to=${day}`)
