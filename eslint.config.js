@@ -21,6 +21,7 @@ export default tseslint.config(
       '.artifacts/**',
       'bench-results/**',
       'site/public/**',
+      '.mutation/**',
     ],
   },
   js.configs.recommended,
