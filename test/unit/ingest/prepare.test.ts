@@ -5,7 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../../shared/config.ts';
 import { prepareEvent, type PrepareContext } from '../../../functions/src/ingest/prepare.ts';
 import type { IncomingEvent } from '../../../functions/src/model/incoming.ts';
-import { pseudonymise } from '../../../functions/src/identity/pseudonym.ts';
+import {
+  contentId,
+  pseudonymise,
+  unlinkableId,
+} from '../../../functions/src/identity/pseudonym.ts';
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -122,5 +126,117 @@ describe('document ids: a resend is the same document', () => {
     const optOut = stored({ type: 'opt_out', eventId: 'o-1' });
     expect(optOut.install).toBeNull();
     expect(optOut.id).not.toBe(stored({ type: 'opt_out', eventId: 'o-1', installId: 'x' }).id);
+  });
+});
+
+describe('the document id scheme is pinned: a resend after a deploy is still the same document', () => {
+  const install = pseudonymise(ctx.secret, 'install-1');
+  test.each<[string, Partial<IncomingEvent>, Partial<PrepareContext>, string]>([
+    ['install and eventId', { eventId: 'e-1' }, {}, contentId('id', install, 'e-1')],
+    [
+      'install, no eventId: its day and content',
+      {},
+      {},
+      contentId('content', install, '2026-03-10', '{"type":"heartbeat"}'),
+    ],
+    [
+      'an opt-out: keyed on the raw id, never the pseudonym',
+      { type: 'opt_out', eventId: 'o-1' },
+      {},
+      unlinkableId(ctx.secret, 'opt_out', 'install-1', 'o-1'),
+    ],
+    [
+      'an opt-out without eventId: one per day',
+      { type: 'opt_out' },
+      {},
+      unlinkableId(ctx.secret, 'opt_out', 'install-1', '2026-03-10'),
+    ],
+    [
+      'no install id, an eventId',
+      { installId: null, eventId: 'e-9' },
+      { source: 'cleaninsights' },
+      contentId('anonymous', 'cleaninsights', 'e-9'),
+    ],
+    [
+      'no install id, no eventId: the request content',
+      { installId: null },
+      { source: 'cleaninsights', requestKey: () => 'body#0' },
+      unlinkableId(ctx.secret, 'anonymous-content', 'cleaninsights', '2026-03-10', 'body#0'),
+    ],
+  ])('%s', (_name, event, context, id) => {
+    expect(stored(event, context).id).toBe(id);
+  });
+
+  test('no install id, no eventId and no request: a fresh id each time', () => {
+    const one = stored({ installId: null });
+    expect(one.id).toMatch(/^[0-9a-f]{40}$/);
+    expect(stored({ installId: null }).id).not.toBe(one.id);
+  });
+});
+
+describe("the install's own ids leave every stored string", () => {
+  const ID = '4f8a2c1e-9b7d-11ee-8c4a-0242ac120002';
+  const GUID = 'b6d1e9f0c3a2';
+  const forms = [ID, ID.toUpperCase(), ID.replaceAll('-', ''), GUID];
+  const clean = (event: ReturnType<typeof stored>) => {
+    const text = JSON.stringify(event).toLowerCase();
+    for (const form of forms) expect(text).not.toContain(form.toLowerCase());
+  };
+
+  test.each<[string, Partial<IncomingEvent>, (e: ReturnType<typeof stored>) => unknown]>([
+    [
+      'in a failure message',
+      { type: 'crash', failure: { message: `crash of ${ID}` } },
+      (e) => e.failure?.message,
+    ],
+    [
+      'in a failure file',
+      { type: 'crash', failure: { file: `/var/${GUID}/x.c` } },
+      (e) => e.failure?.file,
+    ],
+    [
+      'in a device description (an array of objects)',
+      { type: 'report', devices: [{ count: 1, sysDescr: `box ${ID.toUpperCase()}` }] },
+      (e) => e.devices?.[0]?.sysDescr,
+    ],
+  ])('%s', (_name, event, field) => {
+    const out = stored({ installId: ID, identifiers: [GUID], ...event });
+    clean(out);
+    expect(String(field(out))).toContain('<install-id>');
+  });
+
+  test('in an action: the redacted action no longer fits its shape and is dropped', () => {
+    const out = stored({
+      installId: ID,
+      identifiers: [GUID],
+      type: 'report',
+      action: `sync-${GUID}`,
+    });
+    clean(out);
+    expect(out.action).toBeUndefined();
+    expect(stored({ type: 'report', action: 'sync-all' }).action).toBe('sync-all');
+  });
+
+  test('in a counter key (an object key)', () => {
+    const out = stored({
+      installId: ID,
+      identifiers: [GUID],
+      type: 'report',
+      counters: { [`os.${GUID}`]: 3, 'os.linux': 2 },
+    });
+    clean(out);
+    expect(out.counters).toEqual({ 'os.linux': 2 });
+  });
+
+  test('an event that holds none of its ids is stored as sent', () => {
+    const out = stored({
+      installId: ID,
+      identifiers: [GUID],
+      type: 'crash',
+      failure: { message: 'plain crash' },
+      counters: { 'os.linux': 2 },
+    });
+    expect(out.failure).toEqual({ message: 'plain crash' });
+    expect(out.counters).toEqual({ 'os.linux': 2 });
   });
 });
