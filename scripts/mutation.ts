@@ -34,6 +34,10 @@ if (args.since !== undefined) {
   try {
     // Against the working tree, so uncommitted edits count as changed too.
     names = execFileSync('git', ['diff', '--name-only', args.since, '--'], { encoding: 'utf8' });
+    // New files not yet added are changes too.
+    names += execFileSync('git', ['ls-files', '--others', '--exclude-standard'], {
+      encoding: 'utf8',
+    });
   } catch {
     console.error(`error: git cannot compare with "${args.since}": is it a branch or commit?`);
     process.exit(2);
