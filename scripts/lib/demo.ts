@@ -162,9 +162,16 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
     day: Day,
     source: EventSource = 'v1',
     draw: () => number = rand,
+    requestKey?: () => string,
   ) => {
     const now = startOfDay(day) + 12 * 3_600_000 + Math.floor(draw() * 3_600_000);
-    const prepared = prepareEvent(incoming, [], { secret, now, config: deploymentConfig, source });
+    const prepared = prepareEvent(incoming, [], {
+      secret,
+      now,
+      config: deploymentConfig,
+      source,
+      ...(requestKey ? { requestKey } : {}),
+    });
     if (prepared.ok) events.push(prepared.event);
   };
   for (let n = 0; n < options.installs; n += 1) {
@@ -248,7 +255,10 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
       if (rand() < 0.005) store({ installId, type: 'opt_out' }, day);
     }
   }
-  // Installs that report without an identity (Clean Insights style): one report each.
+  // Installs that report without an identity (Clean Insights style): one report each. Each is
+  // its own request, as ingest keys such a report by its request's content: without a key the
+  // pipeline gives it a random document id, and every `npm start` would store (and publish,
+  // since the noise is tied to who is behind each count) a different fleet.
   for (const day of days) {
     for (let r = 0; r < 6; r += 1) {
       store(
@@ -260,6 +270,8 @@ export function simulateFleet(options: DemoOptions, secret: string, today: Day):
         },
         day,
         'cleaninsights',
+        rand,
+        () => `demo-cleaninsights-report-${r}`,
       );
     }
   }
