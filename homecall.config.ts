@@ -57,6 +57,13 @@ export default {
     valuesPerInstall: 8,
     /** Counter values one install counts per day. */
     counterValuesPerInstall: 16,
+    /**
+     * Counter groups one install counts per day; its values come from these groups only. One
+     * install changes this many group counts at most, so the groups' noise grows with its square
+     * root (2 here instead of 4 with the values' bound): LibreNMS-style clients report a few
+     * groups (devices, ports, sensors, OS); a deployment whose clients report more raises it.
+     */
+    counterGroupsPerInstall: 4,
   },
 
   /** How the daily aggregation splits its work into Cloud Tasks. */

@@ -28,6 +28,8 @@ export default {
     counterClip: 1000,
     valuesPerInstall: 8,
     counterValuesPerInstall: 32,
+    // LibreNMS reports dozens of groups: 16 of them per install and day, picked by a hash.
+    counterGroupsPerInstall: 16,
   },
   // One report a day per install: even a large fleet is a small day, so one shard is the rule.
   aggregation: { eventsPerShard: 1_000_000, shardParallelism: 4 },

@@ -28,6 +28,7 @@ export default {
     counterClip: 100,
     valuesPerInstall: 8,
     counterValuesPerInstall: 16,
+    counterGroupsPerInstall: 4,
   },
   // Millions of events a day: more shards run at once to publish the day sooner.
   aggregation: { eventsPerShard: 1_000_000, shardParallelism: 16 },

@@ -172,6 +172,11 @@ export const publicationPrivacySchema = z
       'Modules, failure signatures or install failure codes one install counts per day.',
     ),
     counterValuesPerInstall: positiveInteger.describe('Counter values one install counts per day.'),
+    counterGroupsPerInstall: positiveInteger
+      .optional()
+      .describe(
+        'Counter groups one install counts per day (absent on days published before the bound existed: then as many as its counter values).',
+      ),
     noise: z
       .record(
         z.string().max(128),

@@ -69,6 +69,8 @@ export const privacySchema = z.strictObject({
   valuesPerInstall: z.int().min(1).max(500),
   /** Counter values one install counts per day. */
   counterValuesPerInstall: z.int().min(1).max(500),
+  /** Counter groups one install counts per day (its values come from these groups only). */
+  counterGroupsPerInstall: z.int().min(1).max(500),
 });
 
 /** The validated configuration; `homecall.config.ts` is checked against this schema. */

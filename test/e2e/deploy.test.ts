@@ -169,7 +169,7 @@ describe('npm run deploy', () => {
     // The headline states it as an "about" value, not to the install.
     expect(page('index.html')).toMatch(/data-field="activeValue"[^>]*>\s*about \d/);
     expect(textById(page('privacy/index.html'), 'computed-with-list')).toBe(
-      `${firstDay} to ${finalDay} (2 days): computed with differential privacy with ε = ${deploymentConfig.privacy.epsilon} and δ = ${deploymentConfig.privacy.delta} per day (at most ${deploymentConfig.privacy.eventClip} events, ${deploymentConfig.privacy.valuesPerInstall} modules, signatures or codes and ${deploymentConfig.privacy.counterValuesPerInstall} counter values per install and day, each counter clipped at ${deploymentConfig.privacy.counterClip}), k = 5, raw events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours, installs counted once seen on 2 distinct days.`,
+      `${firstDay} to ${finalDay} (2 days): computed with differential privacy with ε = ${deploymentConfig.privacy.epsilon} and δ = ${deploymentConfig.privacy.delta} per day (at most ${deploymentConfig.privacy.eventClip} events, ${deploymentConfig.privacy.valuesPerInstall} modules, signatures or codes and ${deploymentConfig.privacy.counterValuesPerInstall} counter values of ${deploymentConfig.privacy.counterGroupsPerInstall} groups per install and day, each counter clipped at ${deploymentConfig.privacy.counterClip}), k = 5, raw events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours, installs counted once seen on 2 distinct days.`,
     );
     // What ingest stored follows the same config: raw events expire after 90 days.
     const firestore = createFirestore({ projectId: PROJECT });

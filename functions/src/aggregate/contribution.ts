@@ -98,15 +98,17 @@ export function parseContribution(json: string): Contribution {
 export const NO_CONTRIBUTION: Contribution = { e: 0 };
 
 /**
- * Whether bounding `c` picks some of its values (more signatures, install failure codes or
- * counter values than one install may count): the pick then depends on the reporter's salt.
+ * Whether bounding `c` picks some of its values (more signatures, install failure codes,
+ * counter values or counter groups than one install may count): the pick then depends on the
+ * reporter's salt.
  */
 export function needsSalt(c: Contribution, config: DeploymentConfig): boolean {
-  const { valuesPerInstall, counterValuesPerInstall } = config.privacy;
+  const { valuesPerInstall, counterValuesPerInstall, counterGroupsPerInstall } = config.privacy;
   return (
     (c.s?.length ?? 0) > valuesPerInstall ||
     (c.x?.length ?? 0) > valuesPerInstall ||
-    (c.k?.length ?? 0) > counterValuesPerInstall
+    (c.k?.length ?? 0) > counterValuesPerInstall ||
+    new Set((c.k ?? []).map(([key]) => splitCounterKey(key)[0])).size > counterGroupsPerInstall
   );
 }
 
@@ -114,7 +116,8 @@ export function needsSalt(c: Contribution, config: DeploymentConfig): boolean {
  * Adds what `t.n` reporters sharing `version` and contribution `c` add to `exact`, within the
  * contribution bounds of `config.privacy` (clip.ts): at most `eventClip` events of all types, at
  * most `valuesPerInstall` failure signatures and install failure codes, at most
- * `counterValuesPerInstall` counter values each clipped at `counterClip`. The publication's noise
+ * `counterValuesPerInstall` counter values of at most `counterGroupsPerInstall` groups, each
+ * clipped at `counterClip`. The publication's noise
  * is calibrated to these bounds. `salt` (the install's key, or the cohort's for reports without
  * identity, which all send the same) picks which values are kept when there are more. `t`
  * carries the reporters' count and digest, so a group is added in one step.
@@ -127,7 +130,13 @@ export function addContribution(
   config: DeploymentConfig,
   salt: string,
 ): void {
-  const { eventClip, valuesPerInstall, counterClip, counterValuesPerInstall } = config.privacy;
+  const {
+    eventClip,
+    valuesPerInstall,
+    counterClip,
+    counterValuesPerInstall,
+    counterGroupsPerInstall,
+  } = config.privacy;
   const n = t.n;
   const byType: Partial<Record<EventType, number>> = {};
   for (const [type, count] of c.t ?? []) byType[type] = count;
@@ -156,6 +165,7 @@ export function addContribution(
       Object.fromEntries(c.k),
       counterClip,
       counterValuesPerInstall,
+      counterGroupsPerInstall,
       salt,
     );
     for (const [key, count] of Object.entries(bounded)) {

@@ -77,6 +77,16 @@ export interface NoiseRow {
   /** About 95 % of published values lie within this distance of the exact one (2σ). */
   margin: number;
   threshold?: number;
+  /** The count from which the median relative error is 2 % or less (half lie within 0.67σ). */
+  twoPercentFrom: number;
+}
+
+/** Half of the discrete Gaussian's draws lie within this many σ of zero (the normal's 0.6745). */
+const MEDIAN_DEVIATIONS = 0.6745;
+
+/** The exact count from which a figure with noise σ is off by at most `error` half of the time. */
+export function countForMedianError(sigma: number, error = 0.02): number {
+  return Math.ceil((MEDIAN_DEVIATIONS * sigma) / error);
 }
 
 /** The noise of every query in the order of QUERY_LABELS (unknown queries last, by name). */
@@ -91,6 +101,7 @@ export function noiseRows(privacy: PublicationPrivacy): NoiseRow[] {
         label: QUERY_LABELS[query] ?? query,
         sigma,
         margin: Math.ceil(2 * sigma),
+        twoPercentFrom: countForMedianError(sigma),
       };
       if (threshold !== undefined) row.threshold = threshold;
       return row;

@@ -9,6 +9,11 @@ import type { PrivacyConfig } from '../../../shared/config.ts';
 import type { Day } from '../../../shared/dates.ts';
 import { byDay } from './series.ts';
 
+/** The bounds a day states; a day published before the counter groups' bound existed has none. */
+export type StatedPrivacy = Omit<PrivacyConfig, 'counterGroupsPerInstall'> & {
+  counterGroupsPerInstall?: number | undefined;
+};
+
 /** Consecutive days computed with the same parameters (null: computed before they were recorded). */
 export interface PublicationPeriod {
   from: Day;
@@ -16,7 +21,7 @@ export interface PublicationPeriod {
   days: number;
   publication: Publication | null;
   /** The differential-privacy parameters (null: published before differential privacy). */
-  privacy: PrivacyConfig | null;
+  privacy: StatedPrivacy | null;
 }
 
 const PRIVACY_FIELDS = [
@@ -26,12 +31,13 @@ const PRIVACY_FIELDS = [
   'counterClip',
   'valuesPerInstall',
   'counterValuesPerInstall',
+  'counterGroupsPerInstall',
 ] as const;
 
 /** Whether two days were published with the same differential-privacy parameters. */
 export function samePrivacy(
-  a: PrivacyConfig | null | undefined,
-  b: PrivacyConfig | null | undefined,
+  a: StatedPrivacy | null | undefined,
+  b: StatedPrivacy | null | undefined,
 ): boolean {
   if (!a || !b) return !a === !b;
   return PRIVACY_FIELDS.every((field) => a[field] === b[field]);
@@ -84,12 +90,16 @@ export function publishedK(days: readonly DayAggregate[], fallback: number): num
  */
 export function describePublication(
   publication: Publication | null,
-  privacy: PrivacyConfig | null = null,
+  privacy: StatedPrivacy | null = null,
 ): string {
   const dp = privacy
     ? `differential privacy with ε = ${privacy.epsilon} and δ = ${privacy.delta} per day ` +
       `(at most ${privacy.eventClip} events, ${privacy.valuesPerInstall} modules, signatures or ` +
-      `codes and ${privacy.counterValuesPerInstall} counter values per install and day, each ` +
+      `codes and ${privacy.counterValuesPerInstall} counter values` +
+      (privacy.counterGroupsPerInstall === undefined
+        ? ''
+        : ` of ${privacy.counterGroupsPerInstall} groups`) +
+      ` per install and day, each ` +
       `counter clipped at ${privacy.counterClip}), `
     : '';
   if (!publication) return dp ? dp.slice(0, -2) : 'computed before the parameters were recorded';

@@ -1,7 +1,7 @@
 // The contribution bounds as the aggregation applies them (config.privacy): whatever one install
 // sends on a day, it adds at most eventClip events, valuesPerInstall modules, failure signatures
-// and install failure codes, and counterValuesPerInstall counter values each clipped at
-// counterClip to the day's exact tallies — the sensitivities the publication's noise is
+// and install failure codes, and counterValuesPerInstall counter values of at most
+// counterGroupsPerInstall groups, each clipped at counterClip, to the day's exact tallies — the sensitivities the publication's noise is
 // calibrated to. Events come from the real ingest pipeline.
 import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../../shared/config.ts';
@@ -20,7 +20,13 @@ const config = {
   ...deploymentConfig,
   screening: { ...deploymentConfig.screening, establishedDays: 1 },
 };
-const { eventClip, valuesPerInstall, counterClip, counterValuesPerInstall } = config.privacy;
+const {
+  eventClip,
+  valuesPerInstall,
+  counterClip,
+  counterValuesPerInstall,
+  counterGroupsPerInstall,
+} = config.privacy;
 const MODULES = Array.from({ length: valuesPerInstall + 4 }, (_, i) => ({
   name: `mod${String(i).padStart(2, '0')}`,
   version: '1',
@@ -86,6 +92,26 @@ describe('one install’s contribution to a day', () => {
     expect(ports?.values).toHaveLength(counterValuesPerInstall);
     for (const v of ports?.values ?? []) expect(v.sum).toBe(counterClip);
     expect(ports?.installs).toBe(1);
+  });
+
+  test('counts counters of at most counterGroupsPerInstall groups', async () => {
+    // Two more groups than allowed, two values each: whole groups are dropped, never a group's
+    // count without its values.
+    const counters = Object.fromEntries(
+      Array.from({ length: counterGroupsPerInstall + 2 }, (_, g) => [
+        [`group${g}.a`, 3],
+        [`group${g}.b`, 5],
+      ]).flat(),
+    );
+    const day = await tallies([event('groups-1', 'report', { counters })]);
+    expect(day.counters).toHaveLength(counterGroupsPerInstall);
+    for (const group of day.counters) {
+      expect(group.installs).toBe(1);
+      expect(group.values.map((v) => [v.value, v.sum])).toEqual([
+        ['b', 5],
+        ['a', 3],
+      ]);
+    }
   });
 
   test('keeps the same values on every run, and other installs keep other ones', async () => {

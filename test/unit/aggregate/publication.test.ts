@@ -199,12 +199,19 @@ describe('what the site says the data was computed with', () => {
     expect(samePrivacy(privacy, { ...privacy })).toBe(true);
     expect(samePrivacy(privacy, { ...privacy, counterClip: privacy.counterClip + 1 })).toBe(false);
     expect(samePrivacy(null, privacy)).toBe(false);
+    // A day published before the counter groups' bound existed states none: another period.
+    const { counterGroupsPerInstall: _groups, ...withoutGroups } = privacy;
+    expect(samePrivacy(privacy, withoutGroups)).toBe(false);
     expect(describePublication(p5, { ...privacy, epsilon: 2, delta: 1e-7 })).toBe(
       `differential privacy with ε = 2 and δ = 1e-7 per day (at most ${privacy.eventClip} events, ` +
         `${privacy.valuesPerInstall} modules, signatures or codes and ` +
-        `${privacy.counterValuesPerInstall} counter values per install and day, each counter ` +
-        `clipped at ${privacy.counterClip}), k = 5, raw events kept 90 days, installs remembered ` +
-        '90 days after last seen, late arrivals accepted up to 72 hours',
+        `${privacy.counterValuesPerInstall} counter values of ${privacy.counterGroupsPerInstall} ` +
+        `groups per install and day, each counter clipped at ${privacy.counterClip}), k = 5, raw ` +
+        'events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted ' +
+        'up to 72 hours',
+    );
+    expect(describePublication(null, withoutGroups)).toContain(
+      `${privacy.counterValuesPerInstall} counter values per install and day`,
     );
   });
 });

@@ -7,6 +7,7 @@ import { epsilonFromRho } from '../../../shared/privacy.ts';
 import { planFor, privacyParameters } from '../../../functions/src/privacy/publication/publish.ts';
 import {
   aboutValue,
+  countForMedianError,
   hiddenBelow,
   latestPrivacy,
   noiseRows,
@@ -70,6 +71,20 @@ describe('differential privacy on the site', () => {
     expect(rows[0]?.query).toBe('activeInstalls');
     expect(rows.find((r) => r.query === 'breakdowns')?.threshold).toBeGreaterThan(1);
     expect(rows.find((r) => r.query === 'activeInstalls')?.threshold).toBeUndefined();
+  });
+
+  test('each figure states the count from which its median error is 2 %', () => {
+    // Half of Gaussian draws lie within 0.6745σ: with σ = 4.44 a count of 150 is off by at most
+    // 3 (2 %) half of the time; with σ = 10 it takes 338.
+    expect(countForMedianError(4.44)).toBe(150);
+    expect(countForMedianError(10)).toBe(338);
+    expect(countForMedianError(10, 0.05)).toBe(135);
+    for (const row of noiseRows(privacy))
+      expect(row.twoPercentFrom).toBe(countForMedianError(row.sigma));
+    const rows = noiseRows(privacy);
+    const from = (query: string) => rows.find((r) => r.query === query)?.twoPercentFrom ?? 0;
+    // One install counts in several counter values: they need more installs than a breakdown.
+    expect(from('counters.values')).toBeGreaterThan(from('breakdowns'));
   });
 
   test.each([

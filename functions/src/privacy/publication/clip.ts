@@ -68,21 +68,36 @@ export function boundValues(values: readonly string[], limit: number, salt: stri
 }
 
 /**
- * One install's counters of a day (`<group>.<value>` → count), bounded: each count clipped at
- * `clip` (`privacy.counterClip`) and at most `maxValues` values (`privacy.counterValuesPerInstall`),
- * picked as boundValues picks them.
+ * One install's counters of a day (`<group>.<value>` → count), bounded: at most `maxGroups` groups
+ * (`privacy.counterGroupsPerInstall`), at most `maxValues` values of those groups
+ * (`privacy.counterValuesPerInstall`), both picked as boundValues picks them, and each count
+ * clipped at `clip` (`privacy.counterClip`). Groups first: a group's install count then moves by
+ * at most one for at most `maxGroups` groups, whatever the values.
  */
 export function clipCounters(
   counters: Readonly<Record<string, number>>,
   clip: number,
   maxValues: number,
+  maxGroups: number,
   salt: string,
 ): Record<string, number> {
-  const kept = boundValues(Object.keys(counters), maxValues, salt);
+  const keys = Object.keys(counters);
+  const groups = new Set(boundValues(keys.map(groupOf), maxGroups, `${salt}\u0000groups`));
+  const kept = boundValues(
+    keys.filter((key) => groups.has(groupOf(key))),
+    maxValues,
+    salt,
+  );
   const clipped: Record<string, number> = {};
   for (const key of kept)
     clipped[key] = Math.min(clip, Math.max(0, Math.floor(counters[key] ?? 0)));
   return clipped;
+}
+
+/** The group of a counter key `<group>.<value>` (as splitCounterKey reads it). */
+function groupOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
 }
 
 /**

@@ -58,14 +58,20 @@ export interface PublicationPlan {
 export const MODULE_BREAKDOWN = 'module';
 /**
  * Share of ρ of all breakdowns and counters together, split evenly over them: each breakdown one
- * share, counter groups, counter values and counter sums one share each (peers of a breakdown:
- * with less, a group reported by 200 installs stayed under its threshold on a third of the days)...
+ * share...
  */
-const BREAKDOWNS_WEIGHT = 60;
-/** ...but for modules, which take this many shares: an install counts in several. */
+const BREAKDOWNS_WEIGHT = 68;
+/**
+ * ...but for the counts in which one install counts several times, which take shares in about
+ * the ratio of their sensitivity (the split of ρ that minimises their total noise variance:
+ * ρ_q ∝ Δ_q): modules (Δ = √8 ≈ 2.8) 3...
+ */
 const MODULE_SHARES = 3;
-/** Counter groups, counter values and the values' sums: one share each. */
-const COUNTER_SHARES = 3;
+/**
+ * ...counter groups (Δ = √4) 2, counter values (Δ = √16) 3 — a fourth would take the breakdowns
+ * over their 2 % median error on the demo fleet — and the values' sums 1.
+ */
+const COUNTER_SHARES = { groups: 2, values: 3, sums: 1 };
 /** Share of the day's ρ of the active installs, less what the screening figures take. */
 const ACTIVE_WEIGHT = 12;
 /** The screening figures' shares (screeningSpecs) when versions are learned; taken from d1/d7/d28. */
@@ -84,8 +90,11 @@ export function breakdownNames(config: DeploymentConfig): string[] {
 export function querySpecs(config: DeploymentConfig): QuerySpec[] {
   const { eventClip: e, valuesPerInstall: m, counterValuesPerInstall: mc } = config.privacy;
   const c = config.privacy.counterClip;
+  // An install's groups are at most its values, whatever the groups' own bound.
+  const mg = Math.min(config.privacy.counterGroupsPerInstall, mc);
   const breakdowns = breakdownNames(config);
-  const perBreakdown = BREAKDOWNS_WEIGHT / (breakdowns.length + MODULE_SHARES + COUNTER_SHARES);
+  const counterShares = COUNTER_SHARES.groups + COUNTER_SHARES.values + COUNTER_SHARES.sums;
+  const perBreakdown = BREAKDOWNS_WEIGHT / (breakdowns.length + MODULE_SHARES + counterShares);
   return [
     q(
       'activeInstalls',
@@ -94,7 +103,7 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
       'd1, d7 and d28 of established installs: one install counts once in each',
     ),
     q('newInstalls', 1, 3, 'an install is new on one day at most'),
-    q('events', e, 3, `events by type, at most ${e} per install and day in all`),
+    q('events', e, 2, `events by type, at most ${e} per install and day in all`),
     ...breakdowns.map((name) =>
       q(`breakdowns.${name}`, 1, perBreakdown, 'one value per install', 1),
     ),
@@ -108,8 +117,8 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
     q('upgrades', 1, 2, 'one version move per install and day', 1),
     // "other → other" creates no bucket anyone could not expect, but appears by the same rule.
     q('upgrades.other', 1, 1, 'the moves of the pairs not shown', 0),
-    q('reliability.versions', 1, 4, 'installs active on the day, one version each', 1),
-    q('reliability.versions.crashedInstalls', 1, 4, 'installs with a crash or fatal event'),
+    q('reliability.versions', 1, 3, 'installs active on the day, one version each', 1),
+    q('reliability.versions.crashedInstalls', 1, 3, 'installs with a crash or fatal event'),
     q('reliability.versions.events', e, 1, `crash and fatal events, within the ${e} events`),
     q('reliability.versions.other.crashedInstalls', 1, 1, 'crashed installs of versions not shown'),
     q('reliability.versions.other.events', e, 0.5, 'crash and fatal events of versions not shown'),
@@ -118,19 +127,24 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
     q('reliability.installFailures', Math.sqrt(m), 1.5, `at most ${m} codes per install`, m),
     q(
       'counters.groups',
-      Math.sqrt(mc),
-      perBreakdown,
-      `at most ${mc} counter values per install`,
-      mc,
+      Math.sqrt(mg),
+      perBreakdown * COUNTER_SHARES.groups,
+      `at most ${mg} counter groups per install`,
+      mg,
     ),
     q(
       'counters.values',
       Math.sqrt(mc),
-      perBreakdown,
+      perBreakdown * COUNTER_SHARES.values,
       `at most ${mc} counter values per install`,
       mc,
     ),
-    q('counters.values.sum', c * Math.sqrt(mc), perBreakdown, `each counter value clipped at ${c}`),
+    q(
+      'counters.values.sum',
+      c * Math.sqrt(mc),
+      perBreakdown * COUNTER_SHARES.sums,
+      `each counter value clipped at ${c}`,
+    ),
     ...screeningSpecs(config),
   ];
 }

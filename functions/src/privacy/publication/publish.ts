@@ -40,8 +40,15 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
     const sigma = Math.round(q.sigma * 1000) / 1000;
     noise[name] = q.threshold === undefined ? { sigma } : { sigma, threshold: q.threshold };
   }
-  const { epsilon, delta, eventClip, counterClip, valuesPerInstall, counterValuesPerInstall } =
-    plan.privacy;
+  const {
+    epsilon,
+    delta,
+    eventClip,
+    counterClip,
+    valuesPerInstall,
+    counterValuesPerInstall,
+    counterGroupsPerInstall,
+  } = plan.privacy;
   return {
     mechanism: MECHANISM,
     epsilon,
@@ -51,6 +58,7 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
     counterClip,
     valuesPerInstall,
     counterValuesPerInstall,
+    counterGroupsPerInstall,
     noise,
   };
 }

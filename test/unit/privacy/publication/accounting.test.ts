@@ -135,6 +135,7 @@ describe('privacy configuration', () => {
     [{ counterClip: -1 }, /counterClip/],
     [{ valuesPerInstall: 0 }, /valuesPerInstall/],
     [{ counterValuesPerInstall: 501 }, /counterValuesPerInstall/],
+    [{ counterGroupsPerInstall: 0 }, /counterGroupsPerInstall/],
   ])('%o is refused with a clear message', (change, message) => {
     const problems = privacyConfigProblems({ ...deploymentConfig.privacy, ...change });
     expect(problems).toHaveLength(1);

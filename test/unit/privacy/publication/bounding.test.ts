@@ -122,11 +122,36 @@ describe('clipping one install’s figures of a day', { timeout: 60_000 }, () =>
 
   test('counters: each count clipped at counterClip, at most counterValuesPerInstall values', () => {
     const counters = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`os.v${i}`, i * 10]));
-    const clipped = clipCounters(counters, 100, 16, installId('librenms'));
+    const clipped = clipCounters(counters, 100, 16, 4, installId('librenms'));
     expect(Object.keys(clipped)).toHaveLength(16);
     for (const [key, value] of Object.entries(clipped))
       expect(value).toBe(Math.min(100, counters[key] ?? -1));
-    expect(clipCounters({ 'devices.total': 4000 }, 100, 16, 's')).toEqual({ 'devices.total': 100 });
+    expect(clipCounters({ 'devices.total': 4000 }, 100, 16, 4, 's')).toEqual({
+      'devices.total': 100,
+    });
+  });
+
+  test('counters: at most counterGroupsPerInstall groups, their values only, picked fairly', () => {
+    // Ten groups of three values: four groups are kept whole (12 values, under the 16 allowed).
+    const groups = Array.from({ length: 10 }, (_, g) => `g${g}`);
+    const counters = Object.fromEntries(
+      groups.flatMap((g) => ['a', 'b', 'c'].map((v): [string, number] => [`${g}.${v}`, 1])),
+    );
+    const clipped = clipCounters(counters, 100, 16, 4, installId('many-groups'));
+    const kept = new Set(Object.keys(clipped).map((key) => key.split('.')[0]));
+    expect(kept.size).toBe(4);
+    expect(Object.keys(clipped)).toHaveLength(12);
+    // A rerun keeps the same groups; across installs every group is kept about 4/10 of the time.
+    expect(clipCounters(counters, 100, 16, 4, installId('many-groups'))).toEqual(clipped);
+    const times = new Map<string, number>();
+    for (let i = 0; i < 2000; i += 1)
+      for (const key of Object.keys(clipCounters(counters, 100, 16, 4, installId(`i${i}`)))) {
+        const group = key.split('.')[0] ?? '';
+        if (key.endsWith('.a')) times.set(group, (times.get(group) ?? 0) + 1);
+      }
+    for (const g of groups) expect(Math.abs((times.get(g) ?? 0) / 2000 - 0.4)).toBeLessThan(0.06);
+    // Within the kept groups the values' bound still holds.
+    expect(Object.keys(clipCounters(counters, 100, 5, 4, installId('x')))).toHaveLength(5);
   });
 
   test('failure signatures: at most the limit, their events within the install’s clipped crashes', () => {
