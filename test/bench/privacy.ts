@@ -18,6 +18,11 @@ const SECRET = 'bench-privacy-secret';
 type Exact = ReturnType<typeof exactView>;
 /** Days simulated before the measured ones, as `npm start` does, so windows start full. */
 const WARM_UP_DAYS = 30;
+/**
+ * The bench's "now": fixed, so that the same code measures the same figures on every run (the
+ * noise is drawn from the day and the data, and a moving today moves both).
+ */
+const BENCH_NOW = Date.parse('2026-11-20T12:00:00Z');
 
 /** One (ε) setting's figures. */
 export interface PrivacyRun {
@@ -29,13 +34,20 @@ export interface PrivacyRun {
   /** The same without the "unknown" buckets (installs that did not report the value). */
   medianErrorLargeKnown: number;
   /**
-   * The same without counter groups and values: one install changes up to 16 of those at once
-   * (sensitivity 4, not 1), so where the fleet reports counters they carry more noise.
+   * The same without counter groups and values: one install changes up to 4 groups and 16 values
+   * at once (sensitivity 2 and 4, not 1), so where the fleet reports counters they carry more noise.
    */
   medianErrorLargeNoCounters: number;
   largeCounterBuckets: number;
-  /** Per section: buckets ≥ 100 and their median error. */
-  bySection: Record<string, { buckets: number; medianError: number }>;
+  /**
+   * Per section: buckets ≥ 100, their median exact installs, the noise σ of the section's query
+   * and the median error (`counters.values.sum`: the sums of those values, not in the figures
+   * above).
+   */
+  bySection: Record<
+    string,
+    { buckets: number; medianInstalls: number; sigma: number; medianError: number }
+  >;
   medianErrorD28: number;
   medianErrorD1: number;
   /** Buckets k = 5 publishes over all days, and how many of them the noisy threshold hides. */
@@ -52,6 +64,8 @@ export interface PrivacyRun {
 export interface PrivacyBench {
   installs: number;
   days: number;
+  /** Independent draws of the noise behind each median. */
+  draws: number;
   runs: PrivacyRun[];
 }
 
@@ -61,6 +75,14 @@ const median = (xs: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
+
+/** The σ of the query behind a section's figures (every single-valued breakdown shares one). */
+function sectionSigma(noise: Record<string, { sigma: number }>, section: string): number {
+  const query =
+    section.startsWith('breakdowns.') && section !== 'breakdowns.module' ? 'breakdowns' : section;
+  // Every attribute is a breakdown of its own, with the breakdowns' σ.
+  return noise[query]?.sigma ?? Number.NaN;
+}
 
 /** Every bucket of a day as section → key → installs, "other" left out (it is no value). */
 function bucketsOf(
@@ -129,8 +151,12 @@ export async function benchPrivacy(options: {
   days: number;
   epsilons: number[];
   seed?: number;
+  now?: number;
+  /** Independent draws of the noise the error medians pool (default 5). */
+  draws?: number;
 }): Promise<PrivacyBench> {
-  const now = Date.now();
+  const draws = options.draws ?? 5;
+  const now = options.now ?? BENCH_NOW;
   const today = dayOf(now);
   const simulated = options.days + WARM_UP_DAYS;
   const first = addDays(today, -(simulated - 1));
@@ -148,18 +174,32 @@ export async function benchPrivacy(options: {
   for (const epsilon of options.epsilons) {
     const config = { ...deploymentConfig, privacy: { ...deploymentConfig.privacy, epsilon } };
     const started = performance.now();
-    const published = outcomes.map((o) =>
-      publishMerged(o.exact, { config, publicationSecret: () => SECRET }, true, {
-        computedAt: new Date(now).toISOString(),
-        documentsRead: 0,
-        documentsWritten: 0,
-      }),
+    // Each draw publishes every day under a secret of its own: independent noise, as another
+    // deployment would draw. The medians pool the draws, so they estimate the expected error
+    // rather than one draw's luck (one draw's median moves by ±0.1 % from one σ² to the next).
+    const published = Array.from({ length: draws }, (_, d) => `${SECRET}-${d}`).flatMap((secret) =>
+      outcomes.map((o) =>
+        publishMerged(o.exact, { config, publicationSecret: () => secret }, true, {
+          computedAt: new Date(now).toISOString(),
+          documentsRead: 0,
+          documentsWritten: 0,
+        }),
+      ),
     );
-    const msPerDay = (performance.now() - started) / outcomes.length;
+    const msPerDay = (performance.now() - started) / published.length;
     const errors: number[] = [];
     const known: number[] = [];
     const noCounters: number[] = [];
     const bySection = new Map<string, number[]>();
+    const installsBySection = new Map<string, number[]>();
+    const noteSection = (section: string, error: number, installs: number) => {
+      let errors = bySection.get(section);
+      if (!errors) bySection.set(section, (errors = []));
+      errors.push(error);
+      let sizes = installsBySection.get(section);
+      if (!sizes) installsBySection.set(section, (sizes = []));
+      sizes.push(installs);
+    };
     let kBuckets = 0;
     let hiddenVsK = 0;
     let kBucketsLastDay = 0;
@@ -168,8 +208,8 @@ export async function benchPrivacy(options: {
     const d28: number[] = [];
     const d1: number[] = [];
     published.forEach((pub, i) => {
-      const truth = exact[i] as Exact;
-      const last = i === published.length - 1;
+      const truth = exact[i % exact.length] as Exact;
+      const last = i === exact.length - 1;
       d28.push(
         Math.abs(pub.activeInstalls.d28 - truth.activeInstalls.d28) /
           Math.max(1, truth.activeInstalls.d28),
@@ -187,11 +227,25 @@ export async function benchPrivacy(options: {
           errors.push(error);
           if (key !== 'unknown') known.push(error);
           if (!section.startsWith('counters.')) noCounters.push(error);
-          const list = bySection.get(section) ?? [];
-          list.push(error);
-          bySection.set(section, list);
+          noteSection(
+            section.startsWith('breakdowns.attribute.') ? 'breakdowns.attribute.*' : section,
+            error,
+            installs,
+          );
         }
       }
+      // The sums of the counter values backed by ≥ 100 installs: reported on their own.
+      for (const g of truth.counters)
+        for (const v of g.values) {
+          if (v.installs < 100) continue;
+          const shown = pub.counters
+            .find((p) => p.group === g.group)
+            ?.values.find((p) => p.value === v.value);
+          const error = shown === undefined ? 1 : Math.abs(shown.sum - v.sum) / Math.max(1, v.sum);
+          noteSection('counters.values.sum', error, v.installs);
+        }
+      // Which buckets the threshold hides: the first draw's, as one deployment publishes them.
+      if (i >= exact.length) return;
       for (const [section, buckets] of kAnonymous(bucketsOf(truth), 5)) {
         for (const key of buckets.keys()) {
           kBuckets += 1;
@@ -210,14 +264,23 @@ export async function benchPrivacy(options: {
       epsilon,
       rho: published[0]?.privacy?.rho ?? 0,
       medianErrorLargeBuckets: median(errors),
-      largeBuckets: errors.length,
+      // Buckets per draw: the fleet's, whatever the number of draws.
+      largeBuckets: errors.length / draws,
       medianErrorLargeKnown: median(known),
       medianErrorLargeNoCounters: median(noCounters),
-      largeCounterBuckets: errors.length - noCounters.length,
+      largeCounterBuckets: (errors.length - noCounters.length) / draws,
       bySection: Object.fromEntries(
         [...bySection]
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([s, list]) => [s, { buckets: list.length, medianError: median(list) }]),
+          .map(([s, list]) => [
+            s,
+            {
+              buckets: list.length / draws,
+              medianInstalls: median(installsBySection.get(s) ?? []),
+              sigma: sectionSigma(published[0]?.privacy?.noise ?? {}, s),
+              medianError: median(list),
+            },
+          ]),
       ),
       medianErrorD28: median(d28),
       medianErrorD1: median(d1),
@@ -229,5 +292,5 @@ export async function benchPrivacy(options: {
       msPerDay,
     });
   }
-  return { installs: options.installs, days: options.days, runs };
+  return { installs: options.installs, days: options.days, draws, runs };
 }

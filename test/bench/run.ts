@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --stack]`: ingest throughput, aggregation compute, Firestore
+// `npm run bench [-- --quick] [-- --stack] [-- --privacy]`: ingest throughput, aggregation compute, Firestore
 // operations and what they cost, the site's build time and page weights, Lighthouse on every
 // page, the scrubber's time against size, the accuracy of differentially private figures, how far
 // poisoning attacks move the published figures, and with --stack the local stack under the load
@@ -14,8 +14,7 @@ import { benchIngest, type IngestRun } from './ingest.ts';
 import { benchLighthouse, lighthouseReport } from './lighthouse.ts';
 import { benchPoisoning, printPoisoning } from './poisoning.ts';
 import { benchScrub } from './scrub.ts';
-import { benchPrivacy } from './privacy.ts';
-import { deploymentConfig } from '../../shared/config.ts';
+import { runPrivacyBench } from './privacy-report.ts';
 import { benchSite } from './site.ts';
 import { benchStack, type StackRun } from './stack.ts';
 
@@ -26,6 +25,11 @@ const withStack = process.argv.includes('--stack');
 if (process.argv.includes('--lighthouse')) {
   const { lighthouseOnly } = await import('./lighthouse-only.ts');
   await lighthouseOnly(process.argv.slice(2));
+  process.exit(0);
+}
+// `npm run bench -- --privacy`: the differential-privacy section alone (about a minute).
+if (process.argv.includes('--privacy')) {
+  await runPrivacyBench(quick);
   process.exit(0);
 }
 const started = Date.now();
@@ -224,47 +228,7 @@ console.log(
 );
 
 // 9. Differential privacy: accuracy of the published figures, and buckets the threshold hides.
-const defaultEpsilon = deploymentConfig.privacy.epsilon;
-const privacy = await benchPrivacy({
-  installs: 300,
-  days: 90,
-  epsilons: quick
-    ? [defaultEpsilon]
-    : [...new Set([2, 4, defaultEpsilon, 8])].sort((a, b) => a - b),
-});
-console.log(
-  `\n== differential privacy (demo fleet: ${privacy.installs} installs, ${privacy.days} days; the merge step's publication of the aggregation's own merged tallies) ==`,
-);
-console.log(
-  'epsilon      rho  median err >=100  w/o unknown  buckets  d28 err  d1 err  k=5 buckets hidden  last day  ms/day',
-);
-for (const r of privacy.runs) {
-  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-  console.log(
-    `${String(r.epsilon).padEnd(8)}${r.rho.toFixed(3).padStart(6)}${pct(r.medianErrorLargeBuckets).padStart(18)}${pct(r.medianErrorLargeKnown).padStart(13)}${String(r.largeBuckets).padStart(9)}${pct(r.medianErrorD28).padStart(9)}${pct(r.medianErrorD1).padStart(8)}${`${r.hiddenVsK}/${r.kBuckets}`.padStart(20)}${`${r.hiddenVsKLastDay}/${r.kBucketsLastDay}`.padStart(10)}${r.msPerDay.toFixed(1).padStart(8)}`,
-  );
-}
-const atDefault = privacy.runs.find((r) => r.epsilon === defaultEpsilon);
-const privacyTarget = {
-  value: atDefault?.medianErrorLargeBuckets ?? Number.NaN,
-  target: 0.02,
-  met: (atDefault?.medianErrorLargeBuckets ?? 1) <= 0.02,
-};
-if (atDefault) {
-  console.log(
-    `median relative error of buckets >= 100 installs at the default epsilon ${defaultEpsilon}: ${(100 * privacyTarget.value).toFixed(2)} % (target <= 2 %: ${privacyTarget.met ? 'met' : 'MISSED'})`,
-  );
-  console.log(
-    `the same without counter groups and values (${atDefault.largeCounterBuckets} of the ${atDefault.largeBuckets} buckets; one install changes up to 16 of them): ${(100 * atDefault.medianErrorLargeNoCounters).toFixed(2)} %`,
-  );
-  console.log(
-    `buckets k = 5 publishes that the noisy threshold hides, by section (all ${privacy.days} days): ${Object.entries(
-      atDefault.hiddenBySection,
-    )
-      .map(([section, n]) => `${section} ${n}`)
-      .join(', ')}`,
-  );
-}
+const { privacy, target: privacyTarget } = await runPrivacyBench(quick);
 
 // 10. The local stack (firebase emulators) under load, when asked for.
 let stack: StackRun[] | undefined;
