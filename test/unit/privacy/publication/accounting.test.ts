@@ -117,6 +117,34 @@ describe('bucket thresholds', () => {
       expect(q && spec.sensitivity ** 2 / (2 * q.sigma ** 2)).toBeCloseTo(q?.rho ?? -1, 10);
     }
   });
+
+  test.each([
+    // [groups, values] bound → the groups' Δ and the group buckets one install alone creates
+    [4, 16, 2, 4],
+    [16, 16, 4, 16],
+    // More groups allowed than values: an install still has at most as many groups as values.
+    [32, 9, 3, 9],
+  ])(
+    'counter groups: %d groups and %d values per install → Δ = %d, %d new buckets',
+    (counterGroupsPerInstall, counterValuesPerInstall, delta, buckets) => {
+      const plan = planPublication(
+        configWith({ counterGroupsPerInstall, counterValuesPerInstall }),
+      );
+      const groups = plan.specs.find((s) => s.id === 'counters.groups');
+      expect(groups?.sensitivity).toBeCloseTo(delta, 12);
+      expect(groups?.newBuckets).toBe(buckets);
+      const values = plan.specs.find((s) => s.id === 'counters.values');
+      expect(values?.sensitivity).toBeCloseTo(Math.sqrt(counterValuesPerInstall), 12);
+    },
+  );
+
+  test('counters take shares by sensitivity: a group count is less noisy than a value count', () => {
+    const plan = planPublication(deploymentConfig);
+    const sigma = (id: string) => plan.queries.get(id)?.sigma ?? Number.NaN;
+    // Groups Δ 2 on 2 shares, values Δ 4 on 3 shares, a breakdown Δ 1 on 1 share: σ ∝ Δ/√shares.
+    expect(sigma('counters.groups') / sigma('breakdowns.version')).toBeCloseTo(2 / Math.sqrt(2), 6);
+    expect(sigma('counters.values') / sigma('breakdowns.version')).toBeCloseTo(4 / Math.sqrt(3), 6);
+  });
 });
 
 describe('privacy configuration', () => {
