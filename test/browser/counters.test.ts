@@ -141,7 +141,8 @@ async function expectCounters(page: Page): Promise<void> {
   expect(
     (await tableRows(page, 'bgppeer_state, latest final day')).map((r) => r.slice(0, 3)),
   ).toEqual(bgp.values.map(valueRow));
-  // 40 installs are far under the threshold: the group is nowhere, not in the API, not on the page.
+  // 10 installs are far under the threshold (4σ): the group is nowhere, not in the API, not on
+  // the page.
   expect(group('ipsec')).toBeUndefined();
   expect(await page.locator('section[data-counter-group="ipsec"]').count()).toBe(0);
   expect(await page.locator('main').textContent()).not.toContain('ipsec');
