@@ -65,6 +65,9 @@ async function aggregate(now: number): Promise<Map<Day, ExactView>> {
 
 const quarantined = (d: ExactView | undefined) =>
   d?.heldOut?.reasons.find((r) => r.reason === 'quarantined')?.installs;
+/** Reports held out on a day until their version is known. */
+const waiting = (d: ExactView | undefined) =>
+  d?.heldOut?.reasons.find((r) => r.reason === 'unknown-version')?.installs ?? 0;
 
 let before: Map<Day, ExactView>;
 
@@ -139,8 +142,14 @@ describe('npm run quarantine', () => {
     for (const day of dayRange(SECOND, LAST)) {
       expect(bucket(after.get(day), 'os', 'nixos'), day).toBe(0);
       expect(quarantined(after.get(day)), day).toBe(30);
+      // The 30 go, and so may the fleet's reports without identity on 1.6.0: whether 1.6.0 is a
+      // known version is a noisy decision (screening.knownVersions) that the cohort's 30 installs
+      // weighed in, so without them those reports may wait on their version (held out as
+      // unknown-version). Which way it falls depends on the day's noise, drawn from the data.
       expect(after.get(day)?.activeInstalls.d1).toBe(
-        (before.get(day)?.activeInstalls.d1 ?? 0) - 30,
+        (before.get(day)?.activeInstalls.d1 ?? 0) -
+          30 -
+          (waiting(after.get(day)) - waiting(before.get(day))),
       );
     }
     // A published day stays as it was published.
