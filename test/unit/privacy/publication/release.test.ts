@@ -420,8 +420,10 @@ describe('counters', () => {
   const V = thresholdOf('counters.values');
 
   test('groups and values at their thresholds; a group sums its published values', () => {
+    // A group has at least the installs of each of its values: ports above both thresholds.
+    const P = Math.max(G, V) + 5;
     const result = publishCounters(scripted(), plan, {
-      groups: [bucket('ports', G + 5), bucket('os', G), bucket('rare', G - 1)],
+      groups: [bucket('ports', P), bucket('os', G), bucket('rare', G - 1)],
       values: {
         ports: [
           bucket('22', V, { sum: 40 }),
@@ -436,7 +438,7 @@ describe('counters', () => {
       { group: 'os', installs: G, sum: 0, values: [] },
       {
         group: 'ports',
-        installs: G + 5,
+        installs: P,
         sum: 170,
         values: [
           { value: '443', installs: V + 1, sum: 90 },
