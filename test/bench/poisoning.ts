@@ -177,7 +177,7 @@ export function printPoisoning(result: Awaited<ReturnType<typeof benchPoisoning>
   const failedOn = attacks.find((r) => r.rules === 'on' && r.attack.startsWith('failed'));
   const cap = deploymentConfig.screening.unestablishedInstallFailuresPerDay;
   console.log(
-    `one-day flood moves the counted actives by ${floodOn?.d28Moved ?? '?'} (target 0: ${floodOn?.d28Moved === 0 ? 'met' : 'MISSED'}); week-long cohort counts from day ${cohortOn?.countsFromDay ?? '?'} (target >= ${deploymentConfig.screening.establishedDays}) and is flagged that day: ${cohortOn?.flagged ? 'yes' : 'NO'}; a flood of failed installs moves them by ${failedOn?.failedInstallsMoved ?? '?'} (target <= the cap, ${cap}: ${(failedOn?.failedInstallsMoved ?? Infinity) <= cap ? 'met' : 'MISSED'})`,
+    `one-day flood moves the counted actives by ${floodOn?.d28Moved ?? '?'} and the published by ${floodOn?.d28PublishedMoved ?? '?'} (target 0: ${floodOn?.d28Moved === 0 && floodOn.d28PublishedMoved === 0 ? 'met' : 'MISSED'}); week-long cohort counts from day ${cohortOn?.countsFromDay ?? '?'} (target >= ${deploymentConfig.screening.establishedDays}) and is flagged that day: ${cohortOn?.flagged ? 'yes' : 'NO'}; a flood of failed installs moves them by ${failedOn?.failedInstallsMoved ?? '?'} (target <= the cap, ${cap}: ${(failedOn?.failedInstallsMoved ?? Infinity) <= cap ? 'met' : 'MISSED'})`,
   );
   console.log(
     `proof of work at ${proof.difficulty} bits: find ${proof.findMs.toFixed(1)} ms, check ${proof.verifyUs.toFixed(1)} µs (find/check ${proof.ratio.toFixed(0)}x)`,

@@ -46,6 +46,18 @@ function watched(day: ScreenedDay | undefined) {
   };
 }
 
+/**
+ * Everything published about what counts — actives, events, opt-outs, breakdowns, upgrades,
+ * reliability, counters — noise included: what a one-shot attack must leave as it was, to the
+ * byte. Left out: what says what arrived and was held out (new installs, established, held out,
+ * failed installs not established, the anomaly flag) and the run's own figures.
+ */
+function publishedCounted(day: ScreenedDay | undefined) {
+  const { activeInstalls, optOuts, events, breakdowns, upgrades, reliability, counters } =
+    day?.published ?? {};
+  return { activeInstalls, optOuts, events, breakdowns, upgrades, reliability, counters };
+}
+
 const withRules = (extra: Partial<DeploymentConfig['screening']>): DeploymentConfig => ({
   ...deploymentConfig,
   screening: { ...deploymentConfig.screening, ...extra },
@@ -65,10 +77,14 @@ describe('a one-day flood of random ids', () => {
   test('moves no active install and no breakdown; shows as new, held out, and flagged', async () => {
     const clean = await publish(fleet, FIRST, LAST);
     const attacked = await publish([...fleet, ...attack], FIRST, LAST);
-    for (const day of dayRange(ATTACK_DAY, LAST))
+    for (const day of dayRange(ATTACK_DAY, LAST)) {
       expect(watched(attacked.get(day)), day).toEqual(watched(clean.get(day)));
+      // Nor the noise: the held-out ids draw none of the counted figures' noise afresh.
+      expect(publishedCounted(attacked.get(day)), day).toEqual(publishedCounted(clean.get(day)));
+    }
     const day = attacked.get(ATTACK_DAY) as ScreenedDay;
     const before = clean.get(ATTACK_DAY) as ScreenedDay;
+    expect(publishedCounted(day).activeInstalls?.d28).toBeGreaterThan(0);
     // Published apart: the new installs, and what was held out and why.
     expect(day.newInstalls).toBe(before.newInstalls + 3000);
     expect(day.established?.pending.d1).toBe((before.established?.pending.d1 ?? 0) + 3000);
@@ -108,8 +124,9 @@ describe('a week-long cohort of fake installs with one profile', () => {
     const attacked = await publish([...fleet, ...cohort], FIRST, LAST);
     const first = attacked.get(ATTACK_DAY) as ScreenedDay;
     const second = attacked.get(addDays(ATTACK_DAY, 1)) as ScreenedDay;
-    // Day 1: nothing published moves.
+    // Day 1: nothing published moves, noise included.
     expect(watched(first)).toEqual(watched(clean.get(ATTACK_DAY)));
+    expect(publishedCounted(first)).toEqual(publishedCounted(clean.get(ATTACK_DAY)));
     // Day 2 (N = 2): the cohort is established, counts, and the day says so.
     const cleanSecond = clean.get(addDays(ATTACK_DAY, 1)) as ScreenedDay;
     const letIn = waitingOnVersion(cleanSecond) - waitingOnVersion(second);
@@ -154,6 +171,8 @@ describe('a crash burst on one version from one-shot ids', () => {
     const day = attacked.get(ATTACK_DAY);
     expect(day?.reliability).toEqual(clean.get(ATTACK_DAY)?.reliability);
     expect(crashFree(day, '1.6.0')).toBeGreaterThan(0.9);
+    // As published, noise included: the crash figures and everything else counted.
+    expect(publishedCounted(day)).toEqual(publishedCounted(clean.get(ATTACK_DAY)));
   });
 
   test('before the rules it sank 1.6.0 below a crash-free rate of 10 %', async () => {

@@ -1,13 +1,15 @@
 /**
  * Where each published number's noise comes from: a seed derived with HMAC-SHA256 from the
  * secret, the day, the query, the bucket and the exact data the number is computed from (its
- * count, sums and contributor digest) — and a fingerprint of the whole day's exact input. The
+ * count, sums and contributor digest) — and a fingerprint of the day's exact input. The
  * same data on the same day always draws the same noise, so a rerun publishes identical figures;
  * any change in the data — one late event, one erased install, even one install swapped for
  * another — draws independent noise, so two versions of a day never share noise that their
  * difference would cancel. The day's fingerprint makes that change re-draw every number of the
  * day, not only those of the buckets that changed: otherwise which numbers moved between two
  * versions would itself name the buckets of the install that arrived late or was erased.
+ * Which input the fingerprint covers is publish.ts's choice (`noiseSources`): what is counted for
+ * the counted figures, the whole day for the figures that say what was held out.
  */
 import { createHash } from 'node:crypto';
 import type { Day } from '../../../../shared/dates.ts';

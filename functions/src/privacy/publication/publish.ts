@@ -72,20 +72,42 @@ export function publishDay(
   config: DeploymentConfig,
   secret: string,
 ): PublishedDay {
-  return publishWith(
-    exact,
-    planFor(config),
-    createNoiseSource(secret, exact.day, fingerprintOf(exact)),
-  );
+  return publishWith(exact, planFor(config), noiseSources(exact, secret));
+}
+
+/** The noise of the day's counted figures, and of its new-install and screening figures. */
+export interface DayNoise {
+  /** Every figure but new installs and the screening ones: seeded by what is counted. */
+  figures: NoiseSource;
+  /** New installs and the screening figures: seeded by the whole day, held-out input included. */
+  screening: NoiseSource;
+}
+
+/**
+ * The day's two noise sources. A change in what is counted re-draws every number of the day, so
+ * two versions of a day never show which buckets moved (README "Noise fixed by the data"). What
+ * is held out — a flood of one-shot ids, a fake cohort not yet established, a quarantined cohort —
+ * only enters new installs and the screening figures, which say how much arrived and was held
+ * out: it re-draws those and leaves every other published number as it would be without it, to
+ * the byte.
+ */
+export function noiseSources(exact: ExactDay, secret: string): DayNoise {
+  const { screening, newInstalls, ...counted } = exact;
+  return {
+    figures: createNoiseSource(secret, exact.day, fingerprintOf(counted)),
+    screening: createNoiseSource(secret, exact.day, fingerprintOf(exact)),
+  };
 }
 
 /** publishDay with the plan and noise source given: tests compare other ways of drawing noise. */
 export function publishWith(
   exact: ExactDay,
   plan: PublicationPlan,
-  noise: NoiseSource,
+  sources: NoiseSource | DayNoise,
 ): PublishedDay {
-  const { activeInstalls, newInstalls } = publishActive(noise, plan, exact);
+  const { figures: noise, screening } =
+    'figures' in sources ? sources : { figures: sources, screening: sources };
+  const { activeInstalls, newInstalls } = publishActive(noise, plan, exact, screening);
   const { events, optOuts } = publishEvents(noise, plan, exact);
   return {
     activeInstalls,
@@ -96,7 +118,7 @@ export function publishWith(
     upgrades: publishUpgrades(noise, plan, exact.upgrades),
     reliability: publishReliability(noise, plan, exact.reliability, activeInstalls.d1),
     counters: publishCounters(noise, plan, exact.counters),
-    ...(exact.screening ? publishScreening(noise, plan, exact.screening, newInstalls) : {}),
+    ...(exact.screening ? publishScreening(screening, plan, exact.screening, newInstalls) : {}),
     privacy: privacyParameters(plan),
   };
 }

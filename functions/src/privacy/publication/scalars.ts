@@ -10,11 +10,15 @@ import type { ExactCount, ExactDay } from './types.ts';
 
 const countData = (c: ExactCount) => `${c.count}|${c.digest}`;
 
-/** d1 ≤ d7 ≤ d28 and new installs ≤ d1, each noisy. */
+/**
+ * d1 ≤ d7 ≤ d28 and new installs ≤ d1, each noisy. New installs count every id from its first
+ * day, established or not, so their noise comes from `fresh`, the source of the screening figures.
+ */
 export function publishActive(
   noise: NoiseSource,
   plan: PublicationPlan,
   exact: ExactDay,
+  fresh: NoiseSource = noise,
 ): Pick<DayAggregate, 'activeInstalls' | 'newInstalls'> {
   const active = queryNoise(plan, 'activeInstalls');
   const windows = (['d1', 'd7', 'd28'] as const).map((key) => {
@@ -26,11 +30,11 @@ export function publishActive(
     return Math.max(0, value);
   });
   const [d1 = 0, d7 = 0, d28 = 0] = nonDecreasing(windows).map(count);
-  const fresh = exact.newInstalls;
+  const firstSeen = exact.newInstalls;
   const newInstalls =
-    fresh.count +
-    noise.draw(
-      { query: 'newInstalls', key: 'newInstalls', column: 'installs', data: countData(fresh) },
+    firstSeen.count +
+    fresh.draw(
+      { query: 'newInstalls', key: 'newInstalls', column: 'installs', data: countData(firstSeen) },
       queryNoise(plan, 'newInstalls').sigma2,
     );
   return { activeInstalls: { d1, d7, d28 }, newInstalls: Math.min(d1, count(newInstalls)) };

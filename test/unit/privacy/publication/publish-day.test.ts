@@ -9,6 +9,7 @@ import { epsilonFromRho } from '../../../../shared/privacy.ts';
 import { aggregateRange, type MergeOutcome } from '../../../../functions/src/aggregate/job.ts';
 import { fromTallies } from '../../../../functions/src/privacy/publication/from-tallies.ts';
 import { mayPublish, publishDay } from '../../../../functions/src/privacy/publication/publish.ts';
+import type { ExactBucket } from '../../../../functions/src/privacy/publication/types.ts';
 import { MemoryStore } from '../../../../functions/src/store/memory-store.ts';
 import { simulateFleet } from '../../../../scripts/lib/demo.ts';
 import { exactView } from '../../../support/exact-view.ts';
@@ -107,6 +108,57 @@ describe('a published day', { timeout: 60_000 }, () => {
     const tighter = publishDay(exact, configWith({ epsilon: 1 }), SECRET);
     expect(tighter.privacy.epsilon).toBe(1);
     expect(tighter.privacy.rho).toBeLessThan(0.1);
+  });
+
+  test('what is held out re-draws only the figures that say so; what counts re-draws them all', () => {
+    const exact = fromTallies((merged[0] as MergeOutcome).exact);
+    const before = publishDay(exact, deploymentConfig, SECRET);
+    const counted = ({ newInstalls, established, heldOut, ...rest }: typeof before) => rest;
+    const said = ({ newInstalls, established, heldOut }: typeof before) => ({
+      newInstalls,
+      established,
+      heldOut,
+    });
+    // 40 one-shot ids more: new, pending, held out as not established.
+    const shift = (c: { count: number; digest: string }, n: number) => ({
+      count: c.count + n,
+      digest: `${c.digest}+${n}`,
+    });
+    const screening = exact.screening as NonNullable<typeof exact.screening>;
+    const flooded = publishDay(
+      {
+        ...exact,
+        newInstalls: shift(exact.newInstalls, 40),
+        screening: {
+          ...screening,
+          pendingD1: shift(screening.pendingD1, 40),
+          pendingD28: shift(screening.pendingD28, 40),
+        },
+      },
+      deploymentConfig,
+      SECRET,
+    );
+    expect(counted(flooded)).toEqual(counted(before));
+    expect(said(flooded)).not.toEqual(said(before));
+    // One more install in one breakdown bucket: every counted number draws fresh noise, so the
+    // actives move although their exact counts did not.
+    const [first, ...rest] = exact.breakdowns.os ?? [];
+    const moved = publishDay(
+      {
+        ...exact,
+        breakdowns: {
+          ...exact.breakdowns,
+          os: [
+            { ...(first as ExactBucket), installs: (first as ExactBucket).installs + 1 },
+            ...rest,
+          ],
+        },
+      },
+      deploymentConfig,
+      SECRET,
+    );
+    expect(moved.activeInstalls).not.toEqual(before.activeInstalls);
+    expect(moved.events).not.toEqual(before.events);
   });
 });
 
