@@ -15,6 +15,7 @@ export const PURE_CORE: readonly string[] = [
   'functions/src/aggregate/exact.ts',
   'functions/src/aggregate/history.ts',
   'functions/src/aggregate/page.ts',
+  'functions/src/aggregate/publication-input.ts',
   'functions/src/aggregate/reliability.ts',
   'functions/src/aggregate/snapshot.ts',
   'shared/*.ts',

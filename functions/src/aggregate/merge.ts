@@ -8,7 +8,7 @@
 import { publicationOf, type DayAggregate } from '../../../shared/aggregate.ts';
 import { addDays, monthsBetween, type Day } from '../../../shared/dates.ts';
 import type { DayProjection } from '../../../shared/days-query.ts';
-import { fromTallies } from '../privacy/publication/from-tallies.ts';
+import { fromTallies } from './publication-input.ts';
 import { mayPublish, publishDay } from '../privacy/publication/publish.ts';
 import { partialId, type RunPlan } from '../model/stored.ts';
 import { ANOMALY_FIELDS, detectAnomaly } from './anomaly.ts';

@@ -5,7 +5,7 @@
  */
 import { UNKNOWN } from '../../../shared/aggregate.ts';
 import type { DeploymentConfig } from '../../../shared/config.ts';
-import { fromTallies } from '../privacy/publication/from-tallies.ts';
+import { fromTallies } from './publication-input.ts';
 import { createNoiseSource } from '../privacy/publication/noise.ts';
 import { planFor } from '../privacy/publication/publish.ts';
 import { knownVersions } from '../privacy/publication/screening.ts';

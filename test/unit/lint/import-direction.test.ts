@@ -1,5 +1,6 @@
 // Imports point one way: the site never imports functions/; the pure folders (compat, aggregate,
-// privacy) never import Firebase, ingest, the wire formats, the handlers or a store implementation;
+// privacy) never import Firebase, ingest, the wire formats, the handlers or a store implementation,
+// and privacy never imports the aggregation that calls it;
 // the store never imports the layers that use it; the model and the hashing helpers (model/,
 // identity/) import nothing of the app but shared/. ESLint's no-restricted-imports
 // enforces it on .ts files (checked here on probes, so the rule is known to fire); .astro files,
@@ -45,6 +46,15 @@ describe('ESLint refuses imports against the direction', () => {
     ['functions/src/model/probe.ts', "import { WIRE_FORMATS } from '../formats/registry.ts';"],
     ['functions/src/model/probe.ts', "import { getFirestore } from 'firebase-admin/firestore';"],
     ['functions/src/identity/probe.ts', "import type { StoredEvent } from '../model/stored.ts';"],
+    [
+      'functions/src/privacy/publication/probe.ts',
+      "import type { ExactDay } from '../../aggregate/exact.ts';",
+    ],
+    ['functions/src/privacy/probe.ts', "import { tally } from '../aggregate/digest.ts';"],
+    [
+      'functions/src/privacy/publication/probe.ts',
+      "import { getFirestore } from 'firebase-admin/firestore';",
+    ],
   ])('%s: %s', async (file, line) => {
     expect(await importProblems(file, `${line}\nexport const probe = 1;\n`)).toHaveLength(1);
   });
@@ -67,6 +77,14 @@ describe('ESLint refuses imports against the direction', () => {
     ['functions/src/model/probe.ts', "import type { Day } from '../../../shared/dates.ts';"],
     ['functions/src/model/probe.ts', "import type { DeviceInfo } from './stored.ts';"],
     ['functions/src/identity/probe.ts', "import { createHash } from 'node:crypto';"],
+    [
+      'functions/src/aggregate/probe.ts',
+      "import { publishDay } from '../privacy/publication/publish.ts';",
+    ],
+    [
+      'functions/src/privacy/publication/probe.ts',
+      "import { stableJson } from '../../identity/pseudonym.ts';",
+    ],
   ])('%s may: %s', async (file, line) => {
     expect(await importProblems(file, `${line}\nexport const probe = 1;\n`)).toEqual([]);
   });

@@ -28,7 +28,7 @@ import {
 } from '../../../../functions/src/privacy/publication/publish.ts';
 import type { ExactDay } from '../../../../functions/src/privacy/publication/types.ts';
 import type { ExactDay as MergedDay } from '../../../../functions/src/aggregate/exact.ts';
-import { fromTallies } from '../../../../functions/src/privacy/publication/from-tallies.ts';
+import { fromTallies } from '../../../../functions/src/aggregate/publication-input.ts';
 import { installPseudonym } from '../../../../functions/src/identity/install-id.ts';
 import { MemoryStore } from '../../../../functions/src/store/memory-store.ts';
 import {

@@ -7,7 +7,7 @@ import { deploymentConfig } from '../../../../shared/config.ts';
 import { addDays, dayOf } from '../../../../shared/dates.ts';
 import { epsilonFromRho } from '../../../../shared/privacy.ts';
 import { aggregateRange, type MergeOutcome } from '../../../../functions/src/aggregate/job.ts';
-import { fromTallies } from '../../../../functions/src/privacy/publication/from-tallies.ts';
+import { fromTallies } from '../../../../functions/src/aggregate/publication-input.ts';
 import { mayPublish, publishDay } from '../../../../functions/src/privacy/publication/publish.ts';
 import type { ExactBucket } from '../../../../functions/src/privacy/publication/types.ts';
 import { MemoryStore } from '../../../../functions/src/store/memory-store.ts';

@@ -1,12 +1,13 @@
 /**
- * The aggregation's merged tallies (functions/src/aggregate/exact.ts) in the form the publication
- * module takes: one call between the merge step and publishDay. It changes no number; the
+ * The aggregation's merged tallies (exact.ts) in the form the publication module takes: one call
+ * between the merge step and publishDay. It lives on the aggregation's side so that the
+ * publication never imports the aggregation (an ESLint rule keeps it so). It changes no number; the
  * per-install bounds (clip.ts) must already be in the tallies.
  */
-import type { ExactDay as MergedDay } from '../../aggregate/exact.ts';
-import { toContributors, type Tally } from '../../aggregate/digest.ts';
-import { EMPTY_DIGEST } from './digest.ts';
-import type { ExactBucket, ExactCount, ExactDay } from './types.ts';
+import type { ExactDay as MergedDay } from './exact.ts';
+import { toContributors, type Tally } from './digest.ts';
+import { EMPTY_DIGEST } from '../privacy/publication/digest.ts';
+import type { ExactBucket, ExactCount, ExactDay } from '../privacy/publication/types.ts';
 
 const count = (t: Tally): ExactCount => {
   const { installs, digest } = toContributors(t);

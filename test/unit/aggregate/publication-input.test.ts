@@ -1,16 +1,16 @@
 // The merge step's tallies reach the publication unchanged: counts, sums and the same digests.
 import { describe, expect, test } from 'vitest';
-import { deploymentConfig } from '../../../../shared/config.ts';
-import { addId, tally } from '../../../../functions/src/aggregate/digest.ts';
+import { deploymentConfig } from '../../../shared/config.ts';
+import { addId, tally } from '../../../functions/src/aggregate/digest.ts';
 import {
   counterTallies,
   emptyExact,
   entry,
   versionTallies,
-} from '../../../../functions/src/aggregate/exact.ts';
-import { fromTallies } from '../../../../functions/src/privacy/publication/from-tallies.ts';
-import { publishDay } from '../../../../functions/src/privacy/publication/publish.ts';
-import { digestOfInstalls, installId, names } from '../../../support/publication.ts';
+} from '../../../functions/src/aggregate/exact.ts';
+import { fromTallies } from '../../../functions/src/aggregate/publication-input.ts';
+import { publishDay } from '../../../functions/src/privacy/publication/publish.ts';
+import { digestOfInstalls, installId, names } from '../../support/publication.ts';
 
 describe('merged tallies → publication input', () => {
   test('every count, sum and digest arrives as it was merged, and the day publishes', () => {
