@@ -87,6 +87,11 @@ describe('a one-day flood of random ids', () => {
     expect(publishedCounted(day).activeInstalls?.d28).toBeGreaterThan(0);
     // Published apart: the new installs, and what was held out and why.
     expect(day.newInstalls).toBe(before.newInstalls + 3000);
+    // As published too, in full (noise σ ≈ 4 on each day): not capped at the actives, which the
+    // flood's ids are no part of.
+    const published = day.published.newInstalls - before.published.newInstalls;
+    expect(Math.abs(published - 3000)).toBeLessThan(50);
+    expect(day.published.newInstalls).toBeGreaterThan(day.published.activeInstalls.d1);
     expect(day.established?.pending.d1).toBe((before.established?.pending.d1 ?? 0) + 3000);
     expect(day.established?.newInstallProfiles).toContainEqual({
       value: ATTACK_COHORT,

@@ -11,8 +11,10 @@ import type { ExactCount, ExactDay } from './types.ts';
 const countData = (c: ExactCount) => `${c.count}|${c.digest}`;
 
 /**
- * d1 ≤ d7 ≤ d28 and new installs ≤ d1, each noisy. New installs count every id from its first
- * day, established or not, so their noise comes from `fresh`, the source of the screening figures.
+ * d1 ≤ d7 ≤ d28, each noisy, and the new installs. New installs count every id from its first
+ * day, established or not, so their noise comes from `fresh`, the source of the screening figures,
+ * and they are not part of d1: an install counts in the actives once established. Only tallies
+ * from before the screening rules, where every id counted from its first day, cap them at d1.
  */
 export function publishActive(
   noise: NoiseSource,
@@ -37,7 +39,10 @@ export function publishActive(
       { query: 'newInstalls', key: 'newInstalls', column: 'installs', data: countData(firstSeen) },
       queryNoise(plan, 'newInstalls').sigma2,
     );
-  return { activeInstalls: { d1, d7, d28 }, newInstalls: Math.min(d1, count(newInstalls)) };
+  return {
+    activeInstalls: { d1, d7, d28 },
+    newInstalls: exact.screening ? count(newInstalls) : Math.min(d1, count(newInstalls)),
+  };
 }
 
 /**
