@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { PURE_CORE } from '../test/mutation/pure-core.ts';
 import {
+  MUTATION_TESTS_ENV,
   MUTATION_USAGE,
   MutationUsageError,
   changedCoreFiles,
@@ -54,7 +55,9 @@ if (args.since !== undefined) {
 const strykerArgs = ['run', CONFIG, ...args.passThrough];
 if (mutate.length > 0) strykerArgs.push('--mutate', mutate.join(','));
 const started = Date.now();
-const child = spawn('stryker', strykerArgs, { stdio: 'inherit' });
+const env = { ...process.env };
+if (args.tests.length > 0) env[MUTATION_TESTS_ENV] = args.tests.join(',');
+const child = spawn('stryker', strykerArgs, { stdio: 'inherit', env });
 child.on('exit', (code, signal) => {
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   console.log(`Mutation run took ${minutes} min; reports: .mutation/report.html, report.json`);

@@ -6,7 +6,15 @@ import path from 'node:path';
 
 /** Usage text, printed with a usage error and by --help. */
 export const MUTATION_USAGE =
-  'usage: npm run test:mutation -- [--since REF] [FILE|GLOB ...] [stryker options]';
+  'usage: npm run test:mutation -- [--since REF] [FILE|GLOB ...] [--testFiles GLOB[,GLOB]] [stryker options]';
+
+/**
+ * The environment variable that hands `--testFiles` to test/mutation/vitest.config.ts. Stryker's
+ * own `--testFiles` must not be used: with it, Stryker 10.1 activates a static mutant (a
+ * module-level pattern or table) only after its module has loaded, so every one of them survives
+ * (stryker-js#6144). Narrowing vitest's `include` instead leaves Stryker's test filter unset.
+ */
+export const MUTATION_TESTS_ENV = 'HOMECALL_MUTATION_TESTS';
 
 /** A parsed command line. */
 export interface MutationArgs {
@@ -14,6 +22,8 @@ export interface MutationArgs {
   since?: string;
   /** Files or globs to mutate instead of the whole pure core. */
   files: string[];
+  /** Unit test files or globs to run instead of the whole unit suite (`--testFiles`). */
+  tests: string[];
   /** Everything else, handed to `stryker run` as written (e.g. `--concurrency 2`). */
   passThrough: string[];
   help: boolean;
@@ -24,7 +34,7 @@ export class MutationUsageError extends Error {}
 
 /** Splits the arguments into --since, file selections and Stryker's own options. */
 export function parseMutationArgs(argv: readonly string[]): MutationArgs {
-  const args: MutationArgs = { files: [], passThrough: [], help: false };
+  const args: MutationArgs = { files: [], tests: [], passThrough: [], help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') args.help = true;
@@ -33,6 +43,11 @@ export function parseMutationArgs(argv: readonly string[]): MutationArgs {
       if (!ref || ref.startsWith('-'))
         throw new MutationUsageError('--since needs a git ref, e.g. --since main');
       args.since = ref;
+    } else if (arg === '--testFiles' || arg.startsWith('--testFiles=')) {
+      const globs = arg === '--testFiles' ? argv[++i] : arg.slice('--testFiles='.length);
+      if (!globs || globs.startsWith('-'))
+        throw new MutationUsageError('--testFiles needs test files or globs, comma-separated');
+      args.tests.push(...globs.split(',').filter((glob) => glob !== ''));
     } else if (arg.startsWith('-')) {
       args.passThrough.push(arg);
       // An option's value follows it unless written --name=value or it is a lone flag.

@@ -10,13 +10,17 @@ import { PURE_CORE } from '../../mutation/pure-core.ts';
 
 describe('parseMutationArgs', () => {
   test.each([
-    [[], { files: [], passThrough: [], help: false }],
-    [['--since', 'main'], { since: 'main', files: [], passThrough: [], help: false }],
-    [['--since=origin/main'], { since: 'origin/main', files: [], passThrough: [], help: false }],
+    [[], { files: [], tests: [], passThrough: [], help: false }],
+    [['--since', 'main'], { since: 'main', files: [], tests: [], passThrough: [], help: false }],
+    [
+      ['--since=origin/main'],
+      { since: 'origin/main', files: [], tests: [], passThrough: [], help: false },
+    ],
     [
       ['functions/src/privacy/scrub.ts', 'shared/dates.ts'],
       {
         files: ['functions/src/privacy/scrub.ts', 'shared/dates.ts'],
+        tests: [],
         passThrough: [],
         help: false,
       },
@@ -25,20 +29,38 @@ describe('parseMutationArgs', () => {
       ['--concurrency', '2', 'shared/dates.ts', '--ignoreStatic'],
       {
         files: ['shared/dates.ts'],
+        tests: [],
         passThrough: ['--concurrency', '2', '--ignoreStatic'],
         help: false,
       },
     ],
+    // --testFiles goes to vitest, never to Stryker: Stryker's own would leave static mutants
+    // unactivated, so every module-level pattern would survive.
     [
       ['--since', 'main', '--testFiles=test/unit/privacy/scrub.test.ts'],
       {
         since: 'main',
         files: [],
-        passThrough: ['--testFiles=test/unit/privacy/scrub.test.ts'],
+        tests: ['test/unit/privacy/scrub.test.ts'],
+        passThrough: [],
         help: false,
       },
     ],
-    [['-h'], { files: [], passThrough: [], help: true }],
+    [
+      [
+        'shared/dates.ts',
+        '--testFiles',
+        'test/unit/a.test.ts,test/unit/b/*.test.ts',
+        '--testFiles=c.test.ts',
+      ],
+      {
+        files: ['shared/dates.ts'],
+        tests: ['test/unit/a.test.ts', 'test/unit/b/*.test.ts', 'c.test.ts'],
+        passThrough: [],
+        help: false,
+      },
+    ],
+    [['-h'], { files: [], tests: [], passThrough: [], help: true }],
   ])('%j', (argv, expected) => {
     expect(parseMutationArgs(argv)).toEqual(expected);
   });
@@ -47,6 +69,8 @@ describe('parseMutationArgs', () => {
     [['--since']],
     [['--since', '--concurrency']],
     [['--since', 'main', 'shared/dates.ts']],
+    [['--testFiles']],
+    [['--testFiles', '--concurrency', '1']],
   ])('refuses %j', (argv) => {
     expect(() => parseMutationArgs(argv)).toThrow(MutationUsageError);
   });
