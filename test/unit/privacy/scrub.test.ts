@@ -162,6 +162,69 @@ describe('length cap', () => {
   });
 });
 
+describe('odd input', () => {
+  test('odd lengths and non-string input store nothing raw', () => {
+    expect(scrubFreeText('10.0.0.5 up', Number.NaN)).toBe('');
+    expect(scrubFreeText('10.0.0.5 up', -3)).toBe('');
+    expect(scrubFreeText('10.0.0.5 up', 0)).toBe('');
+    expect(scrubFreeText('10.0.0.5 up', 7.9)).toBe('<ip> up');
+    expect(scrubFreeText('10.0.0.5 up', 6)).toBe('<ip>\u2026');
+    expect(scrubFreeText('10.0.0.5 up', Number.POSITIVE_INFINITY)).toBe('<ip> up');
+    for (const value of [undefined, null, 42, { host: 'db01.example.com' }, ['10.0.0.5']]) {
+      expect(scrubFreeText(value as unknown as string, 100)).toBe('');
+    }
+  });
+});
+
+// Before the rules run, text is made safe to match on: what a reader sees is what is matched.
+describe('normalisation', () => {
+  test.each([
+    ['tabs, newlines and NEL become one space', 'disk\t\tfull\r\non\u0085sda', 'disk full on sda'],
+    [
+      'spaces joined once an invisible character between them goes',
+      'disk \u200b full',
+      'disk full',
+    ],
+    ['zero-width characters cannot split an address', '10.0.\u200b0.5 down', '<ip> down'],
+    ['terminal colour codes go whole', '\u001b[1;31mFAILED\u001b[0m: 10.0.0.5', 'FAILED: <ip>'],
+    ['leading and trailing space goes', '  \u2060 disk full \n', 'disk full'],
+  ])('%s', (_rule, input, expected) => {
+    expect(scrubFreeText(input, 2000)).toBe(expected);
+  });
+});
+
+// Cutting never stores half a character or half a placeholder, and keeps prose that only looks
+// like the start of one.
+describe('where the cap cuts', () => {
+  // `ab`, a character outside the BMP (two UTF-16 units), then `cdef`.
+  test.each([
+    ['U+1F680 (high surrogate D83D) cut between its halves', 'ab\u{1F680}cdef', 4, 'ab\u2026'],
+    ['U+1F680 kept whole when it fits', 'ab\u{1F680}cdef', 5, 'ab\u{1F680}\u2026'],
+    ['U+10000 (high surrogate D800, the first)', 'ab\u{10000}cdef', 4, 'ab\u2026'],
+    ['U+10FFFD (high surrogate DBFF, the last)', 'ab\u{10FFFD}cdef', 4, 'ab\u2026'],
+    ['U+10FFFD kept whole when it fits', 'ab\u{10FFFD}cdef', 5, 'ab\u{10FFFD}\u2026'],
+  ])('%s', (_case, input, max, expected) => {
+    const out = scrubFreeText(input, max);
+    expect(out).toBe(expected);
+    expect(out.isWellFormed()).toBe(true);
+  });
+
+  test.each([
+    ['a placeholder that starts the text', 'AKIAIOSFODNN7EXAMPLE leaked', 5, '\u2026'],
+    [
+      'a later placeholder, an earlier one kept',
+      'at 10.0.0.1 and db01.example.com now',
+      15,
+      'at <ip> and\u2026',
+    ],
+    ['a lone `<` is the start of every placeholder', 'if a <b then fail', 7, 'if a\u2026'],
+    ['`<b` starts no placeholder: prose stays', 'x <b> bold text', 5, 'x <b\u2026'],
+    ['`<` followed by a space is prose', 'if a < b then fail', 8, 'if a <\u2026'],
+  ])('cut inside %s', (_case, input, max, expected) => {
+    expect(scrubFreeText(input, max)).toBe(expected);
+  });
+});
+
 describe('scrubAttributeValue', () => {
   test('scrubs strings to 200 characters and passes other scalars through', () => {
     expect(scrubAttributeValue('mariadb on db01.example.com')).toBe('mariadb on <host>');
