@@ -215,6 +215,7 @@ export const NETWORK_RULES = {
 } satisfies Record<string, ScrubRule>;
 
 /** Patterns the network rules apply to a match rather than the whole text (ReDoS test). */
+// Stryker disable next-line ArrayDeclaration: read only by the ReDoS test (`npm run test:redos`), outside the unit suite
 export const NETWORK_HELPER_PATTERNS: readonly RegExp[] = [
   BOT_PATH_RE,
   WEBHOOK_SEGMENT_RE,
