@@ -96,6 +96,126 @@ describe('secret values', () => {
   });
 });
 
+// Each secret rule at the edges of what it takes: every row fails if the rule is weakened there.
+describe('secret rules at their edges', () => {
+  test.each([
+    // PKCS#8 names no algorithm; PKCS#1 and OpenSSH one word.
+    [
+      'PKCS#8 block',
+      'key: -----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkqhkiG9w0BAQEFAASC -----END PRIVATE KEY----- loaded',
+      'key: <secret> loaded',
+    ],
+    [
+      'PKCS#1 block',
+      'key: -----BEGIN RSA PRIVATE KEY----- MIIEpAIBAAKCAQEA7x -----END RSA PRIVATE KEY----- loaded',
+      'key: <secret> loaded',
+    ],
+    [
+      'encrypted PKCS#8 block',
+      'key: -----BEGIN ENCRYPTED PRIVATE KEY----- MIIFHzBJBgkqhkiG9w0BBQ0w -----END ENCRYPTED PRIVATE KEY----- ok',
+      'key: <secret> ok',
+    ],
+    // A message cut inside the key loses the rest of the body.
+    [
+      'block cut before its end line',
+      'key: -----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAA',
+      'key: <secret>',
+    ],
+    ['block cut right after its armour', 'key: -----BEGIN RSA PRIVATE KEY-----', 'key: <secret>'],
+  ])('private key: %s', (_case, input, expected) => {
+    expect(scrubFreeText(input, 2000)).toBe(expected);
+  });
+
+  test.each([
+    // Header names whose value is a credential however it looks, with or without a scheme.
+    ['Private-Token: abcdefgh', 'Private-Token: <secret>'],
+    ['X-Auth-Token: abcdefgh', 'X-Auth-Token: <secret>'],
+    ['Authorization: Basic dXNlcjpwYXNz', 'Authorization: Basic <secret>'],
+    // A scheme word alone is no credential.
+    ['Authorization: Bearer', 'Authorization: Bearer'],
+    ['Private-Token: none', 'Private-Token: none'],
+  ])('authorization headers: %s', (input, expected) => {
+    expect(scrubFreeText(input, 2000)).toBe(expected);
+  });
+
+  test.each([
+    // A name ending in "pass" names a password: any value is secret.
+    ['DB_PASS=abc', 'DB_PASS=<secret>'],
+    ['SMTP_PASS: abc', 'SMTP_PASS: <secret>'],
+    // A name that only starts with "password" names something else: its value is secret only
+    // when it looks random.
+    ['password_policy_key=strict', 'password_policy_key=strict'],
+    ['password_policy_key=str1ct9', 'password_policy_key=<secret>'],
+    // SNMP's default communities name nothing private; only whole values are defaults.
+    ['community=public', 'community=public'],
+    ['community=private1', 'community=<secret>'],
+    ['community=mypublic', 'community=<secret>'],
+    // A password-named field is a password even if "community" is in its name.
+    ['community_pass=public', 'community_pass=<secret>'],
+    // `password= rhost=...` (PAM): an empty value, then the next pair, which stays.
+    ['password= rhost=db01', 'password= rhost=db01'],
+    // A base64 password with padding is no `name=` pair.
+    ['password=Zm9v/YmFy==', 'password=<secret>'],
+  ])('assignments: %s', (input, expected) => {
+    expect(scrubFreeText(input, 2000)).toBe(expected);
+  });
+
+  test.each([
+    ['snmpwalk -v2c -c public 10.0.0.1', 'snmpwalk -v2c -c public <ip>'],
+    ['snmpwalk -v2c -c publicity 10.0.0.1', 'snmpwalk -v2c -c <secret> <ip>'],
+    ['snmpwalk -v2c -c mypublic 10.0.0.1', 'snmpwalk -v2c -c <secret> <ip>'],
+    // net-snmp takes an option's value glued to it.
+    ['snmpget -v2c -cs3cr3t 10.0.0.1 sysDescr.0', 'snmpget -v2c -c<secret> <ip> sysDescr.0'],
+    [
+      'snmpget -v3 -l authPriv -A authpass9 -X privpass9 sw1',
+      'snmpget -v3 -l authPriv -A <secret> -X <secret> sw1',
+    ],
+    // A daemon's log tag is no command line.
+    [
+      'snmptrapd: -c mycommunity is not a flag here',
+      'snmptrapd: -c mycommunity is not a flag here',
+    ],
+  ])('SNMP command lines: %s', (input, expected) => {
+    expect(scrubFreeText(input, 2000)).toBe(expected);
+  });
+
+  // An unlabelled run of 32 or more token characters is secret when it holds at least two
+  // digits, two lower-case and two upper-case letters. `_` and `-` count as none of them, so
+  // each row below holds exactly the letters and digits it names.
+  const padded = (core: string, pad = '_'): string => core + pad.repeat(32 - core.length);
+  test.each([
+    ['two of each, at the ends of each range', padded('a0z9AZ'), true],
+    ['two of each, in another order', padded('Zz99Aa'), true],
+    ['one digit', padded('a0zbAZ'), false],
+    ['one lower-case letter', padded('A0Z9bQ'), false],
+    ['one upper-case letter', padded('a0z9A'), false],
+    ['one upper-case letter, padded with dashes', padded('a0z9A', '-'), false],
+    ['no digit', 'NetData_ConfigDirectoryNotFoundEr', false],
+    ['no lower-case letter', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ123456AB', false],
+    ['no upper-case letter', '12ab34cd56ef78ab90cd12ef34ab56cd78', false],
+    ['upper-case words only', 'NETDATA_CONFIG_DIRECTORY_NOT_FOUND_ERR', false],
+    ['lower-case words only', 'netdata_plugin_cgroups_network_interfaces', false],
+    ['a real token', 'Kp3xVb9Qm2Lr7Tz4Wn8Yc5Hd6Jf1Gs0Ea', true],
+  ])('long random tokens: %s', (_case, token, secret) => {
+    expect(scrubFreeText(`got ${token} back`, 2000)).toBe(
+      secret ? 'got <secret> back' : `got ${token} back`,
+    );
+  });
+  test('a token needs 32 characters', () => {
+    const short = 'Kp3xVb9Qm2Lr7Tz4Wn8Yc5Hd6Jf1Gs0E';
+    expect(short).toHaveLength(32);
+    expect(scrubFreeText(`got ${short} back`, 2000)).toBe('got <secret> back');
+    expect(scrubFreeText(`got ${short.slice(1)} back`, 2000)).toBe(`got ${short.slice(1)} back`);
+  });
+});
+
+// Rule names are what the ReDoS checker, the test names and the README call each rule.
+test('every rule has a name of its own', () => {
+  const names = SCRUB_RULES.map((rule) => rule.name);
+  expect(names.every((name) => name.trim().length > 0)).toBe(true);
+  expect(new Set(names).size).toBe(names.length);
+});
+
 describe('every rule replaces every occurrence', () => {
   test('every pattern is global', () => {
     for (const rule of SCRUB_RULES) expect(rule.pattern.flags, rule.name).toContain('g');
