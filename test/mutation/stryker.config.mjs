@@ -5,6 +5,10 @@
 
 import { PURE_CORE } from './pure-core.ts';
 
+// HOMECALL_MUTATION_OUT=.mutation/<name> keeps a second run's sandbox and reports apart, so two
+// runs can go side by side.
+const out = process.env.HOMECALL_MUTATION_OUT ?? '.mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
@@ -18,10 +22,10 @@ export default {
   // Two cores shared with other work: one test runner and one checker by default.
   concurrency: 1,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: '.mutation/report.html' },
-  jsonReporter: { fileName: '.mutation/report.json' },
+  htmlReporter: { fileName: `${out}/report.html` },
+  jsonReporter: { fileName: `${out}/report.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
-  tempDirName: '.mutation/tmp',
+  tempDirName: `${out}/tmp`,
   cleanTempDir: 'always',
   ignorePatterns: [
     '/site/dist',
