@@ -110,7 +110,7 @@ export function scrubFreeText(text: string, maxLength: number): string {
     let result = scrubCore(normalize(text));
     // A cut can leave a token the passes read differently (`config.yaml` → `config.ya`): scrub
     // again after cutting, which may lengthen the text and need another cut.
-    // Stryker disable next-line EqualityOperator: no text is known to need a fifth round (the corpus and properties need at most two); the final cut bounds the length either way
+    // Stryker disable next-line EqualityOperator: no text is known to need a fifth round (no test text differs); the final cut bounds the length either way
     for (let round = 0; round < 4 && result.length > max; round++) {
       result = scrubCore(cut(result, max));
     }
