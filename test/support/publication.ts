@@ -8,6 +8,7 @@ import {
   EMPTY_DIGEST,
   xorDigests,
 } from '../../functions/src/privacy/publication/digest.ts';
+import type { NoiseMaterial, NoiseSource } from '../../functions/src/privacy/publication/noise.ts';
 import type { PublishedDay } from '../../functions/src/privacy/publication/publish.ts';
 import type {
   ExactBucket,
@@ -90,5 +91,19 @@ export function seeded(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Noise of chosen values (`query|key|column` → draw; everything else 0) that records what it was asked. */
+export function scriptedNoise(
+  draws: Record<string, number> = {},
+): NoiseSource & { asked: NoiseMaterial[] } {
+  const asked: NoiseMaterial[] = [];
+  return {
+    asked,
+    draw(material) {
+      asked.push(material);
+      return draws[`${material.query}|${material.key}|${material.column}`] ?? 0;
+    },
   };
 }

@@ -25,11 +25,19 @@ export interface HistogramRelease {
 
 /** The canonical text of a bucket's exact data: what its noise is tied to. */
 export function bucketData(bucket: ExactBucket): string {
-  const sums = Object.entries(bucket.sums ?? {})
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, value]) => `${name}=${value}`)
+  const sums = bucket.sums ?? {};
+  // Names in code-unit order (the default sort), whatever order the shards merged them in.
+  const text = Object.keys(sums)
+    .sort()
+    .map((name) => `${name}=${sums[name]}`)
     .join(',');
-  return `${bucket.installs}|${sums}|${bucket.digest}`;
+  return `${bucket.installs}|${text}|${bucket.digest}`;
+}
+
+/** Buckets in key order, so that nothing downstream depends on the order shards merged in. */
+function inKeyOrder(buckets: readonly ExactBucket[]): ExactBucket[] {
+  // Stryker disable next-line EqualityOperator: equivalent; keys are unique (checkBuckets), none compare equal
+  return [...buckets].sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 /** Rejects input the aggregation must never produce: the guarantee depends on it. */
@@ -61,9 +69,7 @@ export function releaseHistogram(
   const { sigma2, threshold = 0 } = queryNoise(plan, query);
   const shown: NoisyBucket[] = [];
   const hidden: ExactBucket[] = [];
-  // Key order, so that nothing downstream depends on the order the shards were merged in.
-  const ordered = [...buckets].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const bucket of ordered) {
+  for (const bucket of inKeyOrder(buckets)) {
     const data = bucketData(bucket);
     const installs =
       bucket.installs + noise.draw({ query, key: bucket.key, column: 'installs', data }, sigma2);
@@ -94,7 +100,7 @@ export function gatherHidden(hidden: readonly ExactBucket[]): {
   let installs = 0;
   const sums: Record<string, number> = {};
   const hash = createHash('sha256');
-  for (const bucket of [...hidden].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+  for (const bucket of inKeyOrder(hidden)) {
     installs += bucket.installs;
     for (const [name, value] of Object.entries(bucket.sums ?? {}))
       sums[name] = (sums[name] ?? 0) + value;

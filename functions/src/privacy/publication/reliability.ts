@@ -28,12 +28,14 @@ function row(
   sums: Readonly<Record<string, number>>,
 ): VersionReliability {
   const crashedInstalls = Math.min(activeInstalls, count(sums.crashedInstalls ?? 0));
-  const rate = activeInstalls > 0 ? 1 - crashedInstalls / activeInstalls : 1;
+  // Never 0 active installs: a shown version reached its threshold and "other" is only added
+  // when something is left. With 0 ≤ crashed ≤ active the rate is within [0, 1].
+  const rate = 1 - crashedInstalls / activeInstalls;
   return {
     version,
     activeInstalls,
     crashedInstalls,
-    crashFreeRate: Math.round(Math.min(1, Math.max(0, rate)) * 10_000) / 10_000,
+    crashFreeRate: Math.round(rate * 10_000) / 10_000,
     crashEvents: count(sums.crashEvents ?? 0),
     fatalEvents: count(sums.fatalEvents ?? 0),
   };
@@ -77,13 +79,14 @@ export function publishReliability(
   const failures = releaseHistogram(noise, plan, 'reliability.topFailures', exact.failures, {
     events: 'reliability.topFailures.events',
   });
+  // A shown bucket's noisy count reached its threshold (never below the deployment's k), so no
+  // failure or code is published with 0 installs.
   const topFailures = failures.shown
     .map((b) => {
       const installs = count(b.installs);
       // Every install behind a signature sent at least one event with it.
       return { signature: b.key, installs, events: Math.max(installs, count(b.sums.events ?? 0)) };
     })
-    .filter((f) => f.installs > 0)
     .sort(
       (a, b) =>
         b.installs - a.installs || b.events - a.events || a.signature.localeCompare(b.signature),
@@ -93,7 +96,6 @@ export function publishReliability(
   const codes = releaseHistogram(noise, plan, 'reliability.installFailures', exact.installFailures);
   const installFailures = codes.shown
     .map((b) => ({ code: b.key, installs: count(b.installs) }))
-    .filter((c) => c.installs > 0)
     .sort((a, b) => b.installs - a.installs || a.code.localeCompare(b.code));
 
   return { versions: rows, topFailures, installFailures };
