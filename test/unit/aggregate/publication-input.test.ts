@@ -69,3 +69,91 @@ describe('merged tallies → publication input', () => {
     );
   });
 });
+
+describe('every part of the merged day, each with its own installs', () => {
+  /** A tally of the named installs. */
+  const of = (...members: string[]) => {
+    const t = tally();
+    for (const name of members) addId(t, installId(name));
+    return t;
+  };
+  const exactOf = (key: string, members: string[], sums?: Record<string, number>) => ({
+    key,
+    installs: members.length,
+    digest: digestOfInstalls(members),
+    ...(sums ? { sums } : {}),
+  });
+  const countOfNames = (members: string[]) => ({
+    count: members.length,
+    digest: digestOfInstalls(members),
+  });
+
+  test('each count, bucket and sum lands in its own place of the publication input', () => {
+    const merged = emptyExact('2026-05-03');
+    merged.d1 = of('a');
+    merged.d7 = of('a', 'b');
+    merged.d28 = of('a', 'b', 'c');
+    merged.newInstalls = of('b');
+    merged.events.set('heartbeat', 9);
+    merged.events.set('opt_out', 2);
+    merged.breakdowns.set('os', new Map([['debian', of('a', 'c')]]));
+    merged.breakdowns.set('arch', new Map([['x86_64', of('b')]]));
+    merged.upgrades.set('1.0\u00002.0', of('c'));
+    merged.versions.set('2.0', {
+      active: of('a', 'b'),
+      crashed: of('b'),
+      crashEvents: 4,
+      fatalEvents: 1,
+    });
+    merged.signatures.set('E_SEGV', { installs: of('b'), events: 3 });
+    merged.installFailures.set('E_NET', of('d'));
+    const group = entry(merged.counters, 'db', counterTallies);
+    group.installs = of('a', 'c');
+    group.values.set('mysql', { installs: of('c'), sum: 12 });
+    merged.screening.newlyEstablished = of('e');
+    merged.screening.pendingD1 = of('f');
+    merged.screening.pendingD28 = of('f', 'g');
+    merged.screening.proven = of('h');
+    merged.screening.newProfiles.set('version=2.0', of('b'));
+    merged.screening.establishedProfiles.set('version=1.0', of('e'));
+    merged.screening.held.set('quarantined', { installs: of('q'), reports: 5 });
+    merged.screening.failures.set('E_DISK', of('g'));
+
+    expect(fromTallies(merged)).toEqual({
+      day: '2026-05-03',
+      activeInstalls: {
+        d1: countOfNames(['a']),
+        d7: countOfNames(['a', 'b']),
+        d28: countOfNames(['a', 'b', 'c']),
+      },
+      newInstalls: countOfNames(['b']),
+      events: [
+        { key: 'heartbeat', installs: 0, digest: '0000000000000000', sums: { events: 9 } },
+        { key: 'opt_out', installs: 0, digest: '0000000000000000', sums: { events: 2 } },
+      ],
+      breakdowns: { os: [exactOf('debian', ['a', 'c'])], arch: [exactOf('x86_64', ['b'])] },
+      upgrades: [exactOf('1.0\u00002.0', ['c'])],
+      reliability: {
+        versions: [
+          exactOf('2.0', ['a', 'b'], { crashedInstalls: 1, crashEvents: 4, fatalEvents: 1 }),
+        ],
+        failures: [exactOf('E_SEGV', ['b'], { events: 3 })],
+        installFailures: [exactOf('E_NET', ['d'])],
+      },
+      counters: {
+        groups: [exactOf('db', ['a', 'c'])],
+        values: { db: [exactOf('mysql', ['c'], { sum: 12 })] },
+      },
+      screening: {
+        newlyEstablished: countOfNames(['e']),
+        pendingD1: countOfNames(['f']),
+        pendingD28: countOfNames(['f', 'g']),
+        proven: countOfNames(['h']),
+        newProfiles: [exactOf('version=2.0', ['b'])],
+        establishedProfiles: [exactOf('version=1.0', ['e'])],
+        held: [exactOf('quarantined', ['q'], { reports: 5 })],
+        failures: [exactOf('E_DISK', ['g'])],
+      },
+    });
+  });
+});
