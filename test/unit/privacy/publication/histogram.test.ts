@@ -74,6 +74,18 @@ describe('the canonical text a bucket’s noise is tied to', () => {
   });
 });
 
+describe('what the aggregation may hand over', () => {
+  test('a bucket of 0 installs is accepted (event counts carry no installs), and hidden', () => {
+    const release = releaseHistogram(scriptedNoise(), plan, 'breakdowns.os', [
+      { key: 'heartbeat', installs: 0, digest: '0000000000000000', sums: { events: 4 } },
+    ]);
+    expect(release).toEqual({
+      shown: [],
+      hidden: [{ key: 'heartbeat', installs: 0, digest: '0000000000000000', sums: { events: 4 } }],
+    });
+  });
+});
+
 describe('shown buckets come out in key order, whatever order the shards merged in', () => {
   test.each(permutations(['b', 'a', 'c']).map((keys) => [keys.join('')]))('input %s', (keys) => {
     const t = thresholdOf('breakdowns.os');
