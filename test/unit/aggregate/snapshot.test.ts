@@ -21,7 +21,7 @@ function event(parts: Partial<StoredEvent> = {}): StoredEvent {
     install: 'ab'.repeat(32),
     day: '2026-05-02',
     type: 'heartbeat',
-    source: 'canonical',
+    source: 'netdata',
     receivedAt: 1_000 + serial,
     expireAt: 9_999_999,
     ...parts,
@@ -44,8 +44,8 @@ describe('each field as the latest event reported it', () => {
     [
       'product fields: the later one wins, an absent one keeps the earlier',
       [
-        { product: { name: 'p', version: '1.0', channel: 'stable', installMethod: 'deb' } },
-        { product: { name: 'p', version: '1.1' } },
+        { product: { version: '1.0', channel: 'stable', installMethod: 'deb' } },
+        { product: { version: '1.1' } },
       ],
       { version: '1.1', channel: 'stable', installMethod: 'deb' },
     ],
@@ -81,7 +81,7 @@ describe('each field as the latest event reported it', () => {
         { modules: [{ name: 'old', version: '1' }] },
         { modules: [{ name: 'web', version: '2' }, { name: 'db' }, { name: 'web', version: '2' }] },
         { modules: [] },
-        { product: { name: 'p', version: '3.0' } },
+        { product: { version: '3.0' } },
       ],
       { version: '3.0', modules: ['db@unknown', 'web@2'] },
     ],
@@ -90,9 +90,10 @@ describe('each field as the latest event reported it', () => {
       [
         { attributes: { zeta: 1, alpha: 'a' } },
         { attributes: { alpha: 'b', mid: true } },
-        { attributes: { nothing: null } },
+        { attributes: { alpha: 'c', zeta: 1 } },
+        { attributes: { alpha: 'b' } },
       ],
-      { attributes: { alpha: 'b', mid: true, nothing: null, zeta: 1 } },
+      { attributes: { alpha: 'b', mid: true, zeta: 1 } },
     ],
   ])('%s', (_name, parts, expected) => {
     expectSnapshot(
@@ -106,7 +107,7 @@ describe('each field as the latest event reported it', () => {
       event({
         attributes: { b: 2, a: 1 },
         platform: { os: 'linux', arch: 'arm64' },
-        product: { name: 'p', version: '2.0', channel: 'beta' },
+        product: { version: '2.0', channel: 'beta' },
         modules: [{ name: 'm', version: '1' }],
       }),
     ];
@@ -125,7 +126,7 @@ describe('each field as the latest event reported it', () => {
 
   test('an attribute value that is not a scalar still gives the canonical text', () => {
     const events = [
-      event({ product: { name: 'p', version: '1.0' } }),
+      event({ product: { version: '1.0' } }),
       event({ attributes: { z: 1, a: { y: 2, x: 1 } as never } }),
     ];
     expect(snapshotJsonOf(events)).toEqual({

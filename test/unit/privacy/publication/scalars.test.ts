@@ -33,7 +33,8 @@ function activeDay(d1: number, d7: number, d28: number, fresh = 0) {
 }
 
 describe('active installs: noisy windows that nest', () => {
-  test.each([
+  type Triple = [number, number, number];
+  test.each<[string, Triple, Record<string, number>, Triple]>([
     ['no noise: as counted', [3, 5, 9], {}, [3, 5, 9]],
     ['d1 pushed above d7: both pooled', [5, 7, 20], { d1: 4 }, [8, 8, 20]],
     ['pooled to a half: rounded up', [9, 8, 20], {}, [9, 9, 20]],

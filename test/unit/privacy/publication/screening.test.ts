@@ -35,7 +35,7 @@ function screening(parts: Partial<ExactScreening> = {}): ExactScreening {
 }
 
 describe('established installs', () => {
-  test.each([
+  test.each<[string, [number, number], Record<string, number>, [number, number]]>([
     ['as counted', [3, 8], {}, [3, 8]],
     ['d1 pushed above d28: pooled', [6, 8], { d1: 6 }, [10, 10]],
     ['a negative d1 is 0 before it is pooled', [0, 2], { d1: -9, d28: 1 }, [0, 3]],
