@@ -22,7 +22,10 @@ function the<T>(value: T | undefined): T {
 
 let serial = 0;
 /** Pages of the installs active on each day (`activity`: day → installs), heartbeats of 1.0. */
-function pagesOf(activity: Record<Day, number[]>): Map<Day, Page> {
+function pagesOf(
+  activity: Record<Day, number[]>,
+  versions: Record<Day, string> = {},
+): Map<Day, Page> {
   const pages = new Map<Day, Page>();
   for (const [day, installs] of Object.entries(activity)) {
     const events: StoredEvent[] = installs.map((n) => {
@@ -35,7 +38,7 @@ function pagesOf(activity: Record<Day, number[]>): Map<Day, Page> {
         source: 'netdata',
         receivedAt: Date.parse(`${day}T12:00:00Z`) + serial,
         expireAt: Date.parse(`${day}T12:00:00Z`) + 1e10,
-        product: { version: '1.0' },
+        product: { version: versions[day] ?? '1.0' },
         platform: { os: 'linux', arch: 'x86_64' },
       };
     });
@@ -136,5 +139,40 @@ describe('the install memory', () => {
       addDays(back, -28),
       addDays(back, -MEMORY),
     ]);
+  });
+});
+
+describe('version moves and quarantine', () => {
+  test('an established install that comes back with another version is an upgrade', () => {
+    const days = [START, addDays(START, 1), addDays(START, 2)] as const;
+    const pages = pagesOf(
+      { [days[0]]: [1, 2], [days[1]]: [1, 2], [days[2]]: [1, 2] },
+      { [days[2]]: '2.0' },
+    );
+    const exact = the(bucketHistory(pages, [...days], deploymentConfig).get(days[2]));
+    expect([...exact.upgrades].map(([key, t]) => [key, n(t)])).toEqual([['1.0\u00002.0', 2]]);
+    const before = the(bucketHistory(pages, [...days], deploymentConfig).get(days[1]));
+    expect(before.upgrades.size).toBe(0);
+  });
+
+  test.each([
+    ['the day before its quarantine', -1, { d1: 1, quarantined: 0 }],
+    ['the first day of its quarantine', 0, { d1: 0, quarantined: 1 }],
+    ['a day after', 1, { d1: 0, quarantined: 1 }],
+  ])('%s: counted or held out', (_name, offset, expected) => {
+    const days = [START, addDays(START, 1), addDays(START, 2), addDays(START, 3)];
+    const pages = pagesOf(Object.fromEntries(days.map((d) => [d, [1]])));
+    const day = addDays(START, 2);
+    const quarantine = {
+      keys: new Map([[install(1).slice(0, 16), addDays(day, -offset)]]),
+      profiles: [],
+    };
+    const exact = the(
+      bucketHistory(pages, days, deploymentConfig, undefined, { quarantine }).get(day),
+    );
+    expect({
+      d1: n(exact.d1),
+      quarantined: exact.screening.held.get('quarantined')?.installs.n ?? 0,
+    }).toEqual(expected);
   });
 });
