@@ -12,7 +12,6 @@ import {
   toContributors,
   type Tally,
 } from '../../../functions/src/aggregate/digest.ts';
-import { splitCounterKey } from '../../../functions/src/aggregate/counters.ts';
 import {
   digestOf,
   EMPTY_DIGEST,
@@ -101,16 +100,5 @@ describe('tallies add up in any order', () => {
       installs: stored.installs + 1,
       digest: xorDigests(stored.digest, '0000000000000001'),
     });
-  });
-});
-
-describe('counter keys: group and value', () => {
-  test.each([
-    ['os.linux', ['os', 'linux']],
-    ['db.mysql.8', ['db', 'mysql.8']],
-    ['.x', ['', 'x']],
-    ['x.', ['x', '']],
-  ])('%s', (key, parts) => {
-    expect(splitCounterKey(key)).toEqual(parts);
   });
 });
