@@ -134,3 +134,21 @@ describe('crashes of versions not shown stay in "other", with noise of their own
     });
   });
 });
+
+test('a version literally named "other" that is not shown adds its crashes to "other" once', () => {
+  const rows = versionsOf(
+    [
+      version('2.0', T, { crashedInstalls: 0, crashEvents: 0, fatalEvents: 0 }),
+      version(OTHER, 3, { crashedInstalls: 2, crashEvents: 4, fatalEvents: 1 }),
+    ],
+    T + 3,
+  );
+  expect(rows.at(-1)).toEqual({
+    version: OTHER,
+    activeInstalls: 3,
+    crashedInstalls: 2,
+    crashFreeRate: 0.3333,
+    crashEvents: 4,
+    fatalEvents: 1,
+  });
+});
