@@ -11,13 +11,16 @@
 export function fitUnderTotal(values: readonly number[], total: number): number[] {
   const clamped = values.map((v) => Math.max(0, Math.round(v)));
   const sum = clamped.reduce((a, b) => a + b, 0);
+  // Stryker disable next-line EqualityOperator: equivalent; at sum = total the search below finds λ = 0
   if (sum <= total) return clamped;
   // Find λ with Σ max(0, v − λ) = total: the sum is continuous and decreasing in λ.
   let lo = 0;
   let hi = Math.max(...clamped);
+  // Stryker disable next-line EqualityOperator: equivalent; one more halving of a converged interval
   for (let i = 0; i < 100; i += 1) {
     const mid = (lo + hi) / 2;
     const s = clamped.reduce((a, v) => a + Math.max(0, v - mid), 0);
+    // Stryker disable next-line EqualityOperator: equivalent; the sum is strictly decreasing at λ, ties have measure 0
     if (s > total) lo = mid;
     else hi = mid;
   }
@@ -29,9 +32,10 @@ export function fitUnderTotal(values: readonly number[], total: number): number[
 export function roundToTotal(values: readonly number[], total: number): number[] {
   const floors = values.map((v) => Math.floor(v));
   let left = total - floors.reduce((a, b) => a + b, 0);
+  // The sort is stable: equal remainders stay in position order.
   const order = values
     .map((v, i) => ({ i, rest: v - Math.floor(v) }))
-    .sort((a, b) => b.rest - a.rest || a.i - b.i);
+    .sort((a, b) => b.rest - a.rest);
   for (const { i } of order) {
     if (left <= 0) break;
     floors[i] = (floors[i] ?? 0) + 1;
@@ -51,6 +55,7 @@ export function nonDecreasing(values: readonly number[]): number[] {
     for (;;) {
       const last = blocks.at(-1);
       const before = blocks.at(-2);
+      // Stryker disable next-line EqualityOperator: equivalent; pooling two blocks of equal means changes no value
       if (!last || !before || before.sum / before.size <= last.sum / last.size) break;
       blocks.pop();
       before.sum += last.sum;

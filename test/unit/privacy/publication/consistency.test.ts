@@ -81,6 +81,15 @@ describe('nonDecreasing: d1 ≤ d7 ≤ d28 as published', () => {
       [20, 10, 12],
       [14, 14, 14],
     ],
+    // The pooled block is pooled again with the one before it.
+    [
+      [7, 10, 1],
+      [6, 6, 6],
+    ],
+    [
+      [1, 7, 10, 1],
+      [1, 6, 6, 6],
+    ],
   ])('%j → %j', (values, expected) => {
     expect(nonDecreasing(values)).toEqual(expected);
   });
