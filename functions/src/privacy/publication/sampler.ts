@@ -50,22 +50,16 @@ export function discreteLaplace(random: RandomBits, t: bigint): bigint {
   }
 }
 
-/** ⌊√x⌋ of a non-negative integer. */
-function isqrt(x: bigint): bigint {
-  if (x < 2n) return x;
-  let r = BigInt(Math.floor(Math.sqrt(Number(x))));
-  while (r * r > x) r -= 1n;
-  while ((r + 1n) * (r + 1n) <= x) r += 1n;
-  return r;
-}
-
 /** Discrete Gaussian with variance parameter σ² (rational): P(x) ∝ exp(−x² / 2σ²) (CKS20 Algorithm 3). */
 export function discreteGaussian(random: RandomBits, sigma2: Rational): bigint {
   const { n: s, d: q } = sigma2;
   if (s === 0n) return 0n;
-  const t = isqrt(s / q) + 1n;
+  // t = ⌊√⌊σ²⌋⌋ + 1 (CKS20's ⌊σ⌋ + 1) only sets the scale of the proposal: the result is exact for
+  // any t ≥ 1. Floating-point √ is exact here below 2⁵², far beyond any σ² of a plan.
+  const t = BigInt(Math.floor(Math.sqrt(Number(s / q)))) + 1n;
   for (;;) {
     const y = discreteLaplace(random, t);
+    // Stryker disable next-line EqualityOperator: equivalent; −0 and 0 are the same bigint
     const abs = y < 0n ? -y : y;
     // γ = (|y| − σ²/t)² / (2σ²) = (|y|·q·t − s)² / (2·s·q·t²)
     const diff = abs * q * t - s;
