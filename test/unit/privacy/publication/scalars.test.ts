@@ -133,7 +133,7 @@ describe('events by type and opt-outs', () => {
     const noise = scriptedNoise();
     expect(() =>
       publishEvents(noise, plan, exactDay('2026-05-02', { events: [sent('start', -1)] })),
-    ).toThrow(/sum events/);
+    ).toThrow('events: sum events of "start" is -1');
     expect(noise.asked).toEqual([]);
   });
 });
