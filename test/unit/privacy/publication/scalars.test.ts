@@ -8,7 +8,7 @@ import {
   publishActive,
   publishEvents,
 } from '../../../../functions/src/privacy/publication/scalars.ts';
-import type { ExactBucket } from '../../../../functions/src/privacy/publication/types.ts';
+import type { ExactBucket, ExactDay } from '../../../../functions/src/privacy/publication/types.ts';
 import {
   countOf,
   digestOfInstalls,
@@ -18,6 +18,21 @@ import {
 } from '../../../support/publication.ts';
 
 const plan = planPublication(deploymentConfig);
+
+/** Screening tallies with nothing in them. */
+function screeningOf(): NonNullable<ExactDay['screening']> {
+  const none = countOf([]);
+  return {
+    newlyEstablished: none,
+    pendingD1: none,
+    pendingD28: none,
+    proven: none,
+    newProfiles: [],
+    establishedProfiles: [],
+    held: [],
+    failures: [],
+  };
+}
 
 /** A day with d1/d7/d28 and new installs of those sizes (nested sets of named installs). */
 function activeDay(d1: number, d7: number, d28: number, fresh = 0) {
@@ -60,6 +75,30 @@ describe('active installs: noisy windows that nest', () => {
     const noise = scriptedNoise({ 'newInstalls|newInstalls|installs': draw });
     const published = publishActive(noise, plan, activeDay(10, 12, 15, fresh));
     expect(published.newInstalls).toBe(expected);
+  });
+
+  test.each([
+    ['tallies from before the screening rules: capped at d1', false, 10],
+    ['with the screening rules: published in full (new installs are not yet in d1)', true, 34],
+  ])('new installs above d1, %s', (_name, screened, expected) => {
+    const noise = scriptedNoise({ 'newInstalls|newInstalls|installs': 30 });
+    const day = activeDay(10, 12, 15, 4);
+    if (screened) day.screening = screeningOf();
+    expect(publishActive(noise, plan, day).newInstalls).toBe(expected);
+  });
+
+  test('new installs draw from the source of the screening figures when one is given', () => {
+    const counted = scriptedNoise({ 'newInstalls|newInstalls|installs': 5 });
+    const fresh = scriptedNoise({ 'newInstalls|newInstalls|installs': 2 });
+    const day = activeDay(10, 12, 15, 4);
+    day.screening = screeningOf();
+    expect(publishActive(counted, plan, day, fresh).newInstalls).toBe(6);
+    expect(counted.asked.map((m) => m.query)).toEqual([
+      'activeInstalls',
+      'activeInstalls',
+      'activeInstalls',
+    ]);
+    expect(fresh.asked.map((m) => m.query)).toEqual(['newInstalls']);
   });
 
   test('each window’s noise is tied to its count and its installs', () => {
