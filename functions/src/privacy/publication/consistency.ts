@@ -69,3 +69,35 @@ export function nonDecreasing(values: readonly number[]): number[] {
 export function count(value: number): number {
   return Math.max(0, Math.round(value));
 }
+
+/**
+ * A group's count and its parts' counts, each of which can be at most the group's, moved to the
+ * closest (least squares, each weighted by the inverse of its noise variance) figures that
+ * respect it: parts above the group's count come down and the group's count goes up to meet them,
+ * in proportion to how much noise each carries. A projection onto a convex set that holds the
+ * true figures never moves the noisy ones further from them (in that weighted distance).
+ */
+export function capPartsByGroup(
+  group: number,
+  parts: readonly number[],
+  groupVariance: number,
+  partVariance: number,
+  cap = Number.POSITIVE_INFINITY,
+): { group: number; parts: number[] } {
+  const wg = 1 / groupVariance;
+  const wp = 1 / partVariance;
+  const above = [...parts].sort((a, b) => b - a);
+  let level = group;
+  let weighted = wg * group;
+  let weight = wg;
+  // Add the parts from the largest down while the largest left still exceeds the pooled level.
+  for (const part of above) {
+    if (part <= level) break;
+    weighted += wp * part;
+    weight += wp;
+    level = weighted / weight;
+  }
+  // The objective is convex in the group's count, so under a cap its best is the capped level.
+  level = Math.min(level, cap);
+  return { group: level, parts: parts.map((p) => Math.min(p, level)) };
+}

@@ -1,9 +1,9 @@
 /** Counter groups and values (LibreNMS-style facts), noisy, with clipped sums. */
 import type { CounterGroup } from '../../../../shared/aggregate.ts';
-import { count } from './consistency.ts';
+import { capPartsByGroup, count } from './consistency.ts';
 import { releaseHistogram } from './histogram.ts';
 import type { NoiseSource } from './noise.ts';
-import type { PublicationPlan } from './plan.ts';
+import { queryNoise, type PublicationPlan } from './plan.ts';
 import type { ExactDay } from './types.ts';
 
 /**
@@ -16,21 +16,34 @@ export function publishCounters(
   noise: NoiseSource,
   plan: PublicationPlan,
   exact: ExactDay['counters'],
+  d1: number,
 ): CounterGroup[] {
   const groups = releaseHistogram(noise, plan, 'counters.groups', exact.groups);
+  const groupVariance = queryNoise(plan, 'counters.groups').sigma ** 2;
+  const valueVariance = queryNoise(plan, 'counters.values').sigma ** 2;
   const published: CounterGroup[] = [];
   for (const group of groups.shown) {
-    const installs = count(group.installs);
-    if (installs === 0) continue;
     // Keys carry the group, so equal values of two groups never share noise.
     const prefix = `${group.key}.`;
     const buckets = (exact.values[group.key] ?? []).map((b) => ({ ...b, key: prefix + b.key }));
-    const values = releaseHistogram(noise, plan, 'counters.values', buckets, {
+    const shown = releaseHistogram(noise, plan, 'counters.values', buckets, {
       sum: 'counters.values.sum',
-    })
-      .shown.map((v) => ({
+    }).shown;
+    // No value has more installs than its group: the shown values and the group's count are
+    // brought to agree, each in proportion to its noise (post-processing of noisy figures only).
+    const fitted = capPartsByGroup(
+      group.installs,
+      shown.map((v) => v.installs),
+      groupVariance,
+      valueVariance,
+      d1,
+    );
+    const installs = count(fitted.group);
+    if (installs === 0) continue;
+    const values = shown
+      .map((v, i) => ({
         value: v.key.slice(prefix.length),
-        installs: Math.min(installs, count(v.installs)),
+        installs: Math.min(installs, count(fitted.parts[i] ?? 0)),
         sum: count(v.sums.sum ?? 0),
       }))
       .filter((v) => v.installs > 0)

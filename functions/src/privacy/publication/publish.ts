@@ -117,7 +117,7 @@ export function publishWith(
     breakdowns: publishBreakdowns(noise, plan, exact.breakdowns, activeInstalls.d28),
     upgrades: publishUpgrades(noise, plan, exact.upgrades),
     reliability: publishReliability(noise, plan, exact.reliability, activeInstalls.d1),
-    counters: publishCounters(noise, plan, exact.counters),
+    counters: publishCounters(noise, plan, exact.counters, activeInstalls.d1),
     ...(exact.screening ? publishScreening(screening, plan, exact.screening, newInstalls) : {}),
     privacy: privacyParameters(plan),
   };

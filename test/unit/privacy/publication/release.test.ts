@@ -418,22 +418,29 @@ describe('reliability', () => {
 describe('counters', () => {
   const G = thresholdOf('counters.groups');
   const V = thresholdOf('counters.values');
+  /** The day's published active installs: more than any group here, so no cap applies. */
+  const D1 = 10_000;
 
   test('groups and values at their thresholds; a group sums its published values', () => {
     // A group has at least the installs of each of its values: ports above both thresholds.
     const P = Math.max(G, V) + 5;
-    const result = publishCounters(scripted(), plan, {
-      groups: [bucket('ports', P), bucket('os', G), bucket('rare', G - 1)],
-      values: {
-        ports: [
-          bucket('22', V, { sum: 40 }),
-          bucket('443', V + 1, { sum: 90 }),
-          bucket('80', V, { sum: 40 }),
-          bucket('8080', V - 1, { sum: 500 }),
-        ],
-        rare: [bucket('x', V, { sum: 1 })],
+    const result = publishCounters(
+      scripted(),
+      plan,
+      {
+        groups: [bucket('ports', P), bucket('os', G), bucket('rare', G - 1)],
+        values: {
+          ports: [
+            bucket('22', V, { sum: 40 }),
+            bucket('443', V + 1, { sum: 90 }),
+            bucket('80', V, { sum: 40 }),
+            bucket('8080', V - 1, { sum: 500 }),
+          ],
+          rare: [bucket('x', V, { sum: 1 })],
+        },
       },
-    });
+      D1,
+    );
     expect(result).toEqual([
       { group: 'os', installs: G, sum: 0, values: [] },
       {
@@ -449,20 +456,56 @@ describe('counters', () => {
     ]);
   });
 
-  test("a value's installs never exceed its group's", () => {
-    const result = publishCounters(scripted({ 'counters.values|g.v|installs': 40 }), plan, {
-      groups: [bucket('g', G)],
-      values: { g: [bucket('v', G, { sum: 3 })] },
-    });
-    expect(result[0]?.values).toEqual([{ value: 'v', installs: G, sum: 3 }]);
+  test("a value's installs never exceed its group's: the two meet, the less noisy one moving less", () => {
+    const result = publishCounters(
+      scripted({ 'counters.values|g.v|installs': 40 }),
+      plan,
+      { groups: [bucket('g', G)], values: { g: [bucket('v', G, { sum: 3 })] } },
+      D1,
+    );
+    // Group G (variance σg²) and value G + 40 (σv²) meet at their inverse-variance mean.
+    const [gv, vv] = [plan.queries.get('counters.groups'), plan.queries.get('counters.values')].map(
+      (q) => (q?.sigma ?? Number.NaN) ** 2,
+    ) as [number, number];
+    const met = Math.round(G + (40 * gv) / (gv + vv));
+    expect(met).toBeGreaterThan(G);
+    expect(met).toBeLessThan(G + 20);
+    expect(result).toEqual([
+      { group: 'g', installs: met, sum: 3, values: [{ value: 'v', installs: met, sum: 3 }] },
+    ]);
+  });
+
+  test("a group's installs never exceed the day's active installs, nor do its values", () => {
+    const result = publishCounters(
+      scripted({ 'counters.groups|g|installs': 30, 'counters.values|g.v|installs': 30 }),
+      plan,
+      { groups: [bucket('g', V)], values: { g: [bucket('v', V, { sum: 3 }), bucket('w', V)] } },
+      V + 10,
+    );
+    expect(result).toEqual([
+      {
+        group: 'g',
+        installs: V + 10,
+        sum: 3,
+        values: [
+          { value: 'v', installs: V + 10, sum: 3 },
+          { value: 'w', installs: V, sum: 0 },
+        ],
+      },
+    ]);
   });
 
   test('values of two groups draw separate noise (keys carry the group)', () => {
     const noise = scripted();
-    publishCounters(noise, plan, {
-      groups: [bucket('a', G), bucket('b', G)],
-      values: { a: [bucket('v', V)], b: [bucket('v', V)] },
-    });
+    publishCounters(
+      noise,
+      plan,
+      {
+        groups: [bucket('a', G), bucket('b', G)],
+        values: { a: [bucket('v', V)], b: [bucket('v', V)] },
+      },
+      D1,
+    );
     expect(
       noise.asked
         .filter((m) => m.query === 'counters.values' && m.column === 'installs')
