@@ -138,12 +138,18 @@ describe('bucket thresholds', () => {
     },
   );
 
-  test('counters take shares by sensitivity: a group count is less noisy than a value count', () => {
+  test('counters take their shares: a group count, which also bounds its values, is the least noisy', () => {
     const plan = planPublication(deploymentConfig);
     const sigma = (id: string) => plan.queries.get(id)?.sigma ?? Number.NaN;
-    // Groups Δ 2 on 2 shares, values Δ 4 on 3 shares, a breakdown Δ 1 on 1 share: σ ∝ Δ/√shares.
-    expect(sigma('counters.groups') / sigma('breakdowns.version')).toBeCloseTo(2 / Math.sqrt(2), 6);
-    expect(sigma('counters.values') / sigma('breakdowns.version')).toBeCloseTo(4 / Math.sqrt(3), 6);
+    // Groups Δ 2 on 4 shares, values Δ 4 on 4 shares, modules Δ √8 on 3, a breakdown Δ 1 on 1:
+    // σ ∝ Δ/√shares.
+    expect(sigma('counters.groups') / sigma('breakdowns.version')).toBeCloseTo(2 / Math.sqrt(4), 6);
+    expect(sigma('counters.values') / sigma('breakdowns.version')).toBeCloseTo(4 / Math.sqrt(4), 6);
+    expect(sigma('breakdowns.module') / sigma('breakdowns.version')).toBeCloseTo(
+      Math.sqrt(8) / Math.sqrt(3),
+      6,
+    );
+    expect(sigma('counters.groups')).toBeLessThan(sigma('counters.values'));
   });
 });
 
