@@ -48,7 +48,7 @@ export async function runPrivacyBench(
     `median relative error of buckets >= 100 installs at the default epsilon ${defaultEpsilon}: ${pct(target.value)} (target <= 2 %: ${target.met ? 'met' : 'MISSED'})`,
   );
   console.log(
-    `the same without counter groups and values (${atDefault.largeCounterBuckets} of the ${atDefault.largeBuckets} buckets; one install changes up to ${counterGroupsPerInstall} groups and ${counterValuesPerInstall} values): ${pct(atDefault.medianErrorLargeNoCounters)}`,
+    `the same without counter groups and values (${atDefault.largeBuckets - atDefault.largeCounterBuckets} of the ${atDefault.largeBuckets} buckets; one install changes up to ${counterGroupsPerInstall} groups and ${counterValuesPerInstall} values): ${pct(atDefault.medianErrorLargeNoCounters)}`,
   );
   // What drives the error: σ against the size of the buckets, section by section. A bucket of n
   // installs is off by about 0.67·σ/n at the median.
