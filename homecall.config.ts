@@ -40,8 +40,8 @@ export default {
    * Differential privacy of every published figure; the privacy unit is one install. A day is
    * published once, when final (its noise drawn once), with the values in force then: a change
    * here applies to days not yet published. At ε = 8 the demo fleet of 300 installs comes close to
-   * the utility target (median error at most 2 % for buckets of 100 installs or more): 2.19 % over
-   * all buckets, breakdowns 2.05 %, counter groups 1.55 %, versions 1.63 %; ε = 7 gives 2.54 %
+   * the utility target (median error at most 2 % for buckets of 100 installs or more): 2.26 % over
+   * all buckets, breakdowns 2.07 %, counter groups 1.67 %, versions 1.80 %; ε = 7 gives 2.54 %
    * (`npm run bench -- --privacy`). Modules and counter values, which one install counts in
    * several times, need more installs for it (the privacy page states from how many). A larger
    * fleet reaches the same accuracy with a smaller ε; the privacy page states what a day's ε means
