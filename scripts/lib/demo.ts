@@ -15,6 +15,7 @@ import { MemoryStore } from '../../functions/src/store/memory-store.ts';
 import type { EventSource } from '../../functions/src/formats/registry.ts';
 import type { Store } from '../../functions/src/store/types.ts';
 import type { StoredEvent } from '../../functions/src/model/stored.ts';
+import { retryTransient } from './transient.ts';
 
 const WARM_UP_DAYS = 30;
 /**
@@ -308,11 +309,14 @@ export async function seedFleet(
     extra,
     days = demo?.days ?? 90,
     now = Date.now(),
+    log = () => {},
   }: {
     demo?: DemoOptions | undefined;
     extra?: FleetEvents | undefined;
     days?: number;
     now?: number;
+    /** Told when a write is tried again. */
+    log?: (message: string) => void;
   },
 ): Promise<{ events: number; installs: number; days: number; pages: number }> {
   const today = dayOf(now);
@@ -344,10 +348,11 @@ export async function seedFleet(
   const pagesFrom = addDays(today, -DEMO_PAGE_DAYS);
   const pages = [...memory.pages.values()].filter((p) => p.day >= pagesFrom);
   // Three collections, written side by side: the emulator waits on each commit more than it works.
+  // Each write is idempotent, so one the emulator ran out of time for is simply written again.
   await Promise.all([
-    store.writePages(pages),
-    store.writeDays(published),
-    store.saveEvents(recent),
+    retryTransient('activity pages', () => store.writePages(pages), { log }),
+    retryTransient('day aggregates', () => store.writeDays(published), { log }),
+    retryTransient('recent events', () => store.saveEvents(recent), { log }),
   ]);
   return {
     events: recent.length,

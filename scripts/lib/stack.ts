@@ -187,6 +187,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         seedFleet(store, secret, {
           demo: options.demo ? DEMO_FLEET : undefined,
           extra: options.fleet,
+          log: options.log,
         }),
       );
       options.log(
