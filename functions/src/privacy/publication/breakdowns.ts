@@ -59,10 +59,8 @@ export function publishBreakdowns(
     result[name] =
       name === MODULE_BREAKDOWN
         ? // An install runs several modules: module counts add up to nothing, so no remainder.
-          shown
-            .map((b) => ({ value: b.key, installs: count(b.installs) }))
-            .filter((b) => b.installs > 0)
-            .sort(compareBuckets)
+          // A shown module's noisy count reached its threshold (at least k): none rounds to 0.
+          shown.map((b) => ({ value: b.key, installs: count(b.installs) })).sort(compareBuckets)
         : partitionOf(shown, d28);
   }
   return result;
@@ -77,7 +75,8 @@ export function publishUpgrades(
   const { shown, hidden } = releaseHistogram(noise, plan, 'upgrades', exact);
   const upgrades: Upgrade[] = [];
   for (const b of shown) {
-    const [from = '', to = ''] = b.key.split(UPGRADE_KEY_SEPARATOR);
+    // The aggregation keys every move as from, separator, to.
+    const [from, to] = b.key.split(UPGRADE_KEY_SEPARATOR) as [string, string];
     upgrades.push({ from, to, installs: count(b.installs) });
   }
   upgrades.sort(

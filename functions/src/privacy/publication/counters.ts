@@ -39,14 +39,16 @@ export function publishCounters(
       d1,
     );
     const installs = count(fitted.group);
+    // Only a day of no active installs caps a shown group at 0.
     if (installs === 0) continue;
+    // Each shown value came at or above its threshold and the fit lowers it to the group's level
+    // at most, so it rounds to between 1 and the group's count: no empty rows, none above it.
     const values = shown
       .map((v, i) => ({
         value: v.key.slice(prefix.length),
-        installs: Math.min(installs, count(fitted.parts[i] ?? 0)),
+        installs: count(fitted.parts[i] ?? 0),
         sum: count(v.sums.sum ?? 0),
       }))
-      .filter((v) => v.installs > 0)
       .sort((a, b) => b.sum - a.sum || a.value.localeCompare(b.value));
     const sum = values.reduce((total, v) => total + v.sum, 0);
     published.push({ group: group.key, installs, sum, values });

@@ -42,18 +42,21 @@ function encode(fields: string[]): string {
   return fields.map((f) => `${f.length}:${f}`).join('');
 }
 
-/** JSON with object keys sorted and arrays in a canonical order: equal data, equal text. */
+/**
+ * JSON with object keys sorted and arrays in a canonical order: equal data, equal text. Both sorts
+ * are the default one (UTF-16 code-unit order).
+ */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) {
-    const items = value.map((item) => canonical(item));
-    items.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const items = value.map((item) => canonical(item)).sort();
     return `[${items.join(',')}]`;
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }

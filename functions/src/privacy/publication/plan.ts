@@ -21,8 +21,6 @@ export interface QuerySpec {
   weight: number;
   /** For queries whose noisy counts decide which buckets appear: buckets one install alone can create (0 for "other"). */
   newBuckets?: number;
-  /** Plain words for the privacy page. */
-  about: string;
 }
 
 /** The noise of one query. */
@@ -100,55 +98,37 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
   const counterShares = COUNTER_SHARES.groups + COUNTER_SHARES.values + COUNTER_SHARES.sums;
   const perBreakdown = BREAKDOWNS_WEIGHT / (breakdowns.length + MODULE_SHARES + counterShares);
   return [
-    q(
-      'activeInstalls',
-      Math.sqrt(3),
-      ACTIVE_WEIGHT - SCREENING_WEIGHT,
-      'd1, d7 and d28 of established installs: one install counts once in each',
-    ),
-    q('newInstalls', 1, 3, 'an install is new on one day at most'),
-    q('events', e, 2, `events by type, at most ${e} per install and day in all`),
-    ...breakdowns.map((name) =>
-      q(`breakdowns.${name}`, 1, perBreakdown, 'one value per install', 1),
-    ),
-    q(
-      `breakdowns.${MODULE_BREAKDOWN}`,
-      Math.sqrt(m),
-      perBreakdown * MODULE_SHARES,
-      `at most ${m} modules per install`,
-      m,
-    ),
-    q('upgrades', 1, 2, 'one version move per install and day', 1),
-    // "other → other" creates no bucket anyone could not expect, but appears by the same rule.
-    q('upgrades.other', 1, 1, 'the moves of the pairs not shown', 0),
-    q('reliability.versions', 1, 3, 'installs active on the day, one version each', 1),
-    q('reliability.versions.crashedInstalls', 1, 3, 'installs with a crash or fatal event'),
-    q('reliability.versions.events', e, 1, `crash and fatal events, within the ${e} events`),
-    q('reliability.versions.other.crashedInstalls', 1, 1, 'crashed installs of versions not shown'),
-    q('reliability.versions.other.events', e, 0.5, 'crash and fatal events of versions not shown'),
-    q('reliability.topFailures', Math.sqrt(m), 2, `at most ${m} signatures per install`, m),
-    q('reliability.topFailures.events', e, 0.5, `their events, within the ${e} events`),
-    q('reliability.installFailures', Math.sqrt(m), 1.5, `at most ${m} codes per install`, m),
-    q(
-      'counters.groups',
-      Math.sqrt(mg),
-      perBreakdown * COUNTER_SHARES.groups,
-      `at most ${mg} counter groups per install`,
-      mg,
-    ),
-    q(
-      'counters.values',
-      Math.sqrt(mc),
-      perBreakdown * COUNTER_SHARES.values,
-      `at most ${mc} counter values per install`,
-      mc,
-    ),
-    q(
-      'counters.values.sum',
-      c * Math.sqrt(mc),
-      perBreakdown * COUNTER_SHARES.sums,
-      `each counter value clipped at ${c}`,
-    ),
+    // d1, d7 and d28 of established installs: one install counts once in each.
+    q('activeInstalls', Math.sqrt(3), ACTIVE_WEIGHT - SCREENING_WEIGHT),
+    // An install is new on one day at most.
+    q('newInstalls', 1, 3),
+    // Events by type: at most e per install and day in all.
+    q('events', e, 2),
+    // One value per install.
+    ...breakdowns.map((name) => q(`breakdowns.${name}`, 1, perBreakdown, 1)),
+    // At most m modules per install.
+    q(`breakdowns.${MODULE_BREAKDOWN}`, Math.sqrt(m), perBreakdown * MODULE_SHARES, m),
+    // One version move per install and day.
+    q('upgrades', 1, 2, 1),
+    // The moves of the pairs not shown: "other → other" creates no bucket anyone could not
+    // expect, but appears by the same rule.
+    q('upgrades.other', 1, 1, 0),
+    // Installs active on the day, one version each; those with a crash or fatal event; those
+    // events, within the e events; the same two of the versions not shown.
+    q('reliability.versions', 1, 3, 1),
+    q('reliability.versions.crashedInstalls', 1, 3),
+    q('reliability.versions.events', e, 1),
+    q('reliability.versions.other.crashedInstalls', 1, 1),
+    q('reliability.versions.other.events', e, 0.5),
+    // At most m failure signatures per install, and their events within the e events.
+    q('reliability.topFailures', Math.sqrt(m), 2, m),
+    q('reliability.topFailures.events', e, 0.5),
+    // At most m install failure codes per install.
+    q('reliability.installFailures', Math.sqrt(m), 1.5, m),
+    // At most mg counter groups and mc counter values per install, each value clipped at c.
+    q('counters.groups', Math.sqrt(mg), perBreakdown * COUNTER_SHARES.groups, mg),
+    q('counters.values', Math.sqrt(mc), perBreakdown * COUNTER_SHARES.values, mc),
+    q('counters.values.sum', c * Math.sqrt(mc), perBreakdown * COUNTER_SHARES.sums),
     ...screeningSpecs(config),
   ];
 }
@@ -162,42 +142,31 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
 function screeningSpecs(config: DeploymentConfig): QuerySpec[] {
   const e = config.privacy.eventClip;
   const specs = [
-    q('established.newlyEstablished', 1, 0.5, 'an install becomes established on one day'),
-    q(
-      'established.pending',
-      Math.SQRT2,
-      0.5,
-      'pending d1 and d28: one install counts once in each',
-    ),
-    q('established.proven', 1, 0.25, 'an install counted by its proof of work'),
-    q('established.newInstallProfiles', 1, 0.5, 'one profile per new install', 1),
-    q(
-      'established.newlyEstablishedProfiles',
-      1,
-      0.5,
-      'one profile per newly established install',
-      1,
-    ),
-    q('heldOut.installs', 1, 0.5, 'an install is held out for one reason a day'),
-    q('heldOut.reports', e, 0.25, `its events, within the ${e} events`),
-    q('unestablishedInstallFailures', 1, 1, 'one code per install not established', 1),
+    // An install becomes established on one day.
+    q('established.newlyEstablished', 1, 0.5),
+    // Pending d1 and d28: one install counts once in each.
+    q('established.pending', Math.SQRT2, 0.5),
+    // An install counted by its proof of work.
+    q('established.proven', 1, 0.25),
+    // One profile per new install, and per newly established install.
+    q('established.newInstallProfiles', 1, 0.5, 1),
+    q('established.newlyEstablishedProfiles', 1, 0.5, 1),
+    // An install is held out for one reason a day; its events, within the e events.
+    q('heldOut.installs', 1, 0.5),
+    q('heldOut.reports', e, 0.25),
+    // One code per install not established.
+    q('unestablishedInstallFailures', 1, 1, 1),
   ];
   // Versions learned: whether a version is known decides whether the reports waiting on it count.
+  // One version per established install.
   if (config.screening.releasedVersions === undefined)
-    specs.push(q('screening.knownVersions', 1, 1, 'one version per established install', 1));
+    specs.push(q('screening.knownVersions', 1, 1, 1));
   return specs;
 }
 
-function q(
-  id: string,
-  sensitivity: number,
-  weight: number,
-  about: string,
-  newBuckets?: number,
-): QuerySpec {
-  return newBuckets === undefined
-    ? { id, sensitivity, weight, about }
-    : { id, sensitivity, weight, about, newBuckets };
+/** One row of the query table (`newBuckets` only for the queries whose buckets need a threshold). */
+function q(id: string, sensitivity: number, weight: number, newBuckets?: number): QuerySpec {
+  return { id, sensitivity, weight, newBuckets };
 }
 
 /** The plan of a deployment: ρ from (ε, δ/2), each query's σ and threshold. Throws on an invalid config. */

@@ -93,9 +93,9 @@ function unestablishedFailures(
   cap: number,
 ): Published['unestablishedInstallFailures'] {
   const shown = releaseHistogram(noise, plan, 'unestablishedInstallFailures', failures).shown;
+  // A shown code's noisy count reached its threshold (at least k): none rounds to 0.
   const codes = shown
     .map((b) => ({ value: b.key, installs: count(b.installs) }))
-    .filter((b) => b.installs > 0)
     .sort(compareBuckets)
     .map((b) => ({ code: b.value, installs: b.installs }));
   const total = codes.reduce((n, c) => n + c.installs, 0);
@@ -109,12 +109,13 @@ export function scaleTo(
   total: number,
   cap: number,
 ): { code: string; installs: number }[] {
-  const scaled = rows.map((r, i) => {
+  const scaled = rows.map((r) => {
     const exact = (r.installs * cap) / total;
-    return { code: r.code, installs: Math.floor(exact), remainder: exact - Math.floor(exact), i };
+    return { code: r.code, installs: Math.floor(exact), remainder: exact - Math.floor(exact) };
   });
   let left = cap - scaled.reduce((n, r) => n + r.installs, 0);
-  for (const r of [...scaled].sort((a, b) => b.remainder - a.remainder || a.i - b.i)) {
+  // The sort is stable: equal remainders stay in row order.
+  for (const r of [...scaled].sort((a, b) => b.remainder - a.remainder)) {
     if (left <= 0) break;
     r.installs += 1;
     left -= 1;

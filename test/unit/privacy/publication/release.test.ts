@@ -203,6 +203,34 @@ describe('breakdowns: parts of the 28-day total', () => {
     expect([...buckets].sort(compareBuckets).map((b) => b.value)).toEqual(order);
   });
 
+  test('largest first whatever the order of the keys; "unknown", then "other" last', () => {
+    const result = publishBreakdowns(
+      scripted(),
+      plan,
+      {
+        os: [bucket('arch', T), bucket('debian', T + 10), bucket(UNKNOWN, T + 20), bucket('z', 2)],
+      },
+      T + T + 10 + T + 20 + 2,
+    );
+    expect(result.os).toEqual([
+      { value: 'debian', installs: T + 10 },
+      { value: 'arch', installs: T },
+      { value: UNKNOWN, installs: T + 20 },
+      { value: OTHER, installs: 2 },
+    ]);
+  });
+
+  test('modules: largest first whatever the order of the keys', () => {
+    const M = thresholdOf('breakdowns.module');
+    const result = publishBreakdowns(
+      scripted(),
+      plan,
+      { module: [bucket('apps', M), bucket('proc', M + 1), bucket('zfs', M + 5)] },
+      M,
+    );
+    expect(result.module?.map((b) => b.value)).toEqual(['zfs', 'proc', 'apps']);
+  });
+
   test('partitionOf drops shown values whose fitted count is 0', () => {
     expect(
       partitionOf(
@@ -237,6 +265,15 @@ describe('upgrades', () => {
       { from: '0.9', to: '1.2', installs: T },
       { from: '1.0', to: '1.1', installs: T },
     ]);
+  });
+
+  test('moves of equal installs: by the version moved from, then to', () => {
+    const upgrades = publishUpgrades(scripted(), plan, [
+      move('2.0', '2.1', T),
+      move('1.0', '2.0', T),
+      move('1.0', '1.5', T),
+    ]);
+    expect(upgrades.map((u) => `${u.from}>${u.to}`)).toEqual(['1.0>1.5', '1.0>2.0', '2.0>2.1']);
   });
 
   test.each([
@@ -493,6 +530,26 @@ describe('counters', () => {
         ],
       },
     ]);
+  });
+
+  test('a day of no active installs publishes no group, however noisy', () => {
+    const result = publishCounters(
+      scripted({ 'counters.groups|g|installs': 30 }),
+      plan,
+      { groups: [bucket('g', G)], values: { g: [bucket('v', V, { sum: 3 })] } },
+      0,
+    );
+    expect(result).toEqual([]);
+  });
+
+  test('groups by name, not by the order of their keys (upper case after lower)', () => {
+    const result = publishCounters(
+      scripted(),
+      plan,
+      { groups: [bucket('OS', G), bucket('hardware', G), bucket('devices', G)], values: {} },
+      D1,
+    );
+    expect(result.map((g) => g.group)).toEqual(['devices', 'hardware', 'OS']);
   });
 
   test('values of two groups draw separate noise (keys carry the group)', () => {

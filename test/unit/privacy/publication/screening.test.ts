@@ -210,15 +210,22 @@ describe('failed installs of installs not established', () => {
 
 describe('scaleTo: rows scaled to add up to the cap', () => {
   test.each([
-    ['exact shares', [60, 40], 100, 10, [6, 4]],
-    ['largest remainder gets the one left', [50, 30, 20], 100, 9, [4, 3, 2]],
-    ['equal remainders: the earlier rows; one left at 0 is left out', [1, 1, 1], 3, 2, [1, 1]],
-    ['a row scaled to 0 is left out', [98, 1, 1], 100, 2, [2]],
-    ['two left for three rows', [10, 10, 10], 30, 5, [2, 2, 1]],
+    ['exact shares', [60, 40], 100, 10, { C0: 6, C1: 4 }],
+    ['largest remainder gets the one left', [50, 30, 20], 100, 9, { C0: 4, C1: 3, C2: 2 }],
+    [
+      'equal remainders: the earlier rows; one left at 0 is left out',
+      [1, 1, 1],
+      3,
+      2,
+      { C0: 1, C1: 1 },
+    ],
+    ['a row scaled to 0 is left out', [98, 1, 1], 100, 2, { C0: 2 }],
+    ['two left for three rows', [10, 10, 10], 30, 5, { C0: 2, C1: 2, C2: 1 }],
+    ['the remainder to a later, smaller row', [7, 3], 10, 2, { C0: 1, C1: 1 }],
   ])('%s', (_name, installs, total, cap, expected) => {
     const rows = installs.map((n, i) => ({ code: `C${i}`, installs: n }));
     const scaled = scaleTo(rows, total, cap);
-    expect(scaled.map((r) => r.installs)).toEqual(expected);
+    expect(scaled).toEqual(Object.entries(expected).map(([code, n]) => ({ code, installs: n })));
     expect(scaled.reduce((n, r) => n + r.installs, 0)).toBe(cap);
   });
 });
