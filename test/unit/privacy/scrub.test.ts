@@ -131,8 +131,9 @@ describe('secret rules at their edges', () => {
     ['Private-Token: abcdefgh', 'Private-Token: <secret>'],
     ['X-Auth-Token: abcdefgh', 'X-Auth-Token: <secret>'],
     ['Authorization: Basic dXNlcjpwYXNz', 'Authorization: Basic <secret>'],
-    // A scheme word alone is no credential.
+    // A scheme word alone is no credential; after a scheme, even a scheme word is one.
     ['Authorization: Bearer', 'Authorization: Bearer'],
+    ['Authorization: Basic digest', 'Authorization: Basic <secret>'],
     ['Private-Token: none', 'Private-Token: none'],
   ])('authorization headers: %s', (input, expected) => {
     expect(scrubFreeText(input, 2000)).toBe(expected);
@@ -187,6 +188,9 @@ describe('secret rules at their edges', () => {
     ['two of each, at the ends of each range', padded('a0z9AZ'), true],
     ['two of each, in another order', padded('Zz99Aa'), true],
     ['one digit', padded('a0zbAZ'), false],
+    // `-` and `+` sort before the digits: they must not count as digits either.
+    ['one digit, padded with dashes', padded('a0zbAZ', '-'), false],
+    ['one digit, padded with pluses', padded('a0zbAZ', '+'), false],
     ['one lower-case letter', padded('A0Z9bQ'), false],
     ['one upper-case letter', padded('a0z9A'), false],
     ['one upper-case letter, padded with dashes', padded('a0z9A', '-'), false],
