@@ -26,7 +26,8 @@ const ID_NAME_RE = new RegExp(
 );
 const GROUPS_RE =
   /(?<![\w])(groups=)(\d{1,10}\([^()\s]{0,64}\)(?:,\d{1,10}\([^()\s]{0,64}\)){0,64})/gu;
-const GROUP_NAME_RE = /\(([^()]*)\)/gu;
+// An empty `()` names nobody: only names are looked at.
+const GROUP_NAME_RE = /\(([^()]+)\)/gu;
 
 // Unquoted names after sshd, PAM and application phrases: "Failed password for alice",
 // "Invalid user bob from", "session opened for user carol", "by user dave: not authorized".
@@ -35,7 +36,6 @@ const USER_PHRASE_RE = new RegExp(
     String.raw`|Login\s+(?:incorrect|OK)(?:\s+\([^()]{0,80}\))?:\s+\[)(${ACCOUNT})`,
   'giu',
 );
-const FROM_AFTER_RE = /^\s+from\s/;
 
 // Quoted names after a user word: PostgreSQL's `for user "alice"`, `role "alice"`, MySQL's
 // `user 'bob'@'localhost'`.
@@ -99,7 +99,8 @@ const NOT_A_SERIAL = new Set(
   ),
 );
 const UPPER_SERIAL_RE = /^[A-Z0-9]{5,20}$/;
-const TAG_LABEL_RE = /^(?:service|svc|asset)/i;
+// Only a tag label holds one of these words (and starts with it).
+const TAG_LABEL_RE = /service|svc|asset/i;
 
 /** The people and id rules, in the order they run. */
 export const PEOPLE_RULES = {
@@ -120,7 +121,8 @@ export const PEOPLE_RULES = {
     replace: (_match: string, label: string, list: string) =>
       label +
       list.replace(GROUP_NAME_RE, (group: string, name: string) =>
-        name === '' || name.startsWith('<') || isSystemAccount(name) ? group : '(<user>)',
+        // A placeholder an earlier rule left (SSSD's `alice@corp.example.com` is `<email>`) stays.
+        name.startsWith('<') || isSystemAccount(name) ? group : '(<user>)',
       ),
   },
   userPhrase: {
@@ -128,8 +130,9 @@ export const PEOPLE_RULES = {
     pattern: USER_PHRASE_RE,
     replace: (match: string, label: string, name: string, offset: number, input: string) => {
       // "User" alone names someone only in sshd's "User alice from ... not allowed".
-      const after = input.slice(offset + match.length, offset + match.length + 8);
-      if (label.trim().toLowerCase() === 'user' && !FROM_AFTER_RE.test(after)) return match;
+      // Text is normalised before the rules run, so words are one space apart.
+      const from = input.startsWith(' from ', offset + match.length);
+      if (label.trim().toLowerCase() === 'user' && !from) return match;
       return userName(match, label, name);
     },
   },
@@ -174,7 +177,6 @@ export const PEOPLE_RULES = {
 // Stryker disable next-line ArrayDeclaration: read only by the ReDoS test (`npm run test:redos`), outside the unit suite
 export const PEOPLE_HELPER_PATTERNS: readonly RegExp[] = [
   GROUP_NAME_RE,
-  FROM_AFTER_RE,
   HAS_DIGIT_RE,
   UPPER_SERIAL_RE,
   TAG_LABEL_RE,
