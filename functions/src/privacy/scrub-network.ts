@@ -99,7 +99,8 @@ const IPV6_RE = new RegExp(
     String.raw`([0-9A-Fa-f:.]+)((?:%[${WORD}.-]+)?(?:\/\d{1,3}(?!\d))?)`,
   'gu',
 );
-const TRAILING_PUNCTUATION_RE = /^[.:]*$/;
+// What may end a sentence right after an address.
+const TRAILING_PUNCTUATION = '.:';
 
 // MAC addresses: six hex pairs joined by one kind of separator, or Cisco's three dotted quads.
 const MAC_RE =
@@ -188,15 +189,15 @@ export const NETWORK_RULES = {
     replace: (match: string, bracketed?: string, bare?: string, suffix?: string) => {
       if (bracketed !== undefined) return isIPv6(bracketed) ? '<ip>' : match;
       if (bare === undefined) return match;
-      // Punctuation may touch an address: "addr::2001:db8::1", "fe80::1: timeout", "at ::1.".
-      // Try without one leading colon and without up to two trailing dots or colons.
+      // Punctuation may touch an address: "addr::2001:db8::1", "fe80::1: timeout", "at ::1.",
+      // "connecting to fe80::1...". Try without one leading colon and without the dots and colons
+      // at the end, one at a time (an address may itself end in `::`). A zone or prefix length
+      // follows the address itself, so then nothing is trimmed.
       for (const start of bare.startsWith(':') ? [0, 1] : [0]) {
-        for (let trim = 0; trim <= 2 && trim < bare.length - start; trim++) {
-          const tail = bare.slice(bare.length - trim);
-          if (!TRAILING_PUNCTUATION_RE.test(tail) || (trim > 0 && suffix)) break;
-          if (isIPv6(bare.slice(start, bare.length - trim))) {
-            return `${bare.slice(0, start)}<ip>${tail}`;
-          }
+        for (let end = bare.length; end > start; end--) {
+          if (isIPv6(bare.slice(start, end)))
+            return `${bare.slice(0, start)}<ip>${bare.slice(end)}`;
+          if (suffix || !TRAILING_PUNCTUATION.includes(bare.charAt(end - 1))) break;
         }
       }
       return match;
@@ -226,7 +227,6 @@ export const NETWORK_HELPER_PATTERNS: readonly RegExp[] = [
   HEX_ID_SEGMENT_RE,
   PORT_SUFFIX_RE,
   QUERY_TAIL_RE,
-  TRAILING_PUNCTUATION_RE,
   MAC_LABEL_RE,
   HEX_LETTER_RE,
   VERSION_WORD_RE,
