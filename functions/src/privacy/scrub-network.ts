@@ -29,9 +29,9 @@ const SECRET_PATH_HOSTS: ReadonlySet<string> = new Set(['ntfy.sh']);
 const TOKEN_RUN_RE = /[A-Za-z0-9]{16,}/gu;
 const LETTER_RE = /[A-Za-z]/;
 const DIGIT_RE = /\d/;
-// Whole identifiers the id rules name `<id>` rather than `<secret>`.
-const HEX_ID_SEGMENT_RE =
-  /^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{32}|[0-9A-Fa-f]{64})$/;
+// Whole hex ids, which the id rules name `<id>` rather than `<secret>`. (A UUID needs no
+// exemption: none of its runs is 16 long.)
+const HEX_ID_SEGMENT_RE = /^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{64})$/;
 const PORT_SUFFIX_RE = /:\d*$/;
 // The lookbehind starts the run at its first character, so a long run is scanned once.
 const QUERY_TAIL_RE = /(?<![).,;:!\]])[).,;:!\]]+$/;
@@ -55,11 +55,7 @@ function scrubUrlPath(host: string, path: string): string {
   for (const [index, segment] of segments.entries()) {
     out.push(isTokenSegment(segment) ? '<secret>' : segment);
     const marker = WEBHOOK_SEGMENT_RE.test(segment) || hostSegment?.test(segment) === true;
-    if (
-      marker &&
-      segments.length > index + 1 &&
-      segments.some((part, at) => at > index && part !== '')
-    ) {
+    if (marker && segments.some((part, at) => at > index && part !== '')) {
       // Keep a trailing slash, so the shape of the URL still shows.
       out.push(segments.at(-1) === '' ? '<secret>/' : '<secret>');
       break;
@@ -71,7 +67,6 @@ function scrubUrlPath(host: string, path: string): string {
 /** Rebuilds a URL authority: credentials dropped, host and port replaced by one placeholder. */
 function scrubAuthority(authority: string): string {
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
-  if (hostPort === '') return '';
   if (hostPort.startsWith('[')) return '<ip>';
   const host = hostPort.replace(PORT_SUFFIX_RE, '');
   if (host === '') return '';
