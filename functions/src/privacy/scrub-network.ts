@@ -181,14 +181,15 @@ export const NETWORK_RULES = {
   ipv6: {
     name: 'IPv6 address',
     pattern: IPV6_RE,
-    replace: (match: string, bracketed?: string, bare?: string, suffix?: string) => {
+    // One alternative of the pattern matched: the bare candidate is there when no bracketed one is.
+    replace: (match: string, bracketed: string | undefined, bare: string, suffix?: string) => {
       if (bracketed !== undefined) return isIPv6(bracketed) ? '<ip>' : match;
-      if (bare === undefined) return match;
       // Punctuation may touch an address: "addr::2001:db8::1", "fe80::1: timeout", "at ::1.",
       // "connecting to fe80::1...". Try without one leading colon and without the dots and colons
       // at the end, one at a time (an address may itself end in `::`). A zone or prefix length
       // follows the address itself, so then nothing is trimmed.
       for (const start of bare.startsWith(':') ? [0, 1] : [0]) {
+        // Stryker disable next-line EqualityOperator: equivalent; an empty candidate is no address either
         for (let end = bare.length; end > start; end--) {
           if (isIPv6(bare.slice(start, end)))
             return `${bare.slice(0, start)}<ip>${bare.slice(end)}`;
