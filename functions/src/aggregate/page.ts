@@ -135,10 +135,13 @@ function anonymousPage(day: Day, events: StoredEvent[], config: DeploymentConfig
   };
 }
 
-/** An install's modules, at most `valuesPerInstall` of them, picked by its own salt. */
+/**
+ * An install's modules, at most `valuesPerInstall` of them, picked by its own salt (a list within
+ * the bound comes back as it is: deduplicated and sorted, as snapshotJsonOf hands it over).
+ */
 function moduleBound(config: DeploymentConfig, salt: string): (modules: string[]) => string[] {
   const limit = config.privacy.valuesPerInstall;
-  return (modules) => (modules.length > limit ? boundValues(modules, limit, salt) : modules);
+  return (modules) => boundValues(modules, limit, salt);
 }
 
 /** Builds the page of `bucket` on `day` from every event of that (day, bucket). */
@@ -172,7 +175,7 @@ export function buildPage(
     list.length = 0;
     for (let i = head.get(key) as number; i !== -1; i = next[i] as number)
       list.push(events[i] as StoredEvent);
-    if (list.length > 1) list.sort(byReceipt);
+    list.sort(byReceipt);
     snaps[k] = snapshots.id(snapshotJsonOf(list, moduleBound(config, key)).json);
     cons[k] = contribs.id(contributionJsonOf(list));
   }
@@ -307,10 +310,12 @@ export function findInParts(parts: StoredPage[], key: string): FoundInstall | un
       if (at === key) {
         const index = Number.parseInt(part.snaps.split(',')[mid] as string, 36);
         const snapshot = first.snapshots[index] as string;
-        if (!part.cons || !first.contribs) return { snapshot };
+        // A page of format 1 has neither contributions nor their indexes.
+        if (!first.contribs) return { snapshot };
         const c = Number.parseInt(part.cons.split(',')[mid] as string, 36);
         return { snapshot, contribution: first.contribs[c] };
       }
+      // Stryker disable next-line EqualityOperator: equivalent; `at <= key` differs only when equal, returned above
       if (at < key) lo = mid + 1;
       else hi = mid - 1;
     }
