@@ -167,8 +167,8 @@ export function bucketHistory(
   const resolve = (slot: number, at: number): void => {
     const from = openFrom[slot] as number;
     if (from < 0) return;
+    // Called while the run (without its last day) weighs under `needed`: never full already.
     const chain = chains[slot] as number[];
-    if (weight(chain, at - memory) >= 2 * needed) return;
     const notBefore = addDays(dayAt(at), -memory);
     let beforeDay = dayAt(from);
     let beforeSnap = openSnap[slot] as number;

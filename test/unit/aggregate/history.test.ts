@@ -5,9 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { deploymentConfig } from '../../../shared/config.ts';
 import { addDays, type Day } from '../../../shared/dates.ts';
 import { toContributors } from '../../../functions/src/aggregate/digest.ts';
-import { bucketHistory } from '../../../functions/src/aggregate/history.ts';
-import { buildPage, type Page } from '../../../functions/src/aggregate/page.ts';
-import type { StoredEvent } from '../../../functions/src/model/stored.ts';
+import type { ExactDay } from '../../../functions/src/aggregate/exact.ts';
+import { bucketHistory, olderLookup } from '../../../functions/src/aggregate/history.ts';
+import { buildPage, encodePage, type Page } from '../../../functions/src/aggregate/page.ts';
+import type { StoredEvent, StoredPage } from '../../../functions/src/model/stored.ts';
+import type { HeldReason } from '../../../shared/screening.ts';
 
 const START: Day = '2026-03-01';
 const MEMORY = deploymentConfig.installRetentionDays;
@@ -174,5 +176,347 @@ describe('version moves and quarantine', () => {
       d1: n(exact.d1),
       quarantined: exact.screening.held.get('quarantined')?.installs.n ?? 0,
     }).toEqual(expected);
+  });
+});
+
+/** One install's report on a day: its number, or its number and what its event carries. */
+type Seen = number | [number, Partial<StoredEvent>];
+
+/** Pages of the reports of each day: heartbeats of 1.0 on linux/x86_64 unless a report says. */
+function pagesWith(activity: Record<Day, Seen[]>): Map<Day, Page> {
+  const pages = new Map<Day, Page>();
+  for (const [day, seen] of Object.entries(activity)) {
+    const events = seen.map((s): StoredEvent => {
+      const [who, parts] = typeof s === 'number' ? [s, {}] : s;
+      serial += 1;
+      return {
+        id: `h${serial}`,
+        install: install(who),
+        day,
+        type: 'heartbeat',
+        source: 'netdata',
+        receivedAt: Date.parse(`${day}T12:00:00Z`) + serial,
+        expireAt: Date.parse(`${day}T12:00:00Z`) + 1e10,
+        product: { version: '1.0' },
+        platform: { os: 'linux', arch: 'x86_64' },
+        ...parts,
+      };
+    });
+    pages.set(day, buildPage(day, 'ab', events, deploymentConfig));
+  }
+  return pages;
+}
+
+/** The deployment with its released versions configured (nothing learned). */
+const RELEASED = {
+  ...deploymentConfig,
+  screening: { ...deploymentConfig.screening, releasedVersions: ['1.*'] },
+};
+
+const held = (e: ExactDay, reason: string) => e.screening.held.get(reason as HeldReason);
+
+/** What a reader of the day's figures sees of the installs of one day. */
+function figures(e: ExactDay) {
+  return {
+    d1: n(e.d1),
+    fresh: n(e.newInstalls),
+    pending: n(e.screening.pendingD1),
+    established: n(e.screening.newlyEstablished),
+    proven: n(e.screening.proven),
+  };
+}
+
+describe('proof of work', () => {
+  const days = [START, addDays(START, 1), addDays(START, 2)];
+
+  test('an install that proves its work counts on its first day; then by its days', () => {
+    const pages = pagesWith({ [START]: [[1, { proof: true }]], [days[1]]: [1], [days[2]]: [1] });
+    const history = bucketHistory(pages, days, RELEASED);
+    expect(days.map((d) => figures(the(history.get(d))))).toEqual([
+      { d1: 1, fresh: 1, pending: 0, established: 1, proven: 1 },
+      { d1: 1, fresh: 0, pending: 0, established: 0, proven: 0 },
+      { d1: 1, fresh: 0, pending: 0, established: 0, proven: 0 },
+    ]);
+  });
+
+  test('a proof on its second day: established by its days, not by the proof', () => {
+    const pages = pagesWith({ [START]: [1], [days[1]]: [[1, { proof: true }]] });
+    const second = the(bucketHistory(pages, days, RELEASED).get(days[1]));
+    expect(figures(second)).toEqual({ d1: 1, fresh: 0, pending: 0, established: 1, proven: 0 });
+  });
+
+  test('with versions learned, a proven install waits in its version’s provisional tallies', () => {
+    const pages = pagesWith({ [START]: [[1, { proof: true }]], [days[1]]: [1] });
+    const history = bucketHistory(pages, days.slice(0, 2), deploymentConfig);
+    const first = the(history.get(START));
+    expect(figures(first)).toEqual({ d1: 0, fresh: 1, pending: 0, established: 0, proven: 0 });
+    expect(n(first.d28)).toBe(0);
+    const waiting = the(first.provisional.get('1.0'));
+    expect(figures(waiting)).toEqual({ d1: 1, fresh: 0, pending: 0, established: 1, proven: 1 });
+    expect([n(waiting.d7), n(waiting.d28)]).toEqual([1, 1]);
+    expect(n(the(waiting.versions.get('1.0')).active)).toBe(1);
+    // Counted by its days the next day: in the day's own tallies.
+    const second = the(history.get(days[1]));
+    expect(n(second.d1)).toBe(1);
+    expect(second.provisional.size).toBe(0);
+  });
+});
+
+describe('a consistent profile: the days of a run count only while the machine is the same', () => {
+  test.each([
+    ['the same os', { os: 'linux', arch: 'x86_64' }, true],
+    ['another os: a new run', { os: 'freebsd', arch: 'x86_64' }, false],
+    ['another arch: a new run', { os: 'linux', arch: 'aarch64' }, false],
+    ['no os reported: no change', { arch: 'x86_64' }, true],
+  ])('%s', (_name, platform, established) => {
+    const second = addDays(START, 1);
+    const pages = pagesWith({ [START]: [1], [second]: [[1, { platform }]] });
+    const e = the(bucketHistory(pages, [START, second], RELEASED).get(second));
+    expect({ d1: n(e.d1), held: held(e, 'not-established')?.installs.n ?? 0 }).toEqual({
+      d1: established ? 1 : 0,
+      held: established ? 0 : 1,
+    });
+  });
+
+  test('after a change, the new run establishes it again', () => {
+    const days = [START, addDays(START, 1), addDays(START, 2)];
+    const bsd = { platform: { os: 'freebsd', arch: 'x86_64' } };
+    const pages = pagesWith({ [START]: [1], [days[1]]: [[1, bsd]], [days[2]]: [[1, bsd]] });
+    const history = bucketHistory(pages, days, RELEASED);
+    expect(days.map((d) => figures(the(history.get(d))))).toEqual([
+      { d1: 0, fresh: 1, pending: 1, established: 0, proven: 0 },
+      { d1: 0, fresh: 0, pending: 1, established: 0, proven: 0 },
+      { d1: 1, fresh: 0, pending: 0, established: 1, proven: 0 },
+    ]);
+  });
+});
+
+describe('held out: why, and with how many of its reports', () => {
+  const days = [START, addDays(START, 1)];
+  const heartbeats = (who: number, count: number, parts: Partial<StoredEvent>): Seen[] =>
+    Array.from({ length: count }, () => [who, parts] as Seen);
+
+  test.each([
+    ['an impossible profile', { platform: { os: 'macos', kernel: 'Linux' } }, 'impossible-profile'],
+    [
+      'an impossible profile with an unreleased version',
+      { platform: { os: 'macos', kernel: 'Linux' }, product: { version: '9.9' } },
+      'impossible-profile',
+    ],
+    ['a version never released', { product: { version: '9.9' } }, 'unknown-version'],
+  ])('%s: held as %s, new all the same, never pending', (_name, parts, reason) => {
+    const pages = pagesWith({ [days[0]]: heartbeats(1, 6, parts), [days[1]]: [[1, parts]] });
+    const history = bucketHistory(pages, days, RELEASED);
+    const [first, second] = days.map((d) => the(history.get(d)));
+    // Each held install's reports are bounded like any install's: at most eventClip a day.
+    expect(held(the(first), reason)).toEqual({
+      installs: expect.objectContaining({ n: 1 }),
+      reports: deploymentConfig.privacy.eventClip,
+    });
+    expect(held(the(second), reason)?.reports).toBe(1);
+    expect(figures(the(first))).toEqual({
+      d1: 0,
+      fresh: 1,
+      pending: 0,
+      established: 0,
+      proven: 0,
+    });
+    expect([n(the(second).d1), n(the(second).d28), n(the(second).screening.pendingD28)]).toEqual([
+      0, 0, 0,
+    ]);
+  });
+
+  test('quarantine comes before an unreleased version', () => {
+    const parts = { product: { version: '9.9' } };
+    const pages = pagesWith({ [days[0]]: [[1, parts]], [days[1]]: [[1, parts]] });
+    const quarantine = { keys: new Map([[install(1).slice(0, 16), START]]), profiles: [] };
+    const e = the(bucketHistory(pages, days, RELEASED, undefined, { quarantine }).get(days[1]));
+    expect([...e.screening.held.keys()]).toEqual(['quarantined']);
+  });
+
+  test('a crash of an install not yet established is no crash of its version', () => {
+    const crash = { type: 'crash' as const, failure: { code: 'SIGSEGV' } };
+    const pages = pagesWith({
+      [days[0]]: [2, [3, crash]],
+      [days[1]]: [
+        [2, crash],
+        [1, crash],
+      ],
+    });
+    const history = bucketHistory(pages, days, RELEASED);
+    const first = the(the(history.get(days[0])).versions.get('1.0') ?? { crashEvents: 0 });
+    expect(first.crashEvents).toBe(0);
+    // Install 2 is established on the second day; install 1, new that day, is not.
+    const second = the(the(history.get(days[1])).versions.get('1.0'));
+    expect([n(second.active), n(second.crashed), second.crashEvents]).toEqual([1, 1, 1]);
+  });
+});
+
+describe('pending installs of the last 28 days', () => {
+  test.each([
+    [0, 1],
+    [27, 1],
+    [28, 0],
+  ])('seen once, %i days before: pending in d28 = %i', (age, pending) => {
+    const day = addDays(START, age);
+    const e = the(bucketHistory(pagesWith({ [START]: [1] }), [START, day], RELEASED).get(day));
+    expect([n(e.screening.pendingD28), n(e.d28)]).toEqual([pending, 0]);
+  });
+});
+
+describe('the 28-day breakdowns count each established install once, as it last looked', () => {
+  test('two installs, one of them moved from linux to freebsd and back', () => {
+    const days = [START, addDays(START, 1), addDays(START, 10)];
+    const pages = pagesWith({
+      [days[0]]: [1, 2, 3],
+      [days[1]]: [1, 2],
+      [days[2]]: [[2, { product: { version: '1.5' } }]],
+    });
+    const e = the(bucketHistory(pages, days, RELEASED).get(days[2]));
+    const values = (name: string) =>
+      Object.fromEntries([...(e.breakdowns.get(name) ?? [])].map(([v, t]) => [v, n(t)]));
+    // Install 3, seen once, is not established: in no breakdown.
+    expect(values('version')).toEqual({ '1.0': 1, '1.5': 1 });
+    expect(values('os')).toEqual({ linux: 2 });
+    expect([n(e.d1), n(e.d7), n(e.d28)]).toEqual([1, 1, 2]);
+  });
+});
+
+describe('installs seen only in older pages (looked up, never decoded)', () => {
+  /** The stored older pages of install 1 on `ago` days before `back` (with what it carried). */
+  function olderOf(back: Day, seen: [number, Partial<StoredEvent>][]) {
+    const stored = new Map<Day, StoredPage[]>();
+    for (const [ago, parts] of seen) {
+      const day = addDays(back, -ago);
+      stored.set(day, encodePage(the(pagesWith({ [day]: [[1, parts]] }).get(day)), 'r'));
+    }
+    return olderLookup(stored);
+  }
+  const back: Day = '2026-06-30';
+  const bsd = { platform: { os: 'freebsd', arch: 'x86_64' } };
+
+  test.each([
+    ['seen 30 days before, same machine: established today', [[30, {}]], [1, 0, 1]],
+    ['seen on the memory’s first day', [[MEMORY, {}]], [1, 0, 1]],
+    ['seen the day before the memory: forgotten, new', [[MEMORY + 1, {}]], [0, 1, 0]],
+    ['seen 30 days before as another machine', [[30, bsd]], [0, 0, 0]],
+    [
+      'seen 29 and 30 days before: established already',
+      [
+        [29, {}],
+        [30, {}],
+      ],
+      [1, 0, 0],
+    ],
+    ['seen 30 days before with a proof: established already', [[30, { proof: true }]], [1, 0, 0]],
+    [
+      'seen 30 days before, then as another machine',
+      [
+        [29, bsd],
+        [30, {}],
+      ],
+      [0, 0, 0],
+    ],
+    // Consistency runs day to day: a day without its os joins the days on either side of it.
+    [
+      'seen as another machine, then without its os: established already',
+      [
+        [29, { platform: { arch: 'x86_64' } }],
+        [30, bsd],
+      ],
+      [1, 0, 0],
+    ],
+  ] as [string, [number, Partial<StoredEvent>][], number[]][])(
+    '%s',
+    (_name, seen, [d1, fresh, established]) => {
+      const e = the(
+        bucketHistory(pagesWith({ [back]: [1] }), [back], RELEASED, olderOf(back, seen)).get(back),
+      );
+      expect([n(e.d1), n(e.newInstalls), n(e.screening.newlyEstablished)]).toEqual([
+        d1,
+        fresh,
+        established,
+      ]);
+    },
+  );
+
+  test('a version seen in an older page and another today is an upgrade', () => {
+    const today = pagesWith({ [back]: [[1, { product: { version: '1.1' } }]] });
+    const e = the(bucketHistory(today, [back], RELEASED, olderOf(back, [[30, {}]])).get(back));
+    expect([...e.upgrades].map(([key, t]) => [key, n(t)])).toEqual([['1.0\u00001.1', 1]]);
+  });
+});
+
+describe('olderLookup: the latest stored day before a day, within a window', () => {
+  const key = install(1).slice(0, 16);
+  const stored = new Map<Day, StoredPage[]>();
+  for (const [day, who] of [
+    ['2026-04-01', 1],
+    ['2026-04-02', 2],
+    ['2026-04-03', 1],
+    ['2026-04-04', 1],
+  ] as const) {
+    const page = pagesWith({ [day]: [[who, { product: { version: day } }]] }).get(day);
+    stored.set(day, encodePage(the(page), 'r'));
+  }
+  const lookup = olderLookup(stored);
+
+  test.each([
+    ['2026-04-05', '2026-03-01', '2026-04-04'],
+    ['2026-04-04', '2026-03-01', '2026-04-03'],
+    ['2026-04-03', '2026-03-01', '2026-04-01'],
+    ['2026-04-03', '2026-04-01', '2026-04-01'],
+    ['2026-04-03', '2026-04-02', undefined],
+    ['2026-04-01', '2026-03-01', undefined],
+  ])('before %s, not before %s: %s', (before, notBefore, day) => {
+    const found = lookup(key, before, notBefore);
+    expect(found && [found.day, JSON.parse(found.snapshot).version]).toEqual(day && [day, day]);
+  });
+});
+
+describe('who is reported new or newly established (the quarantine script)', () => {
+  test('each install once per event, on the days asked for only', () => {
+    const days = [START, addDays(START, 1), addDays(START, 2), addDays(START, 3)];
+    const pages = pagesWith({
+      [days[0]]: [1, [2, { proof: true }], [3, { product: { version: '9.9' } }]],
+      [days[1]]: [1, 4],
+      [days[2]]: [1, 4],
+      [days[3]]: [4],
+    });
+    const calls: string[] = [];
+    bucketHistory(pages, days.slice(0, 3).reverse(), RELEASED, undefined, {
+      collect: (day, key, snapshot, kind) =>
+        calls.push(`${day} ${key.slice(-2)} ${kind} ${JSON.parse(snapshot).version}`),
+    });
+    expect(calls).toEqual([
+      `${days[0]} 01 new 1.0`,
+      `${days[0]} 02 established 1.0`,
+      `${days[0]} 03 new 9.9`,
+      `${days[1]} 01 established 1.0`,
+      `${days[1]} 04 new 1.0`,
+      `${days[2]} 04 established 1.0`,
+    ]);
+  });
+});
+
+describe('established after a single day (establishedDays 1)', () => {
+  const ONE = { ...RELEASED, screening: { ...RELEASED.screening, establishedDays: 1 } };
+
+  test('counted from its first day, newly established on that day only', () => {
+    const days = Array.from({ length: 5 }, (_, i) => addDays(START, i));
+    const history = bucketHistory(
+      pagesWith(Object.fromEntries(days.map((d) => [d, [1]]))),
+      days,
+      ONE,
+    );
+    expect(days.map((d) => figures(the(history.get(d))))).toEqual(
+      days.map((_, i) => ({
+        d1: 1,
+        fresh: i === 0 ? 1 : 0,
+        pending: 0,
+        established: i === 0 ? 1 : 0,
+        proven: 0,
+      })),
+    );
   });
 });
