@@ -312,7 +312,8 @@ export function findInParts(parts: StoredPage[], key: string): FoundInstall | un
         const snapshot = first.snapshots[index] as string;
         // A page of format 1 has neither contributions nor their indexes.
         if (!first.contribs) return { snapshot };
-        const c = Number.parseInt(part.cons.split(',')[mid] as string, 36);
+        // A page with contributions has their indexes in every part.
+        const c = Number.parseInt((part.cons as string).split(',')[mid] as string, 36);
         return { snapshot, contribution: first.contribs[c] };
       }
       // Stryker disable next-line EqualityOperator: equivalent; `at <= key` differs only when equal, returned above

@@ -207,6 +207,11 @@ function pagesWith(activity: Record<Day, Seen[]>): Map<Day, Page> {
   return pages;
 }
 
+/** Days as a tuple, so each is known to be there. */
+function dayList<T extends Day[]>(...days: T): T {
+  return days;
+}
+
 /** The deployment with its released versions configured (nothing learned). */
 const RELEASED = {
   ...deploymentConfig,
@@ -227,7 +232,7 @@ function figures(e: ExactDay) {
 }
 
 describe('proof of work', () => {
-  const days = [START, addDays(START, 1), addDays(START, 2)];
+  const days = dayList(START, addDays(START, 1), addDays(START, 2));
 
   test('an install that proves its work counts on its first day; then by its days', () => {
     const pages = pagesWith({ [START]: [[1, { proof: true }]], [days[1]]: [1], [days[2]]: [1] });
@@ -279,7 +284,7 @@ describe('a consistent profile: the days of a run count only while the machine i
   });
 
   test('after a change, the new run establishes it again', () => {
-    const days = [START, addDays(START, 1), addDays(START, 2)];
+    const days = dayList(START, addDays(START, 1), addDays(START, 2));
     const bsd = { platform: { os: 'freebsd', arch: 'x86_64' } };
     const pages = pagesWith({ [START]: [1], [days[1]]: [[1, bsd]], [days[2]]: [[1, bsd]] });
     const history = bucketHistory(pages, days, RELEASED);
@@ -292,7 +297,7 @@ describe('a consistent profile: the days of a run count only while the machine i
 });
 
 describe('held out: why, and with how many of its reports', () => {
-  const days = [START, addDays(START, 1)];
+  const days = dayList(START, addDays(START, 1));
   const heartbeats = (who: number, count: number, parts: Partial<StoredEvent>): Seen[] =>
     Array.from({ length: count }, () => [who, parts] as Seen);
 
@@ -366,7 +371,7 @@ describe('pending installs of the last 28 days', () => {
 
 describe('the 28-day breakdowns count each established install once, as it last looked', () => {
   test('two installs, one of them moved from linux to freebsd and back', () => {
-    const days = [START, addDays(START, 1), addDays(START, 10)];
+    const days = dayList(START, addDays(START, 1), addDays(START, 10));
     const pages = pagesWith({
       [days[0]]: [1, 2, 3],
       [days[1]]: [1, 2],
@@ -476,7 +481,7 @@ describe('olderLookup: the latest stored day before a day, within a window', () 
 
 describe('who is reported new or newly established (the quarantine script)', () => {
   test('each install once per event, on the days asked for only', () => {
-    const days = [START, addDays(START, 1), addDays(START, 2), addDays(START, 3)];
+    const days = dayList(START, addDays(START, 1), addDays(START, 2), addDays(START, 3));
     const pages = pagesWith({
       [days[0]]: [1, [2, { proof: true }], [3, { product: { version: '9.9' } }]],
       [days[1]]: [1, 4],
