@@ -95,6 +95,11 @@ describe('each field as the latest event reported it', () => {
       ],
       { attributes: { alpha: 'b', mid: true, zeta: 1 } },
     ],
+    [
+      'an attribute without a value is left out; a null one is kept',
+      [{ attributes: { a: undefined as never, b: null as never, c: 1 } }],
+      { attributes: { b: null as never, c: 1 } },
+    ],
   ])('%s', (_name, parts, expected) => {
     expectSnapshot(
       parts.map((p) => event(p)),
