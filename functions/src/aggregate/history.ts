@@ -121,20 +121,20 @@ export function bucketHistory(
   const decodedFrom = dayIndex(days[0] as Day) - WINDOW_DAYS;
   const lookBefore = addDays(days[0] as Day, -WINDOW_DAYS);
   const last = days.reduce((a, b) => (a > b ? a : b));
+  // Stryker disable next-line MethodExpression,ConditionalExpression: equivalent; a later page changes no wanted day (it only costs time)
   const ordered = [...new Set([...pages.keys(), ...days])].filter((d) => d <= last).sort();
   const attributes = publishedAttributes(config);
   const table = new ProfileTable(config);
   const contributions = new ContributionTable();
   const quarantined = options.quarantine?.keys;
 
-  // One slot per install seen: its last active day, snapshot and contribution then, its digest
+  // One slot per install seen: its last active day and snapshot then, its digest
   // halves, and its run of days (`chain`: the most recent active days of its consistent run,
   // as day * 2 + 1 when that day carried a proof of work, oldest first).
   const slots = new Map<string, number>();
   const keyOf: string[] = [];
   const lastDay: number[] = [];
   const snap: number[] = [];
-  const con: number[] = [];
   const his: number[] = [];
   const los: number[] = [];
   const chains: number[][] = [];
@@ -190,6 +190,7 @@ export function bucketHistory(
   /** How the install in `slot` stands as of its last active day. */
   const statusOf = (slot: number): Status => {
     const at = lastDay[slot] as number;
+    // Stryker disable next-line ConditionalExpression: equivalent; the status is computed again the same (only slower)
     if (statusDay[slot] === at) return status[slot] as Status;
     const id = snap[slot] as number;
     let s: Status;
@@ -213,7 +214,7 @@ export function bucketHistory(
     const page = pages.get(day);
     const today = dayIndex(day);
     const exact = wanted.has(day) ? emptyExact(day) : undefined;
-    const lookFrom = exact && addDays(day, -memory);
+    const lookFrom = addDays(day, -memory);
     // Installs active on the day that count, grouped by (snapshot, contribution) so each group's
     // contribution is added once with the count and digest of its installs.
     const groups = new Map<string, Tally>();
@@ -236,7 +237,6 @@ export function bucketHistory(
           los.push(lo);
           lastDay.push(Number.NEGATIVE_INFINITY);
           snap.push(-1);
-          con.push(-1);
           chains.push([]);
           openFrom.push(today);
           openSnap.push(id);
@@ -247,14 +247,6 @@ export function bucketHistory(
         const lo = los[slot] as number;
         let previous = lastDay[slot] as number;
         let previousSnap = snap[slot] as number;
-        if (exact && previous < decodedFrom) {
-          // Not in the decoded pages: look in the older ones of its install memory.
-          const found = older(key, lookBefore, lookFrom as Day);
-          if (found) {
-            previous = dayIndex(found.day);
-            previousSnap = table.id(found.snapshot);
-          }
-        }
         // The run goes on while the profile stays consistent and the install is remembered.
         const chain = chains[slot] as number[];
         if (!first) {
@@ -272,8 +264,15 @@ export function bucketHistory(
         }
         lastDay[slot] = today;
         snap[slot] = id;
-        con[slot] = cid;
         if (!exact) continue;
+        if (previous < decodedFrom) {
+          // Not in the decoded pages: look in the older ones of its install memory.
+          const found = older(key, lookBefore, lookFrom);
+          if (found) {
+            previous = dayIndex(found.day);
+            previousSnap = table.id(found.snapshot);
+          }
+        }
 
         // New: not active on any of the memory's days before this one (a forgotten install that
         // returns is new again). Counted apart from the actives, whatever else holds it out.

@@ -450,6 +450,15 @@ describe('installs seen only in older pages (looked up, never decoded)', () => {
     const e = the(bucketHistory(today, [back], RELEASED, olderOf(back, [[30, {}]])).get(back));
     expect([...e.upgrades].map(([key, t]) => [key, n(t)])).toEqual([['1.0\u00001.1', 1]]);
   });
+  test('an install in the decoded pages is not looked up: it moved from its version there', () => {
+    const pages = pagesWith({
+      [addDays(back, -1)]: [[1, { product: { version: '1.1' } }]],
+      [back]: [[1, { product: { version: '1.1' } }]],
+    });
+    const e = the(bucketHistory(pages, [back], RELEASED, olderOf(back, [[30, {}]])).get(back));
+    expect(n(e.d1)).toBe(1);
+    expect(e.upgrades.size).toBe(0);
+  });
 });
 
 describe('olderLookup: the latest stored day before a day, within a window', () => {
@@ -523,5 +532,85 @@ describe('established after a single day (establishedDays 1)', () => {
         proven: 0,
       })),
     );
+  });
+});
+
+describe('what established installs add, and what the held ones do not', () => {
+  const days = dayList(START, addDays(START, 1));
+
+  test('installs sending the same long list of counter values each keep their own pick', () => {
+    // More values than one install may count: each install's values are picked by its own key,
+    // so no value is hidden from every install because all of them sent the same list.
+    const sent = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`db.v${i}`, 1]));
+    const fleet = [1, 2, 3, 4, 5, 6, 7, 8];
+    const pages = pagesWith({
+      [days[0]]: fleet,
+      [days[1]]: fleet.map((who): Seen => [who, { counters: sent }]),
+    });
+    const e = the(bucketHistory(pages, days, RELEASED).get(days[1]));
+    const values = the(e.counters.get('db')).values;
+    const { counterValuesPerInstall } = deploymentConfig.privacy;
+    expect([...values.values()].reduce((sum, v) => sum + v.installs.n, 0)).toBe(
+      fleet.length * counterValuesPerInstall,
+    );
+    expect(values.size).toBe(20);
+  });
+
+  test('a failed install of an install not yet established is counted apart, by its code', () => {
+    const failed = { type: 'install_failed' as const, failure: { code: 'F0101' } };
+    const pages = pagesWith({
+      [days[0]]: [[1, failed]],
+      [days[1]]: [
+        [2, failed],
+        [1, failed],
+      ],
+    });
+    const history = bucketHistory(pages, days, RELEASED);
+    const first = the(history.get(days[0]));
+    expect(n(the(first.screening.failures.get('F0101')))).toBe(1);
+    expect(first.installFailures.size).toBe(0);
+    // Install 1 is established on the second day: its failure counts; install 2's is apart.
+    const second = the(history.get(days[1]));
+    expect(n(the(second.screening.failures.get('F0101')))).toBe(1);
+    expect(n(the(second.installFailures.get('F0101')))).toBe(1);
+  });
+
+  test('a version first reported on a later day is no upgrade', () => {
+    const pages = pagesWith({
+      [days[0]]: [[1, { product: undefined }]],
+      [days[1]]: [[1, { product: { version: '1.2' } }]],
+    });
+    const e = the(bucketHistory(pages, days, RELEASED).get(days[1]));
+    expect(n(e.d1)).toBe(1);
+    expect(e.upgrades.size).toBe(0);
+  });
+});
+
+describe('the days asked for', () => {
+  test('none: nothing computed, nothing looked up', () => {
+    const lookups: string[] = [];
+    const history = bucketHistory(pagesWith({ [START]: [1] }), [], RELEASED, (key) => {
+      lookups.push(key);
+      return undefined;
+    });
+    expect(history.size).toBe(0);
+    expect(lookups).toEqual([]);
+  });
+
+  test('in any order: the older pages are looked up from 28 days before the first of them', () => {
+    const later = addDays(START, 3);
+    // The first lookup of each install asks where it was before the decoded pages.
+    const first = new Map<string, Day>();
+    const history = bucketHistory(
+      pagesWith({ [START]: [1], [later]: [2] }),
+      [later, START],
+      RELEASED,
+      (key, before) => {
+        if (!first.has(key)) first.set(key, before);
+        return undefined;
+      },
+    );
+    expect([...history.keys()].sort()).toEqual([START, later]);
+    expect([...first.values()]).toEqual([addDays(START, -28), addDays(START, -28)]);
   });
 });
