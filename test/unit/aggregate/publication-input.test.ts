@@ -119,7 +119,7 @@ describe('every part of the merged day, each with its own installs', () => {
     merged.screening.held.set('quarantined', { installs: of('q'), reports: 5 });
     merged.screening.failures.set('E_DISK', of('g'));
 
-    expect(fromTallies(merged)).toEqual({
+    expect(fromTallies(merged)).toStrictEqual({
       day: '2026-05-03',
       activeInstalls: {
         d1: countOfNames(['a']),
