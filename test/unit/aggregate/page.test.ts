@@ -134,6 +134,16 @@ describe('the page of reports without identity', () => {
     expect(page.events).toBe(4);
   });
 
+  test('a report with other events is a cohort of its own, with its own contribution', () => {
+    const crash = event(null, { type: 'crash', product: { version: '1.0' }, receivedAt: 9 });
+    const withCrash = buildPage(DAY, ANONYMOUS, [...events, crash], deploymentConfig);
+    expect(withCrash.contribs).toEqual([
+      contributionJsonOf([the(events[1])]),
+      contributionJsonOf([crash]),
+    ]);
+    expect(withCrash.cohorts).toEqual([0, 0, 1, 1, 0, 2, 1, 1, 1]);
+  });
+
   test('only opt-outs are its own events: the reports count through their cohorts', () => {
     expect(Object.fromEntries(pageLocal(page).events)).toEqual({ opt_out: 1 });
   });
