@@ -632,6 +632,25 @@ describe('the retention trim: only days within the install memory count (establi
     }).toEqual(expected);
   });
 
+  test.each([
+    ['a proof on the memory’s first day still counts', MEMORY, {}, { d1: 1, pending: 0 }],
+    [
+      'a page from before contributions holds no proof',
+      30,
+      { format1: true },
+      { d1: 0, pending: 1 },
+    ],
+  ])('%s', (_name, ago, how, expected) => {
+    const back = addDays(START, 200);
+    const day = addDays(back, -ago);
+    const [stored] = encodePage(the(pagesWith({ [day]: [[1, { proof: true }]] }).get(day)), 'r');
+    // A page of format 1 has neither contributions nor their indexes.
+    const { cons: _c, contribs: _t, ...old } = the(stored);
+    const lookup = olderLookup(new Map([[day, ['format1' in how ? old : the(stored)]]]));
+    const e = the(bucketHistory(pagesWith({ [back]: [1] }), [back], THREE, lookup).get(back));
+    expect({ d1: n(e.d1), pending: n(e.screening.pendingD1) }).toEqual(expected);
+  });
+
   test('a proof on the third day: counted by its proof while the first day is forgotten', () => {
     const days = dayList(START, addDays(START, 60), addDays(START, MEMORY + 1));
     const pages = pagesWith({
