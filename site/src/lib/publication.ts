@@ -105,10 +105,7 @@ export function describePublication(
         ? ''
         : ` of ${privacy.counterGroupsPerInstall} groups`) +
       ` per install and day, each ` +
-      `counter clipped at ${privacy.counterClip}), ` +
-      (typeof privacy.smoothingAlpha === 'number'
-        ? `window figures smoothed over time with α = ${privacy.smoothingAlpha}, `
-        : '')
+      `counter clipped at ${privacy.counterClip}), `
     : '';
   if (!publication) return dp ? dp.slice(0, -2) : 'computed before the parameters were recorded';
   return (
