@@ -14,9 +14,8 @@ import { publishReliability } from './reliability.ts';
 import { publishActive, publishEvents } from './scalars.ts';
 import { publishScreening } from './screening.ts';
 import {
-  FRESH,
-  smoothedWith,
   smoothingFor,
+  smoothingParameters,
   type PreviousDay,
   type Smoothing,
 } from './smoothing.ts';
@@ -55,7 +54,6 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
     valuesPerInstall,
     counterValuesPerInstall,
     counterGroupsPerInstall,
-    smoothingAlpha,
   } = plan.privacy;
   return {
     mechanism: MECHANISM,
@@ -67,7 +65,6 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
     valuesPerInstall,
     counterValuesPerInstall,
     counterGroupsPerInstall,
-    smoothingAlpha,
     noise,
   };
 }
@@ -76,7 +73,7 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
  * The published figures of `exact.day`: noisy, bounded, consistent, and identical for identical
  * data and an identical day before. `secret` is the deployment's HMAC key; without it no one can
  * reproduce the noise. `previous` is the day before as published (stored), if it was: its window
- * figures are blended into the day's (smoothing.ts, `privacy.smoothingAlpha` of the config).
+ * figures are blended into the day's (smoothing.ts, `privacy.smoothing` of the config).
  */
 export function publishDay(
   exact: ExactDay,
@@ -141,8 +138,14 @@ export function publishWith(
     reliability: publishReliability(noise, plan, exact.reliability, activeInstalls.d1),
     counters: publishCounters(noise, plan, exact.counters, activeInstalls.d1),
     ...(exact.screening ? publishScreening(screening, plan, exact.screening, newInstalls) : {}),
-    privacy: { ...privacyParameters(plan), ...smoothedWith(smoothing ?? FRESH) },
+    privacy: withSmoothing(privacyParameters(plan), smoothing),
   };
+}
+
+/** The day's parameters with its smoothing, when its window figures were blended. */
+function withSmoothing(privacy: PublicationPrivacy, smoothing?: Smoothing): PublicationPrivacy {
+  const stated = smoothing && smoothingParameters(smoothing);
+  return stated ? { ...privacy, smoothing: stated } : privacy;
 }
 
 /**
