@@ -2,13 +2,13 @@
 // plan, shards and merge, real contributor digests) become a day that the published schema accepts, whose parts add up where
 // the site adds them, and that states the parameters it was published with.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { dayAggregateSchema, OTHER, type DayAggregate } from '../../../../shared/aggregate.ts';
+import { dayAggregateSchema, OTHER } from '../../../../shared/aggregate.ts';
 import { deploymentConfig } from '../../../../shared/config.ts';
 import { addDays, dayOf } from '../../../../shared/dates.ts';
 import { epsilonFromRho } from '../../../../shared/privacy.ts';
 import { aggregateRange, type MergeOutcome } from '../../../../functions/src/aggregate/job.ts';
 import { fromTallies } from '../../../../functions/src/aggregate/publication-input.ts';
-import { mayPublish, publishDay } from '../../../../functions/src/privacy/publication/publish.ts';
+import { publishDay } from '../../../../functions/src/privacy/publication/publish.ts';
 import type { ExactBucket } from '../../../../functions/src/privacy/publication/types.ts';
 import { MemoryStore } from '../../../../functions/src/store/memory-store.ts';
 import { simulateFleet } from '../../../../scripts/lib/demo.ts';
@@ -208,30 +208,5 @@ describe('input the aggregation must never hand over', () => {
     ],
   ])('%s is refused', (_name, exact, message) => {
     expect(() => publishDay(exact, deploymentConfig, SECRET)).toThrow(message);
-  });
-});
-
-describe('each day is published once, when final', () => {
-  const dp = { mechanism: 'discrete-gaussian-zcdp' } as DayAggregate['privacy'];
-  test.each<
-    [string, { final: boolean }, Pick<DayAggregate, 'final' | 'privacy'> | undefined, boolean]
-  >([
-    ['a provisional day is not published', { final: false }, undefined, false],
-    ['a final day not yet stored is published', { final: true }, undefined, true],
-    [
-      'a final day replaces its provisional or k-anonymous version',
-      { final: true },
-      { final: false },
-      true,
-    ],
-    ['a final day replaces a final k-anonymous version', { final: true }, { final: true }, true],
-    [
-      'a published final day is never replaced (a late erase does not republish it)',
-      { final: true },
-      { final: true, privacy: dp },
-      false,
-    ],
-  ])('%s', (_name, computed, stored, expected) => {
-    expect(mayPublish(computed, stored)).toBe(expected);
   });
 });
