@@ -13,6 +13,7 @@ export function hmacSha256(key: Buffer | string, ...parts: (Buffer | string)[]):
   if (k.length > BLOCK) k = createHash('sha256').update(k).digest();
   const inner = Buffer.alloc(BLOCK, 0x36);
   const outer = Buffer.alloc(BLOCK, 0x5c);
+  // Stryker disable next-line EqualityOperator: equivalent; one step more XORs the pad with 0 (k[k.length] is undefined), or writes past the block, which a Buffer ignores
   for (let i = 0; i < k.length; i += 1) {
     inner[i] = (inner[i] ?? 0) ^ (k[i] ?? 0);
     outer[i] = (outer[i] ?? 0) ^ (k[i] ?? 0);

@@ -19,6 +19,7 @@ export class RandomBits {
 
   /** The next `count` bits of the stream as a non-negative integer. */
   bits(count: number): bigint {
+    // Stryker disable next-line EqualityOperator: equivalent; a block fetched when the pool holds exactly `count` bits is the one the next call would fetch, so the stream is the same
     while (this.#poolBits < count) {
       const index = Buffer.alloc(4);
       index.writeUInt32BE(this.#block);
