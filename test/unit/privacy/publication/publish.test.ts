@@ -69,7 +69,7 @@ describe('the parameters a day states', () => {
       const shown = stated.noise[single ? 'breakdowns' : id];
       expect(Math.abs((shown?.sigma ?? 0) - (query?.sigma ?? -1))).toBeLessThanOrEqual(5e-4);
       expect((shown?.sigma ?? 0) * 1000).toBeCloseTo(Math.round((shown?.sigma ?? 0) * 1000), 6);
-      if (query?.threshold === undefined) expect(shown).toEqual({ sigma: shown?.sigma });
+      if (query?.threshold === undefined) expect(shown).toStrictEqual({ sigma: shown?.sigma });
       else expect(shown?.threshold).toBe(query.threshold);
     },
   );
