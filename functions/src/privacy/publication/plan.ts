@@ -128,8 +128,12 @@ export function querySpecs(config: DeploymentConfig): QuerySpec[] {
     // At most mg counter groups and mc counter values per install, each value clipped at c.
     q('counters.groups', Math.sqrt(mg), perBreakdown * COUNTER_SHARES.groups, mg),
     q('counters.values', Math.sqrt(mc), perBreakdown * COUNTER_SHARES.values, mc),
-    // Stryker disable next-line ArithmeticOperator: equivalent; the sums take one share, and x · 1 = x / 1
-    q('counters.values.sum', c * Math.sqrt(mc), perBreakdown * COUNTER_SHARES.sums),
+    q(
+      'counters.values.sum',
+      c * Math.sqrt(mc),
+      // Stryker disable next-line ArithmeticOperator: equivalent; the sums take one share, and x · 1 = x / 1
+      perBreakdown * COUNTER_SHARES.sums,
+    ),
     ...screeningSpecs(config),
   ];
 }
