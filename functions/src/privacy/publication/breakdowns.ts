@@ -49,7 +49,8 @@ export function publishBreakdowns(
     result[name] =
       name === MODULE_BREAKDOWN
         ? // An install runs several modules: module counts add up to nothing, so no remainder.
-          // A shown module's noisy count reached its threshold (at least k): none rounds to 0.
+          // A shown module's noisy count reached its threshold (at least k), and the count it may be
+          // blended with was published (at least 1): none rounds to 0.
           shown.map((b) => ({ value: b.key, installs: count(b.installs) })).sort(compareBuckets)
         : partitionOf(shown, d28);
   }
