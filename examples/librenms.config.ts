@@ -30,6 +30,8 @@ export default {
     counterValuesPerInstall: 32,
     // LibreNMS reports dozens of groups: 16 of them per install and day, picked by a hash.
     counterGroupsPerInstall: 16,
+    // Window figures (d7, d28, breakdowns) averaged with the day before's published ones.
+    smoothingAlpha: 0.5,
   },
   // One report a day per install: even a large fleet is a small day, so one shard is the rule.
   aggregation: { eventsPerShard: 1_000_000, shardParallelism: 4 },

@@ -29,6 +29,8 @@ export default {
     valuesPerInstall: 8,
     counterValuesPerInstall: 16,
     counterGroupsPerInstall: 4,
+    // Window figures (d7, d28, breakdowns) averaged with the day before's published ones.
+    smoothingAlpha: 0.5,
   },
   // Millions of events a day: more shards run at once to publish the day sooner.
   aggregation: { eventsPerShard: 1_000_000, shardParallelism: 16 },

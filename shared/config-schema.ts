@@ -71,6 +71,18 @@ export const privacySchema = z.strictObject({
   counterValuesPerInstall: z.int().min(1).max(500),
   /** Counter groups one install counts per day (its values come from these groups only). */
   counterGroupsPerInstall: z.int().min(1).max(500),
+  /**
+   * Smoothing over time of the window figures (d7, d28, breakdowns): the weight α of the day's own
+   * noisy value against the day before's published one (post-processing: no privacy cost), or
+   * false to publish each day's figures alone.
+   */
+  smoothingAlpha: z.union([
+    z.literal(false),
+    z
+      .number()
+      .gt(0, 'must be more than 0 (or false for no smoothing)')
+      .lt(1, 'must be less than 1: 1 is no smoothing, written false'),
+  ]),
 });
 
 /** The validated configuration; `homecall.config.ts` is checked against this schema. */

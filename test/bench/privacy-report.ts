@@ -1,6 +1,8 @@
 // The differential-privacy section of `npm run bench` (and `npm run bench -- --privacy` alone):
-// runs benchPrivacy on the demo fleet and prints its table, the target at the default ε and, per
-// section, the noise σ against the size of the buckets — what drives each section's error.
+// runs benchPrivacy on the demo fleet and prints its table, the target at the default ε with and
+// without smoothing over time, the lag smoothing costs and, per section, the noise σ against the
+// size of the buckets — what drives each section's error. `--alphas=0.3,0.4` adds other α values
+// at the default ε, side by side.
 import { deploymentConfig } from '../../shared/config.ts';
 import { benchPrivacy, type PrivacyBench } from './privacy.ts';
 
@@ -13,30 +15,57 @@ export interface PrivacyTarget {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
+/**
+ * The α values `--alphas=0.3,0.5,…` asks to compare besides the configuration's (and none), at the
+ * default ε: how the default was chosen.
+ */
+function alphasAsked(): number[] {
+  const arg = process.argv.find((a) => a.startsWith('--alphas='));
+  if (!arg) return [];
+  return arg
+    .slice('--alphas='.length)
+    .split(',')
+    .map(Number)
+    .filter((a) => a > 0 && a < 1);
+}
+
+const alphaText = (a: number | false) => (a === false ? 'none' : String(a));
+
 /** Runs the privacy bench at the default ε (and 2, 4 unless quick) and prints its figures. */
 export async function runPrivacyBench(
   quick: boolean,
 ): Promise<{ privacy: PrivacyBench; target: PrivacyTarget }> {
   const defaultEpsilon = deploymentConfig.privacy.epsilon;
+  const defaultAlpha = deploymentConfig.privacy.smoothingAlpha;
+  // Every ε with the configuration's smoothing; the default ε also without it (and with the α
+  // values asked for), side by side.
+  const epsilons = quick ? [defaultEpsilon] : [...new Set([2, 4, defaultEpsilon, 8])];
+  const alphas = [...new Set<number | false>([defaultAlpha, false, ...alphasAsked()])];
   const privacy = await benchPrivacy({
     installs: 300,
     days: 90,
-    epsilons: quick
-      ? [defaultEpsilon]
-      : [...new Set([2, 4, defaultEpsilon, 8])].sort((a, b) => a - b),
+    settings: [
+      ...epsilons
+        .filter((e) => e !== defaultEpsilon)
+        .map((epsilon) => ({ epsilon, smoothing: defaultAlpha })),
+      ...alphas.map((smoothing) => ({ epsilon: defaultEpsilon, smoothing })),
+    ].sort((a, b) => a.epsilon - b.epsilon),
   });
   console.log(
-    `\n== differential privacy (demo fleet: ${privacy.installs} installs, ${privacy.days} days; the merge step's publication of the aggregation's own merged tallies; errors pooled over ${privacy.draws} draws of the noise) ==`,
+    `\n== differential privacy (demo fleet: ${privacy.installs} installs, ${privacy.days} days; the merge step's publication of the aggregation's own merged tallies; errors pooled over ${privacy.draws} draws of the noise; smoothed runs publish every day in order from 30 days before the first measured one) ==`,
   );
   console.log(
-    'epsilon      rho  median err >=100  w/o unknown  buckets  d28 err  d1 err  k=5 buckets hidden  last day  ms/day',
+    'epsilon  alpha     rho  median err >=100  w/o unknown  signed  buckets  d28 err  d1 err  k=5 buckets hidden  last day  ms/day',
   );
   for (const r of privacy.runs) {
     console.log(
-      `${String(r.epsilon).padEnd(8)}${r.rho.toFixed(3).padStart(6)}${pct(r.medianErrorLargeBuckets).padStart(18)}${pct(r.medianErrorLargeKnown).padStart(13)}${String(r.largeBuckets).padStart(9)}${pct(r.medianErrorD28).padStart(9)}${pct(r.medianErrorD1).padStart(8)}${`${r.hiddenVsK}/${r.kBuckets}`.padStart(20)}${`${r.hiddenVsKLastDay}/${r.kBucketsLastDay}`.padStart(10)}${r.msPerDay.toFixed(1).padStart(8)}`,
+      `${String(r.epsilon).padEnd(9)}${alphaText(r.smoothing).padEnd(6)}${r.rho.toFixed(3).padStart(6)}${pct(r.medianErrorLargeBuckets).padStart(18)}${pct(r.medianErrorLargeKnown).padStart(13)}${pct(r.medianSignedErrorLarge).padStart(8)}${String(r.largeBuckets).padStart(9)}${pct(r.medianErrorD28).padStart(9)}${pct(r.medianErrorD1).padStart(8)}${`${r.hiddenVsK}/${r.kBuckets}`.padStart(20)}${`${r.hiddenVsKLastDay}/${r.kBucketsLastDay}`.padStart(10)}${r.msPerDay.toFixed(1).padStart(8)}`,
     );
   }
-  const atDefault = privacy.runs.find((r) => r.epsilon === defaultEpsilon);
+  const at = (smoothing: number | false) =>
+    privacy.runs.find((r) => r.epsilon === defaultEpsilon && r.smoothing === smoothing);
+  const atDefault = at(defaultAlpha);
+  const fresh = at(false);
   const target: PrivacyTarget = {
     value: atDefault?.medianErrorLargeBuckets ?? Number.NaN,
     target: 0.02,
@@ -45,20 +74,33 @@ export async function runPrivacyBench(
   if (!atDefault) return { privacy, target };
   const { counterGroupsPerInstall, counterValuesPerInstall } = deploymentConfig.privacy;
   console.log(
-    `median relative error of buckets >= 100 installs at the default epsilon ${defaultEpsilon}: ${pct(target.value)} (target <= 2 %: ${target.met ? 'met' : 'MISSED'})`,
+    `median relative error of buckets >= 100 installs at the default epsilon ${defaultEpsilon}, smoothing ${alphaText(defaultAlpha)}: ${pct(target.value)} (target <= 2 %: ${target.met ? 'met' : 'MISSED'})${fresh && fresh !== atDefault ? `; without smoothing ${pct(fresh.medianErrorLargeBuckets)}` : ''}`,
   );
   console.log(
-    `the same without counter groups and values (${atDefault.largeBuckets - atDefault.largeCounterBuckets} of the ${atDefault.largeBuckets} buckets; one install changes up to ${counterGroupsPerInstall} groups and ${counterValuesPerInstall} values): ${pct(atDefault.medianErrorLargeNoCounters)}`,
+    `the same without counter groups and values (${atDefault.largeBuckets - atDefault.largeCounterBuckets} of the ${atDefault.largeBuckets} buckets; one install changes up to ${counterGroupsPerInstall} groups and ${counterValuesPerInstall} values): ${pct(atDefault.medianErrorLargeNoCounters)}${fresh && fresh !== atDefault ? ` (without smoothing ${pct(fresh.medianErrorLargeNoCounters)})` : ''}`,
   );
+  // The lag smoothing costs: window buckets that grew since the day before are published low.
+  console.log(
+    'lag: window buckets >= 100 (d28, breakdowns) that grew by >= 2 installs since the day before',
+  );
+  console.log('alpha   buckets/draw  median growth/day  median signed err  relative  expected');
+  for (const r of privacy.runs.filter((r) => r.epsilon === defaultEpsilon)) {
+    const expected =
+      r.smoothing === false ? 0 : (-r.growing.medianGrowth * (1 - r.smoothing)) / r.smoothing;
+    console.log(
+      `${alphaText(r.smoothing).padEnd(8)}${String(r.growing.buckets).padStart(12)}${r.growing.medianGrowth.toFixed(1).padStart(19)}${r.growing.medianSignedError.toFixed(2).padStart(19)}${pct(r.growing.medianSignedRelative).padStart(10)}${expected.toFixed(2).padStart(10)}`,
+    );
+  }
   // What drives the error: σ against the size of the buckets, section by section. A bucket of n
-  // installs is off by about 0.67·σ/n at the median.
+  // installs is off by about 0.67·σ/n at the median (before smoothing).
   console.log(
-    'section (default epsilon)          buckets  median installs     sigma  median err  0.67 sigma/n',
+    `section (default epsilon)          buckets  median installs     sigma  0.67 sigma/n  err alpha ${alphaText(false)}  err alpha ${alphaText(defaultAlpha)}`,
   );
   for (const [section, s] of Object.entries(atDefault.bySection)) {
     const expected = section.endsWith('.sum') ? '' : pct((0.6745 * s.sigma) / s.medianInstalls);
+    const without = fresh?.bySection[section]?.medianError;
     console.log(
-      `${section.padEnd(36)}${String(s.buckets).padStart(6)}${String(s.medianInstalls).padStart(17)}${s.sigma.toFixed(2).padStart(10)}${pct(s.medianError).padStart(12)}${expected.padStart(14)}`,
+      `${section.padEnd(36)}${String(s.buckets).padStart(6)}${String(s.medianInstalls).padStart(17)}${s.sigma.toFixed(2).padStart(10)}${expected.padStart(14)}${(without === undefined ? '' : pct(without)).padStart(16)}${pct(s.medianError).padStart(15)}`,
     );
   }
   console.log(

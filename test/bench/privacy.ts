@@ -3,7 +3,11 @@
 // contributor digests) are then published by the merge step's own publishMerged at each ε, and
 // compared with the exact tallies and with what k = 5 would have shown. Reported: the median
 // relative error of buckets backed by ≥ 100 installs (target ≤ 2 % at the default ε), of the
-// headline counts, and how many buckets k = 5 shows that the noisy threshold hides.
+// headline counts, and how many buckets k = 5 shows that the noisy threshold hides. Each ε is
+// published with and without smoothing over time (`privacy.smoothingAlpha`): smoothed, every draw
+// publishes the days in order from the first simulated one, each day smoothed with the day before
+// as published, so the average has settled (weight (1 − α)^30 or less left of its start) by the
+// first measured day; the lag it costs is measured on the buckets that grow.
 import { UNKNOWN, type DayAggregate } from '../../shared/aggregate.ts';
 import { deploymentConfig, type DeploymentConfig } from '../../shared/config.ts';
 import { addDays, dayOf } from '../../shared/dates.ts';
@@ -24,9 +28,11 @@ const WARM_UP_DAYS = 30;
  */
 const BENCH_NOW = Date.parse('2026-11-20T12:00:00Z');
 
-/** One (ε) setting's figures. */
+/** One (ε, smoothing) setting's figures. */
 export interface PrivacyRun {
   epsilon: number;
+  /** α of the smoothing over time, or false: each day's figures alone. */
+  smoothing: number | false;
   rho: number;
   /** Median relative error of buckets with ≥ 100 exact installs (a hidden one counts as 100 %). */
   medianErrorLargeBuckets: number;
@@ -50,6 +56,19 @@ export interface PrivacyRun {
   >;
   medianErrorD28: number;
   medianErrorD1: number;
+  /** Median signed relative error of the buckets ≥ 100 (negative: published low on the whole). */
+  medianSignedErrorLarge: number;
+  /**
+   * The lag: over window buckets ≥ 100 (d28, breakdowns) that grew by at least 2 installs since
+   * the day before, the median growth a day, the median signed error in installs and in relative
+   * terms (smoothed with α, about −growth · (1 − α) / α is expected).
+   */
+  growing: {
+    buckets: number;
+    medianGrowth: number;
+    medianSignedError: number;
+    medianSignedRelative: number;
+  };
   /** Buckets k = 5 publishes over all days, and how many of them the noisy threshold hides. */
   kBuckets: number;
   hiddenVsK: number;
@@ -145,11 +164,19 @@ function kAnonymous(
   return shown;
 }
 
-/** Publishes every measured day of the fleet at each ε and compares with exact and k = 5. */
+/** One setting the bench publishes with: ε and the smoothing over time (false: none). */
+export interface PrivacySetting {
+  epsilon: number;
+  smoothing: number | false;
+}
+
+/**
+ * Publishes every measured day of the fleet with each setting, and compares with exact and k = 5.
+ */
 export async function benchPrivacy(options: {
   installs: number;
   days: number;
-  epsilons: number[];
+  settings: PrivacySetting[];
   seed?: number;
   now?: number;
   /** Independent draws of the noise the error medians pool (default 5). */
@@ -166,25 +193,37 @@ export async function benchPrivacy(options: {
     today,
   );
   // The demo's clock: the measured days are final, as the site shows them.
-  const outcomes = (
-    await aggregateFleet(events, deploymentConfig, first, today, now + 5 * 86_400_000)
-  ).slice(WARM_UP_DAYS);
+  const all = await aggregateFleet(events, deploymentConfig, first, today, now + 5 * 86_400_000);
+  const outcomes = all.slice(WARM_UP_DAYS);
   const exact = outcomes.map((o) => exactView(o.exact));
+  // The day before each measured day, exact: how much a bucket grew.
+  const exactBefore = all.slice(WARM_UP_DAYS - 1, -1).map((o) => exactView(o.exact));
   const runs: PrivacyRun[] = [];
-  for (const epsilon of options.epsilons) {
-    const config = { ...deploymentConfig, privacy: { ...deploymentConfig.privacy, epsilon } };
+  for (const { epsilon, smoothing } of options.settings) {
+    const config = {
+      ...deploymentConfig,
+      privacy: { ...deploymentConfig.privacy, epsilon, smoothingAlpha: smoothing },
+    };
+    const run = {
+      computedAt: new Date(now).toISOString(),
+      documentsRead: 0,
+      documentsWritten: 0,
+    };
     const started = performance.now();
     // Each draw publishes every day under a secret of its own: independent noise, as another
     // deployment would draw. The medians pool the draws, so they estimate the expected error
     // rather than one draw's luck (one draw's median moves by ±0.1 % from one σ² to the next).
-    const published = Array.from({ length: draws }, (_, d) => `${SECRET}-${d}`).flatMap((secret) =>
-      outcomes.map((o) =>
-        publishMerged(o.exact, { config, publicationSecret: () => secret }, true, {
-          computedAt: new Date(now).toISOString(),
-          documentsRead: 0,
-          documentsWritten: 0,
-        }),
-      ),
+    // Smoothed, a draw publishes every simulated day in order, each with the one before.
+    const published = Array.from({ length: draws }, (_, d) => `${SECRET}-${d}`).flatMap(
+      (secret) => {
+        const deps = { config, publicationSecret: () => secret };
+        if (smoothing === false)
+          return outcomes.map((o) => publishMerged(o.exact, deps, true, run));
+        let previous: DayAggregate | undefined;
+        return all
+          .map((o) => (previous = publishMerged(o.exact, deps, true, run, previous)))
+          .slice(WARM_UP_DAYS);
+      },
     );
     const msPerDay = (performance.now() - started) / published.length;
     const errors: number[] = [];
@@ -207,8 +246,13 @@ export async function benchPrivacy(options: {
     const hiddenBySection: Record<string, number> = {};
     const d28: number[] = [];
     const d1: number[] = [];
+    const signed: number[] = [];
+    const growth: number[] = [];
+    const lagInstalls: number[] = [];
+    const lagRelative: number[] = [];
     published.forEach((pub, i) => {
       const truth = exact[i % exact.length] as Exact;
+      const before = bucketsOf(exactBefore[i % exact.length] as Exact);
       const last = i === exact.length - 1;
       d28.push(
         Math.abs(pub.activeInstalls.d28 - truth.activeInstalls.d28) /
@@ -219,11 +263,28 @@ export async function benchPrivacy(options: {
           Math.max(1, truth.activeInstalls.d1),
       );
       const noisy = bucketsOf(pub);
+      const grew = (section: string, key: string, installs: number, shown: number | undefined) => {
+        const was = before.get(section)?.get(key);
+        if (was === undefined || installs - was < 2 || shown === undefined) return;
+        growth.push(installs - was);
+        lagInstalls.push(shown - installs);
+        lagRelative.push((shown - installs) / installs);
+      };
+      const was28 = (exactBefore[i % exact.length] as Exact).activeInstalls.d28;
+      if (truth.activeInstalls.d28 >= 100 && truth.activeInstalls.d28 - was28 >= 2) {
+        growth.push(truth.activeInstalls.d28 - was28);
+        lagInstalls.push(pub.activeInstalls.d28 - truth.activeInstalls.d28);
+        lagRelative.push(
+          (pub.activeInstalls.d28 - truth.activeInstalls.d28) / truth.activeInstalls.d28,
+        );
+      }
       for (const [section, buckets] of bucketsOf(truth)) {
         for (const [key, installs] of buckets) {
           if (installs < 100) continue;
           const shown = noisy.get(section)?.get(key);
           const error = shown === undefined ? 1 : Math.abs(shown - installs) / installs;
+          if (shown !== undefined) signed.push((shown - installs) / installs);
+          if (section.startsWith('breakdowns.')) grew(section, key, installs, shown);
           errors.push(error);
           if (key !== 'unknown') known.push(error);
           if (!section.startsWith('counters.')) noCounters.push(error);
@@ -262,6 +323,7 @@ export async function benchPrivacy(options: {
     });
     runs.push({
       epsilon,
+      smoothing,
       rho: published[0]?.privacy?.rho ?? 0,
       medianErrorLargeBuckets: median(errors),
       // Buckets per draw: the fleet's, whatever the number of draws.
@@ -284,6 +346,13 @@ export async function benchPrivacy(options: {
       ),
       medianErrorD28: median(d28),
       medianErrorD1: median(d1),
+      medianSignedErrorLarge: median(signed),
+      growing: {
+        buckets: growth.length / draws,
+        medianGrowth: median(growth),
+        medianSignedError: median(lagInstalls),
+        medianSignedRelative: median(lagRelative),
+      },
       kBuckets,
       hiddenVsK,
       kBucketsLastDay,

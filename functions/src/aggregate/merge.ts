@@ -10,6 +10,7 @@ import { addDays, monthsBetween, type Day } from '../../../shared/dates.ts';
 import type { DayProjection } from '../../../shared/days-query.ts';
 import { fromTallies } from './publication-input.ts';
 import { mayPublish, publishDay } from '../privacy/publication/publish.ts';
+import type { PreviousDay } from '../privacy/publication/smoothing.ts';
 import { partialId, type RunPlan } from '../model/stored.ts';
 import { ANOMALY_FIELDS, detectAnomaly } from './anomaly.ts';
 import { addExact, emptyExact, exactFromJson, type ExactDay } from './exact.ts';
@@ -83,15 +84,17 @@ export async function mergeTallies(
 
 /**
  * The public aggregate of merged tallies: every figure through the publication module, with the
- * (ε, δ) it was published with. Pure: the same tallies and secret give the same day.
+ * (ε, δ) it was published with. Pure: the same tallies, secret and day before give the same day.
+ * `previous` is the day before as published, whose window figures the day's are smoothed with.
  */
 export function publishMerged(
   exact: ExactDay,
   deps: Pick<AggregationDependencies, 'config' | 'publicationSecret' | 'demo'>,
   final: boolean,
   run: DayAggregate['run'],
+  previous?: PreviousDay,
 ): DayAggregate {
-  const published = publishDay(fromTallies(exact), deps.config, deps.publicationSecret());
+  const published = publishDay(fromTallies(exact), deps.config, deps.publicationSecret(), previous);
   return {
     day: exact.day,
     final,
@@ -102,6 +105,43 @@ export function publishMerged(
     publication: publicationOf(deps.config),
     ...(deps.demo ? { demo: true as const } : {}),
   };
+}
+
+/** Days published in this merge's memory, by day (each once per merge), and the documents read for them. */
+interface Published {
+  days: Map<Day, Promise<DayAggregate | undefined>>;
+  reads: number;
+}
+
+/**
+ * `day` as published, or undefined when it is not (and will not be by this run): the stored day
+ * when it was published under differential privacy; otherwise, when the run publishes it (one of
+ * its final days), the day as its own merge will publish it — from the same tallies with the same
+ * noise, smoothed with its own day before the same way — so that what depends on it does not
+ * depend on which merge ran first (the task queue enqueues them oldest first, but a retried task
+ * may come later).
+ */
+function publishedDay(
+  deps: AggregationDependencies,
+  plan: RunPlan,
+  day: Day,
+  memory: Published,
+): Promise<DayAggregate | undefined> {
+  let found = memory.days.get(day);
+  if (!found) {
+    found = (async () => {
+      const [stored] = await deps.store.readDays(day, day);
+      memory.reads += 1;
+      if (stored?.final && stored.privacy) return stored;
+      if (!plan.days.includes(day) || !isFinal(day, plan.today, deps.config)) return undefined;
+      const { exact } = await mergeTallies(deps, plan, day);
+      memory.reads += plan.shards;
+      const previous = await publishedDay(deps, plan, addDays(day, -1), memory);
+      return publishMerged(exact, deps, true, emptyRun(), previous);
+    })();
+    memory.days.set(day, found);
+  }
+  return found;
 }
 
 /**
@@ -115,20 +155,20 @@ async function baselineDays(
   deps: AggregationDependencies,
   plan: RunPlan,
   day: Day,
-): Promise<{ days: DayProjection[]; read: number }> {
+  memory: Published,
+): Promise<DayProjection[]> {
   const from = addDays(day, -deps.config.screening.anomaly.baselineDays);
   const to = addDays(day, -1);
   // Only published days are stored (a provisional day is never written).
   const stored = await deps.store.readDays(from, to, [...ANOMALY_FIELDS]);
   const have = new Set(stored.map((d) => d.day));
   const days: DayProjection[] = [...stored];
-  let read = monthsBetween(from, to).length;
+  memory.reads += monthsBetween(from, to).length;
   for (const d of plan.days.filter((d) => d >= from && d < day && !have.has(d))) {
-    const { exact } = await mergeTallies(deps, plan, d);
-    days.push(publishMerged(exact, deps, true, emptyRun()));
-    read += plan.shards;
+    const published = await publishedDay(deps, plan, d, memory);
+    if (published) days.push(published);
   }
-  return { days, read };
+  return days;
 }
 
 function emptyRun(): DayAggregate['run'] {
@@ -146,16 +186,25 @@ export async function mergeDay(
   if (!final) return { day, status: 'provisional', exact };
   const [stored] = await deps.store.readDays(day, day);
   if (!mayPublish({ final }, stored)) return { day, status: 'kept', aggregate: stored, exact };
-  const aggregate = publishMerged(exact, deps, final, {
-    computedAt: new Date(deps.clock()).toISOString(),
-    documentsRead: documentsRead + 1,
-    documentsWritten: documentsWritten + 1,
-  });
+  // The day before as published: its window figures smooth the day's.
+  const memory: Published = { days: new Map(), reads: 0 };
+  const previous = await publishedDay(deps, plan, addDays(day, -1), memory);
+  const aggregate = publishMerged(
+    exact,
+    deps,
+    final,
+    {
+      computedAt: new Date(deps.clock()).toISOString(),
+      documentsRead: documentsRead + 1,
+      documentsWritten: documentsWritten + 1,
+    },
+    previous,
+  );
   // The flag is read from published (noisy) figures alone: it costs no privacy (anomaly.ts).
-  const baseline = await baselineDays(deps, plan, day);
-  const anomaly = detectAnomaly(aggregate, baseline.days, deps.config.screening.anomaly);
+  const baseline = await baselineDays(deps, plan, day, memory);
+  const anomaly = detectAnomaly(aggregate, baseline, deps.config.screening.anomaly);
   if (anomaly) aggregate.anomaly = anomaly;
-  aggregate.run.documentsRead += baseline.read;
+  aggregate.run.documentsRead += memory.reads;
   await deps.store.writeDays([aggregate]);
   return { day, status: 'published', aggregate, exact };
 }

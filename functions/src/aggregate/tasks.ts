@@ -47,7 +47,7 @@ async function readPlan(deps: AggregationDependencies, run: string): Promise<Run
 /**
  * Runs one shard, then enqueues the merge of every day whose partials are all stored: the last
  * shard to finish sees them all (a partial is stored before its shard looks), so each day's merge
- * is enqueued at least once; the task id makes repeats harmless. Merges are enqueued newest day
+ * is enqueued at least once; the task id makes repeats harmless. Merges are enqueued oldest day
  * first.
  */
 export async function shardTask(
@@ -62,9 +62,11 @@ export async function shardTask(
   const ready: Day[] = [];
   for (const day of plan.days)
     if ((await missingShards(deps, plan, day)).length === 0) ready.push(day);
-  // Newest day first, one after another: a queue that dispatches in order (the emulator's does)
-  // publishes the day turning final (the newest it publishes) before a long backfill of older days.
-  for (const day of ready.sort().reverse())
+  // Oldest day first, one after another: a day's window figures are smoothed with the day before
+  // as published, so a queue that dispatches in order (the emulator's does) finds each day before
+  // stored; out of order (a retry), a merge publishes the run's unpublished days before its own
+  // in memory first (merge.ts), which costs it their partials' reads and their publication.
+  for (const day of ready.sort())
     await queues.merge({ run: plan.id, day }, `merge-${plan.id}-${day}`);
   log('aggregation shard done', {
     run: plan.id,

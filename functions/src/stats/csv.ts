@@ -76,6 +76,9 @@ export function daysToCsv(days: DayAggregate[]): string {
     // The differential-privacy parameters the day was published with (empty before them).
     'privacy_epsilon',
     'privacy_delta',
+    // α of the smoothing over time when the day's window figures (d7, d28, breakdowns) were
+    // blended with the day before's published ones; empty when they are the day's own.
+    'privacy_smoothing_alpha',
     // Published apart from the actives since the screening rules; empty for days before them.
     'newly_established',
     'pending_d28',
@@ -103,6 +106,7 @@ export function daysToCsv(days: DayAggregate[]): string {
       ...EVENT_TYPES.map((t) => day.events[t] ?? 0),
       day.privacy?.epsilon,
       day.privacy?.delta,
+      day.privacy?.smoothing?.alpha,
       day.established?.newlyEstablished,
       day.established?.pending.d28,
       day.heldOut?.installs,

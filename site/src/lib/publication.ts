@@ -9,9 +9,13 @@ import type { PrivacyConfig } from '../../../shared/config.ts';
 import type { Day } from '../../../shared/dates.ts';
 import { byDay } from './series.ts';
 
-/** The bounds a day states; a day published before the counter groups' bound existed has none. */
-export type StatedPrivacy = Omit<PrivacyConfig, 'counterGroupsPerInstall'> & {
+/**
+ * The bounds a day states; a day published before the counter groups' bound existed has none. A
+ * day states its smoothing over time only when it blended its window figures with the day before.
+ */
+export type StatedPrivacy = Omit<PrivacyConfig, 'counterGroupsPerInstall' | 'smoothingAlpha'> & {
   counterGroupsPerInstall?: number | undefined;
+  smoothing?: NonNullable<DayAggregate['privacy']>['smoothing'];
 };
 
 /** Consecutive days computed with the same parameters (null: computed before they were recorded). */

@@ -5,7 +5,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import { deploymentConfig } from '../../../shared/config.ts';
-import { dayRange, type Day } from '../../../shared/dates.ts';
+import { addDays, dayRange, type Day } from '../../../shared/dates.ts';
 import type { EventType } from '../../../shared/schema/event.ts';
 import {
   aggregateDay,
@@ -189,7 +189,12 @@ describe('one pass over the fleet, in order', () => {
         epsilon: config.privacy.epsilon,
         delta: config.privacy.delta,
       });
-      expect(stored).toEqual(publishMerged(r.exact, deps(store, FLEET_TO), true, stored.run));
+      // The window figures are smoothed with the day before as stored; the first day has none.
+      const previous = store.days.get(addDays(r.day, -1));
+      expect(stored.privacy?.smoothing?.previousDay).toBe(previous?.day);
+      expect(stored).toEqual(
+        publishMerged(r.exact, deps(store, FLEET_TO), true, stored.run, previous),
+      );
     }
   });
 
@@ -387,7 +392,8 @@ describe('idempotency and order', () => {
     expect(exactViews(second)).toEqual(exactViews(first));
     for (const r of second) {
       const stored = store.days.get(r.day) as DayAggregate;
-      expect(publishMerged(r.exact, d, true, stored.run)).toEqual(stored);
+      const previous = store.days.get(addDays(r.day, -1));
+      expect(publishMerged(r.exact, d, true, stored.run, previous)).toEqual(stored);
     }
   });
 

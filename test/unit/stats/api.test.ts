@@ -171,6 +171,7 @@ const SCALAR_COLUMNS = [
   ...EVENT_TYPES.map((t) => `events_${t}`),
   'privacy_epsilon',
   'privacy_delta',
+  'privacy_smoothing_alpha',
   'newly_established',
   'pending_d28',
   'held_out_installs',

@@ -1,4 +1,4 @@
-// The CSV carries the differential-privacy parameters each day was published with.
+// The CSV carries the differential-privacy parameters each day was published with, smoothing included.
 import { describe, expect, test } from 'vitest';
 import type { DayAggregate } from '../../../shared/aggregate.ts';
 import { deploymentConfig } from '../../../shared/config.ts';
@@ -34,5 +34,17 @@ describe('CSV', () => {
     expect(cell(before, 'privacy_delta')).toBe('');
     expect(Number(cell(after, 'privacy_epsilon'))).toBe(deploymentConfig.privacy.epsilon);
     expect(Number(cell(after, 'privacy_delta'))).toBe(deploymentConfig.privacy.delta);
+    // Not smoothed (no day before to blend with): no α.
+    expect(cell(after, 'privacy_smoothing_alpha')).toBe('');
+  });
+
+  test('a day whose window figures were smoothed with the day before states α', () => {
+    const privacy = {
+      ...privacyParameters(planFor(deploymentConfig)),
+      smoothing: { alpha: 0.5, figures: ['activeInstalls.d28'], previousDay: '2026-01-01' },
+    };
+    const [header = '', row = ''] = daysToCsv([day('2026-01-02', privacy)]).split('\r\n');
+    const columns = header.split(',');
+    expect(row.split(',')[columns.indexOf('privacy_smoothing_alpha')]).toBe('0.5');
   });
 });

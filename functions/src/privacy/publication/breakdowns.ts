@@ -4,6 +4,7 @@ import { count, fitUnderTotal } from './consistency.ts';
 import { noisyOther, releaseHistogram, type NoisyBucket } from './histogram.ts';
 import type { NoiseSource } from './noise.ts';
 import { MODULE_BREAKDOWN, type PublicationPlan } from './plan.ts';
+import { FRESH, smoothed, type Smoothing } from './smoothing.ts';
 import { UPGRADE_KEY_SEPARATOR, type ExactBucket } from './types.ts';
 
 /** Largest first, then by value; "other" and "unknown" last. */
@@ -33,19 +34,28 @@ export function partitionOf(shown: readonly NoisyBucket[], total: number): Bucke
   return buckets.sort(compareBuckets);
 }
 
-/** Every breakdown the plan publishes; unknown breakdown names are refused. */
+/**
+ * Every breakdown the plan publishes; unknown breakdown names are refused. A shown bucket that
+ * the day before published too is blended with it (`smoothing`) before the buckets are fitted
+ * under d28: which buckets appear is still decided by the day's own noisy counts.
+ */
 export function publishBreakdowns(
   noise: NoiseSource,
   plan: PublicationPlan,
   exact: Readonly<Record<string, ExactBucket[]>>,
   d28: number,
+  smoothing: Smoothing = FRESH,
 ): Record<string, Bucket[]> {
   const names = [...plan.breakdowns, MODULE_BREAKDOWN];
   for (const name of Object.keys(exact))
     if (!names.includes(name)) throw new Error(`breakdowns: ${name} is not published`);
   const result: Record<string, Bucket[]> = {};
   for (const name of names.sort()) {
-    const { shown } = releaseHistogram(noise, plan, `breakdowns.${name}`, exact[name] ?? []);
+    const figure = `breakdowns.${name}`;
+    const shown = releaseHistogram(noise, plan, figure, exact[name] ?? []).shown.map((b) =>
+      // A value named "other" joins the remainder: it has no published value of its own.
+      b.key === OTHER ? b : { ...b, installs: smoothed(smoothing, figure, b.key, b.installs) },
+    );
     result[name] =
       name === MODULE_BREAKDOWN
         ? // An install runs several modules: module counts add up to nothing, so no remainder.

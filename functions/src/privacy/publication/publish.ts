@@ -13,6 +13,12 @@ import { MODULE_BREAKDOWN, planPublication, type PublicationPlan } from './plan.
 import { publishReliability } from './reliability.ts';
 import { publishActive, publishEvents } from './scalars.ts';
 import { publishScreening } from './screening.ts';
+import {
+  smoothingFor,
+  smoothingParameters,
+  type PreviousDay,
+  type Smoothing,
+} from './smoothing.ts';
 import type { ExactDay } from './types.ts';
 
 /** The published figures of a day: the aggregate without its day, final flag and run figures. */
@@ -65,14 +71,23 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
 
 /**
  * The published figures of `exact.day`: noisy, bounded, consistent, and identical for identical
- * data. `secret` is the deployment's HMAC key; without it no one can reproduce the noise.
+ * data and an identical day before. `secret` is the deployment's HMAC key; without it no one can
+ * reproduce the noise. `previous` is the day before as published (stored), if it was: its window
+ * figures are blended into the day's (smoothing.ts, `privacy.smoothing` of the config).
  */
 export function publishDay(
   exact: ExactDay,
   config: DeploymentConfig,
   secret: string,
+  previous?: PreviousDay,
 ): PublishedDay {
-  return publishWith(exact, planFor(config), noiseSources(exact, secret));
+  const plan = planFor(config);
+  return publishWith(
+    exact,
+    plan,
+    noiseSources(exact, secret),
+    smoothingFor(exact.day, plan.privacy.smoothingAlpha, previous),
+  );
 }
 
 /** The noise of the day's counted figures, and of its new-install and screening figures. */
@@ -99,28 +114,38 @@ export function noiseSources(exact: ExactDay, secret: string): DayNoise {
   };
 }
 
-/** publishDay with the plan and noise source given: tests compare other ways of drawing noise. */
+/**
+ * publishDay with the plan, noise source and smoothing given: tests compare other ways of drawing
+ * noise. Smoothing comes before every consistency step, so totals still add up to their parts.
+ */
 export function publishWith(
   exact: ExactDay,
   plan: PublicationPlan,
   sources: NoiseSource | DayNoise,
+  smoothing?: Smoothing,
 ): PublishedDay {
   const { figures: noise, screening } =
     'figures' in sources ? sources : { figures: sources, screening: sources };
-  const { activeInstalls, newInstalls } = publishActive(noise, plan, exact, screening);
+  const { activeInstalls, newInstalls } = publishActive(noise, plan, exact, screening, smoothing);
   const { events, optOuts } = publishEvents(noise, plan, exact);
   return {
     activeInstalls,
     newInstalls,
     optOuts,
     events,
-    breakdowns: publishBreakdowns(noise, plan, exact.breakdowns, activeInstalls.d28),
+    breakdowns: publishBreakdowns(noise, plan, exact.breakdowns, activeInstalls.d28, smoothing),
     upgrades: publishUpgrades(noise, plan, exact.upgrades),
     reliability: publishReliability(noise, plan, exact.reliability, activeInstalls.d1),
     counters: publishCounters(noise, plan, exact.counters, activeInstalls.d1),
     ...(exact.screening ? publishScreening(screening, plan, exact.screening, newInstalls) : {}),
-    privacy: privacyParameters(plan),
+    privacy: withSmoothing(privacyParameters(plan), smoothing),
   };
+}
+
+/** The day's parameters with its smoothing, when its window figures were blended. */
+function withSmoothing(privacy: PublicationPrivacy, smoothing?: Smoothing): PublicationPrivacy {
+  const stated = smoothing && smoothingParameters(smoothing);
+  return stated ? { ...privacy, smoothing: stated } : privacy;
 }
 
 /**

@@ -6,6 +6,7 @@ import { EMPTY_DIGEST } from './digest.ts';
 import { bucketData, checkBuckets } from './histogram.ts';
 import type { NoiseSource } from './noise.ts';
 import { queryNoise, type PublicationPlan } from './plan.ts';
+import { FRESH, smoothed, type Smoothing } from './smoothing.ts';
 import type { ExactCount, ExactDay } from './types.ts';
 
 const countData = (c: ExactCount) => `${c.count}|${c.digest}`;
@@ -15,12 +16,15 @@ const countData = (c: ExactCount) => `${c.count}|${c.digest}`;
  * day, established or not, so their noise comes from `fresh`, the source of the screening figures,
  * and they are not part of d1: an install counts in the actives once established. Only tallies
  * from before the screening rules, where every id counted from its first day, cap them at d1.
+ * d7 and d28, window figures, are blended with the day before's (`smoothing`) before they are
+ * made to nest; d1 is the day's own.
  */
 export function publishActive(
   noise: NoiseSource,
   plan: PublicationPlan,
   exact: ExactDay,
   fresh: NoiseSource = noise,
+  smoothing: Smoothing = FRESH,
 ): Pick<DayAggregate, 'activeInstalls' | 'newInstalls'> {
   const active = queryNoise(plan, 'activeInstalls');
   const windows = (['d1', 'd7', 'd28'] as const).map((key) => {
@@ -29,7 +33,8 @@ export function publishActive(
     const value =
       figure.count +
       noise.draw({ query: 'activeInstalls', key, column: 'installs', data }, active.sigma2);
-    return Math.max(0, value);
+    const own = Math.max(0, value);
+    return key === 'd1' ? own : smoothed(smoothing, `activeInstalls.${key}`, undefined, own);
   });
   const [d1 = 0, d7 = 0, d28 = 0] = nonDecreasing(windows).map(count);
   const firstSeen = exact.newInstalls;
