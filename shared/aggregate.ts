@@ -177,24 +177,17 @@ export const publicationPrivacySchema = z
       .describe(
         'Counter groups one install counts per day (absent on days published before the bound existed: then as many as its counter values).',
       ),
-    smoothing: z
-      .strictObject({
-        alpha: z
-          .number()
-          .gt(0)
-          .lt(1)
-          .describe(
-            "Weight of the day's own noisy value; the day before's published one has 1 − α.",
-          ),
-        figures: z
-          .array(z.string().max(64))
-          .max(16)
-          .describe('The figures blended: window figures (d7, d28, every breakdown).'),
-        previousDay: z.iso.date().describe('The published day blended with (the day before).'),
-      })
+    smoothingAlpha: z
+      .union([z.literal(false), z.number().gt(0).lt(1)])
       .optional()
       .describe(
-        "Present when the window figures were smoothed over time: α · the day's noisy value + (1 − α) · the previous day's published value, for a bucket published on both days (post-processing of published figures, no privacy cost; a figure growing by g a day lags by about g · (1 − α) / α).",
+        "Smoothing over time of the window figures (d7, d28, every breakdown): a value published on this day and the day before is published as α · the day's noisy value + (1 − α) · the day before's published value (post-processing of published figures, no privacy cost; a value growing by g a day lags by about g · (1 − α) / α). false: none. Absent on days published before it existed (none).",
+      ),
+    smoothedWith: z.iso
+      .date()
+      .optional()
+      .describe(
+        'The published day before whose window figures were blended in; absent when every figure is the day’s own (no published day before, or no smoothing).',
       ),
     noise: z
       .record(

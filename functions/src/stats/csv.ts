@@ -76,9 +76,10 @@ export function daysToCsv(days: DayAggregate[]): string {
     // The differential-privacy parameters the day was published with (empty before them).
     'privacy_epsilon',
     'privacy_delta',
-    // α of the smoothing over time when the day's window figures (d7, d28, breakdowns) were
-    // blended with the day before's published ones; empty when they are the day's own.
+    // Smoothing over time of the window figures (d7, d28, breakdowns): α (empty: none), and the
+    // published day blended in (empty: the figures are the day's own).
     'privacy_smoothing_alpha',
+    'privacy_smoothed_with',
     // Published apart from the actives since the screening rules; empty for days before them.
     'newly_established',
     'pending_d28',
@@ -106,7 +107,8 @@ export function daysToCsv(days: DayAggregate[]): string {
       ...EVENT_TYPES.map((t) => day.events[t] ?? 0),
       day.privacy?.epsilon,
       day.privacy?.delta,
-      day.privacy?.smoothing?.alpha,
+      day.privacy?.smoothingAlpha || undefined,
+      day.privacy?.smoothedWith,
       day.established?.newlyEstablished,
       day.established?.pending.d28,
       day.heldOut?.installs,

@@ -10,12 +10,12 @@ import type { Day } from '../../../shared/dates.ts';
 import { byDay } from './series.ts';
 
 /**
- * The bounds a day states; a day published before the counter groups' bound existed has none. A
- * day states its smoothing over time only when it blended its window figures with the day before.
+ * The bounds a day states; a day published before the counter groups' bound existed has none, and
+ * one published before smoothing over time states no α (it had none).
  */
 export type StatedPrivacy = Omit<PrivacyConfig, 'counterGroupsPerInstall' | 'smoothingAlpha'> & {
   counterGroupsPerInstall?: number | undefined;
-  smoothing?: NonNullable<DayAggregate['privacy']>['smoothing'];
+  smoothingAlpha?: number | false | undefined;
 };
 
 /** Consecutive days computed with the same parameters (null: computed before they were recorded). */
@@ -36,6 +36,7 @@ const PRIVACY_FIELDS = [
   'valuesPerInstall',
   'counterValuesPerInstall',
   'counterGroupsPerInstall',
+  'smoothingAlpha',
 ] as const;
 
 /** Whether two days were published with the same differential-privacy parameters. */

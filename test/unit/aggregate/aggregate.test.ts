@@ -191,7 +191,7 @@ describe('one pass over the fleet, in order', () => {
       });
       // The window figures are smoothed with the day before as stored; the first day has none.
       const previous = store.days.get(addDays(r.day, -1));
-      expect(stored.privacy?.smoothing?.previousDay).toBe(previous?.day);
+      expect(stored.privacy?.smoothedWith).toBe(previous?.day);
       expect(stored).toEqual(
         publishMerged(r.exact, deps(store, FLEET_TO), true, stored.run, previous),
       );

@@ -172,6 +172,7 @@ const SCALAR_COLUMNS = [
   'privacy_epsilon',
   'privacy_delta',
   'privacy_smoothing_alpha',
+  'privacy_smoothed_with',
   'newly_established',
   'pending_d28',
   'held_out_installs',

@@ -5,6 +5,7 @@ import { deploymentConfig } from '../../../shared/config.ts';
 import { planFor, privacyParameters } from '../../../functions/src/privacy/publication/publish.ts';
 import { daysToCsv } from '../../../functions/src/stats/csv.ts';
 import { emptySections } from '../../support/day-fixture.ts';
+import { configWith } from '../../support/publication.ts';
 
 function day(date: string, privacy?: DayAggregate['privacy']): DayAggregate {
   return {
@@ -34,17 +35,26 @@ describe('CSV', () => {
     expect(cell(before, 'privacy_delta')).toBe('');
     expect(Number(cell(after, 'privacy_epsilon'))).toBe(deploymentConfig.privacy.epsilon);
     expect(Number(cell(after, 'privacy_delta'))).toBe(deploymentConfig.privacy.delta);
-    // Not smoothed (no day before to blend with): no α.
-    expect(cell(after, 'privacy_smoothing_alpha')).toBe('');
+    expect(Number(cell(after, 'privacy_smoothing_alpha'))).toBe(
+      deploymentConfig.privacy.smoothingAlpha,
+    );
+    expect(cell(before, 'privacy_smoothing_alpha')).toBe('');
+    // Not smoothed (no day before to blend with): no day named.
+    expect(cell(after, 'privacy_smoothed_with')).toBe('');
   });
 
-  test('a day whose window figures were smoothed with the day before states α', () => {
-    const privacy = {
-      ...privacyParameters(planFor(deploymentConfig)),
-      smoothing: { alpha: 0.5, figures: ['activeInstalls.d28'], previousDay: '2026-01-01' },
-    };
-    const [header = '', row = ''] = daysToCsv([day('2026-01-02', privacy)]).split('\r\n');
+  test('a day whose window figures were smoothed names the day; smoothing off states no α', () => {
+    const privacy = privacyParameters(planFor(deploymentConfig));
+    const off = privacyParameters(planFor(configWith({ smoothingAlpha: false })));
+    const [header = '', smoothed = '', fresh = ''] = daysToCsv([
+      day('2026-01-02', { ...privacy, smoothingAlpha: 0.5, smoothedWith: '2026-01-01' }),
+      day('2026-01-03', off),
+    ]).split('\r\n');
     const columns = header.split(',');
-    expect(row.split(',')[columns.indexOf('privacy_smoothing_alpha')]).toBe('0.5');
+    const cell = (row: string, name: string) => row.split(',')[columns.indexOf(name)];
+    expect(cell(smoothed, 'privacy_smoothing_alpha')).toBe('0.5');
+    expect(cell(smoothed, 'privacy_smoothed_with')).toBe('2026-01-01');
+    expect(cell(fresh, 'privacy_smoothing_alpha')).toBe('');
+    expect(cell(fresh, 'privacy_smoothed_with')).toBe('');
   });
 });

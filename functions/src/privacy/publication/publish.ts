@@ -14,8 +14,9 @@ import { publishReliability } from './reliability.ts';
 import { publishActive, publishEvents } from './scalars.ts';
 import { publishScreening } from './screening.ts';
 import {
+  FRESH,
+  smoothedWith,
   smoothingFor,
-  smoothingParameters,
   type PreviousDay,
   type Smoothing,
 } from './smoothing.ts';
@@ -54,6 +55,7 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
     valuesPerInstall,
     counterValuesPerInstall,
     counterGroupsPerInstall,
+    smoothingAlpha,
   } = plan.privacy;
   return {
     mechanism: MECHANISM,
@@ -65,6 +67,7 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
     valuesPerInstall,
     counterValuesPerInstall,
     counterGroupsPerInstall,
+    smoothingAlpha,
     noise,
   };
 }
@@ -73,7 +76,7 @@ export function privacyParameters(plan: PublicationPlan): PublicationPrivacy {
  * The published figures of `exact.day`: noisy, bounded, consistent, and identical for identical
  * data and an identical day before. `secret` is the deployment's HMAC key; without it no one can
  * reproduce the noise. `previous` is the day before as published (stored), if it was: its window
- * figures are blended into the day's (smoothing.ts, `privacy.smoothing` of the config).
+ * figures are blended into the day's (smoothing.ts, `privacy.smoothingAlpha` of the config).
  */
 export function publishDay(
   exact: ExactDay,
@@ -138,14 +141,8 @@ export function publishWith(
     reliability: publishReliability(noise, plan, exact.reliability, activeInstalls.d1),
     counters: publishCounters(noise, plan, exact.counters, activeInstalls.d1),
     ...(exact.screening ? publishScreening(screening, plan, exact.screening, newInstalls) : {}),
-    privacy: withSmoothing(privacyParameters(plan), smoothing),
+    privacy: { ...privacyParameters(plan), ...smoothedWith(smoothing ?? FRESH) },
   };
-}
-
-/** The day's parameters with its smoothing, when its window figures were blended. */
-function withSmoothing(privacy: PublicationPrivacy, smoothing?: Smoothing): PublicationPrivacy {
-  const stated = smoothing && smoothingParameters(smoothing);
-  return stated ? { ...privacy, smoothing: stated } : privacy;
 }
 
 /**

@@ -16,7 +16,7 @@ import { OTHER, type DayAggregate } from '../../../../shared/aggregate.ts';
 import { addDays, type Day } from '../../../../shared/dates.ts';
 
 /**
- * The figures smoothed: the window figures. Daily figures (d1, new installs, events, opt-outs,
+ * The figures smoothed (the day's `privacy.smoothingAlpha` describes them): the window figures. Daily figures (d1, new installs, events, opt-outs,
  * upgrades, reliability, counters — each install's report of the day) are not: what they count
  * changes from one day to the next by who reported that day, so yesterday's value would add that
  * change as error instead of taking noise away.
@@ -72,6 +72,8 @@ export function smoothingFor(
     for (const b of buckets)
       // "other" is a remainder of the day's published total, not a bucket with a value of its own.
       if (b.value !== OTHER) put(figureKey(`breakdowns.${name}`, b.value), b.installs);
+  // A day before that published no window figure (an empty day) blends nothing in.
+  if (figures.size === 0) return FRESH;
   return { alpha, previousDay: previous.day, previous: figures };
 }
 
@@ -90,14 +92,7 @@ export function smoothed(
   return smoothing.alpha * value + (1 - smoothing.alpha) * before;
 }
 
-/** What a day states about its smoothing: absent when every figure is the day's own. */
-export function smoothingParameters(
-  smoothing: Smoothing,
-): { alpha: number; figures: string[]; previousDay: Day } | undefined {
-  if (smoothing.previousDay === undefined) return undefined;
-  return {
-    alpha: smoothing.alpha,
-    figures: [...SMOOTHED_FIGURES],
-    previousDay: smoothing.previousDay,
-  };
+/** What a day states besides α (privacyParameters): the day blended with, if any. */
+export function smoothedWith(smoothing: Smoothing): { smoothedWith?: Day } {
+  return smoothing.previousDay === undefined ? {} : { smoothedWith: smoothing.previousDay };
 }

@@ -144,12 +144,10 @@ describe('which figures are blended', () => {
       { value: OTHER, installs: 20 },
     ]);
     expect(installsOf(blended, 'module', 'snmp')).toBe(300); // (310 + 290) / 2
-    expect(blended.privacy.smoothing).toEqual({
-      alpha: ALPHA,
-      figures: [...SMOOTHED_FIGURES],
-      previousDay: BEFORE,
-    });
-    expect(fresh.privacy.smoothing).toBeUndefined();
+    expect(blended.privacy).toMatchObject({ smoothingAlpha: ALPHA, smoothedWith: BEFORE });
+    expect(fresh.privacy.smoothingAlpha).toBe(ALPHA);
+    expect(fresh.privacy.smoothedWith).toBeUndefined();
+    expect(SMOOTHED_FIGURES).toEqual(['activeInstalls.d7', 'activeInstalls.d28', 'breakdowns']);
   });
 
   test('daily figures are the day’s own: new installs, events, upgrades, reliability, counters, screening', () => {
@@ -226,6 +224,8 @@ describe('what the day before decides', () => {
     const s = smoothingFor(DAY, ALPHA, before({ d7: 0, d28: 0 }));
     expect(smoothed(s, 'activeInstalls.d28', undefined, 13)).toBe(13);
     expect(smoothed(s, 'activeInstalls.d7', undefined, 13)).toBe(13);
+    // Nothing of it to blend in: the day states no day it was smoothed with.
+    expect(smoothingFor(DAY, ALPHA, before({ d7: 0, d28: 0 }))).toBe(FRESH);
   });
 
   test('smoothed reads the published value of the same figure only', () => {
@@ -300,8 +300,8 @@ describe('less noise, over many fixed-seed trials', () => {
     expect(smooth.map((d) => d.activeInstalls.d1)).toEqual(fresh.map((d) => d.activeInstalls.d1));
     expect(smooth.map((d) => d.counters)).toEqual(fresh.map((d) => d.counters));
     // Every smoothed last day was blended with the day before; no fresh one was.
-    expect(smooth.every((d) => d.privacy?.smoothing?.previousDay === addDays(DAY, -1))).toBe(true);
-    expect(fresh.some((d) => d.privacy?.smoothing)).toBe(false);
+    expect(smooth.every((d) => d.privacy?.smoothedWith === addDays(DAY, -1))).toBe(true);
+    expect(fresh.some((d) => d.privacy?.smoothedWith)).toBe(false);
   });
 });
 
