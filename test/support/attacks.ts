@@ -116,13 +116,21 @@ export async function talliesOf(
 
 const TRIAL_RUN = { computedAt: '2026-01-01T00:00:00.000Z', documentsRead: 0, documentsWritten: 0 };
 
-/** The day the merge step publishes from `exact` when the deployment's secret is `secret`. */
-export function publishTrial(exact: ExactDay, secret: string): DayAggregate {
+/**
+ * The day the merge step publishes from `exact` when the deployment's secret is `secret`; with
+ * `previous`, the day before as published, its window figures smoothed with that day's.
+ */
+export function publishTrial(
+  exact: ExactDay,
+  secret: string,
+  previous?: DayAggregate,
+): DayAggregate {
   return publishMerged(
     exact,
     { config: deploymentConfig, publicationSecret: () => secret },
     true,
     TRIAL_RUN,
+    previous,
   );
 }
 

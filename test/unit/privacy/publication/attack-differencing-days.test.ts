@@ -89,6 +89,9 @@ describe('attack (b): differencing across days', { timeout: 300_000 }, () => {
     let e1: Map<string, number>;
     const h0: { before: DayAggregate; after: DayAggregate }[] = [];
     const h1: { before: DayAggregate; after: DayAggregate }[] = [];
+    // Day 2 smoothed over time with day 1 as published, as the merge publishes consecutive days.
+    const s0: { before: DayAggregate; after: DayAggregate }[] = [];
+    const s1: { before: DayAggregate; after: DayAggregate }[] = [];
 
     beforeAll(async () => {
       const base = fleet(300);
@@ -103,11 +106,26 @@ describe('attack (b): differencing across days', { timeout: 300_000 }, () => {
         const before = publishTrial(before0, `trial-${i}`);
         h0.push({ before, after: publishTrial(after0, `trial-${i}`) });
         h1.push({ before, after: publishTrial(after1, `trial-${i}`) });
+        s0.push({ before, after: publishTrial(after0, `trial-${i}`, before) });
+        s1.push({ before, after: publishTrial(after1, `trial-${i}`, before) });
       }
     }, 600_000);
 
     test('the rare profile never appears on either day', () => {
       for (const { after } of h1)
+        expect(after.breakdowns.os?.map((b) => b.value)).not.toContain('freebsd');
+    });
+
+    test('smoothed over time, the day-to-day difference stays within the bound too', () => {
+      // Blending in the day before (the same under both hypotheses) is post-processing.
+      expect(s1.every((p) => p.after.privacy?.smoothedWith === DAYS[0])).toBe(true);
+      const score = (p: { before: DayAggregate; after: DayAggregate }) =>
+        difference(p.before, p.after);
+      const verdict = judgeAttack(s0.map(score), s1.map(score), plan.rho, plan.deltaThresholds);
+      console.info(describeVerdict('attack (b) the day-to-day difference, smoothed', verdict));
+      expect(verdict.excess).toBeLessThanOrEqual(0);
+      expect(verdict.advantage).toBeLessThan(0.5);
+      for (const { after } of s1)
         expect(after.breakdowns.os?.map((b) => b.value)).not.toContain('freebsd');
     });
 
