@@ -216,7 +216,7 @@ describe('homecall.config.ts is the one configuration', () => {
     const privacy = page('privacy/index.html');
     expect(textById(privacy, 'dp-heading')).toBe('Differential privacy (ε = 0.5 per day)');
     expect(textById(privacy, 'computed-with-list')).toBe(
-      `${finalDay} (1 day): computed with differential privacy with ε = 0.5 and δ = 0.000001 per day (at most 4 events, 8 modules, signatures or codes and 16 counter values of 4 groups per install and day, each counter clipped at 100), k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours, every install counted from its first day.`,
+      `${finalDay} (1 day): computed with differential privacy with ε = 0.5 and δ = 0.000001 per day (at most 4 events, 8 modules, signatures or codes and 16 counter values of 4 groups per install and day, each counter clipped at 100), window figures smoothed over time with α = ${deploymentConfig.privacy.smoothingAlpha}, k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours, every install counted from its first day.`,
     );
     expect(textById(page('versions/index.html'), 'current-heading')).toBe('Current distribution');
     expect(page('versions/index.html')).toContain(

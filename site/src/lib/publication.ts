@@ -105,7 +105,10 @@ export function describePublication(
         ? ''
         : ` of ${privacy.counterGroupsPerInstall} groups`) +
       ` per install and day, each ` +
-      `counter clipped at ${privacy.counterClip}), `
+      `counter clipped at ${privacy.counterClip}), ` +
+      (typeof privacy.smoothingAlpha === 'number'
+        ? `window figures smoothed over time with α = ${privacy.smoothingAlpha}, `
+        : '')
     : '';
   if (!publication) return dp ? dp.slice(0, -2) : 'computed before the parameters were recorded';
   return (

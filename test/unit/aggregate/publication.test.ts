@@ -206,10 +206,20 @@ describe('what the site says the data was computed with', () => {
       `differential privacy with ε = 2 and δ = 1e-7 per day (at most ${privacy.eventClip} events, ` +
         `${privacy.valuesPerInstall} modules, signatures or codes and ` +
         `${privacy.counterValuesPerInstall} counter values of ${privacy.counterGroupsPerInstall} ` +
-        `groups per install and day, each counter clipped at ${privacy.counterClip}), k = 5, raw ` +
+        `groups per install and day, each counter clipped at ${privacy.counterClip}), window ` +
+        `figures smoothed over time with α = ${privacy.smoothingAlpha}, k = 5, raw ` +
         'events kept 90 days, installs remembered 90 days after last seen, late arrivals accepted ' +
         'up to 72 hours',
     );
+    expect(describePublication(p5, { ...privacy, smoothingAlpha: 0.25 })).toContain(
+      'each counter clipped at 100), window figures smoothed over time with α = 0.25, k = 5',
+    );
+    expect(describePublication(p5, { ...privacy, smoothingAlpha: false })).not.toContain(
+      'smoothed',
+    );
+    // Days published before smoothing existed state no α: a period of their own.
+    const { smoothingAlpha: _alpha, ...withoutAlpha } = privacy;
+    expect(samePrivacy(privacy, withoutAlpha)).toBe(false);
     expect(describePublication(null, withoutGroups)).toContain(
       `${privacy.counterValuesPerInstall} counter values per install and day`,
     );
