@@ -158,6 +158,13 @@ describe('privacy configuration', () => {
     expect(privacyConfigProblems(deploymentConfig.privacy)).toEqual([]);
   });
 
+  test.each([0.01, 0.5, 0.99, false as const])(
+    'smoothingAlpha %o is accepted',
+    (smoothingAlpha) => {
+      expect(privacyConfigProblems({ ...deploymentConfig.privacy, smoothingAlpha })).toEqual([]);
+    },
+  );
+
   test.each([
     [{ epsilon: 0 }, /privacy\.epsilon: must be more than 0/],
     [{ epsilon: Number.NaN }, /epsilon/],
@@ -170,6 +177,9 @@ describe('privacy configuration', () => {
     [{ valuesPerInstall: 0 }, /valuesPerInstall/],
     [{ counterValuesPerInstall: 501 }, /counterValuesPerInstall/],
     [{ counterGroupsPerInstall: 0 }, /counterGroupsPerInstall/],
+    [{ smoothingAlpha: 0 }, /privacy\.smoothingAlpha: must be more than 0 \(or false/],
+    [{ smoothingAlpha: 1 }, /privacy\.smoothingAlpha: must be less than 1: 1 is no smoothing/],
+    [{ smoothingAlpha: true as unknown as false }, /smoothingAlpha/],
   ])('%o is refused with a clear message', (change, message) => {
     const problems = privacyConfigProblems({ ...deploymentConfig.privacy, ...change });
     expect(problems).toHaveLength(1);
