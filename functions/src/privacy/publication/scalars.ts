@@ -34,7 +34,8 @@ export function publishActive(
       figure.count +
       noise.draw({ query: 'activeInstalls', key, column: 'installs', data }, active.sigma2);
     const own = Math.max(0, value);
-    return key === 'd1' ? own : smoothed(smoothing, `activeInstalls.${key}`, undefined, own);
+    // Only the window figures are blended (SMOOTHED_FIGURES): d1 stays the day's own.
+    return smoothed(smoothing, `activeInstalls.${key}`, undefined, own);
   });
   const [d1 = 0, d7 = 0, d28 = 0] = nonDecreasing(windows).map(count);
   const firstSeen = exact.newInstalls;

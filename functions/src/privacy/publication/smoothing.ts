@@ -16,12 +16,17 @@ import { OTHER, type DayAggregate } from '../../../../shared/aggregate.ts';
 import { addDays, type Day } from '../../../../shared/dates.ts';
 
 /**
- * The figures smoothed (the day's `privacy.smoothingAlpha` describes them): the window figures. Daily figures (d1, new installs, events, opt-outs,
- * upgrades, reliability, counters — each install's report of the day) are not: what they count
- * changes from one day to the next by who reported that day, so yesterday's value would add that
- * change as error instead of taking noise away.
+ * The figures smoothed, by name or prefix (every breakdown): the window figures. Daily figures
+ * (d1, new installs, events, opt-outs, upgrades, reliability, counters — each install's report of
+ * the day) are not: what they count changes from one day to the next by who reported that day, so
+ * yesterday's value would add that change as error instead of taking noise away.
  */
 export const SMOOTHED_FIGURES = ['activeInstalls.d7', 'activeInstalls.d28', 'breakdowns'] as const;
+
+/** Whether `figure` (`activeInstalls.d28`, `breakdowns.os`, …) is one of SMOOTHED_FIGURES. */
+export function isSmoothed(figure: string): boolean {
+  return SMOOTHED_FIGURES.some((f) => figure === f || figure.startsWith(`${f}.`));
+}
 
 /** What smoothing reads of the day before: a published day as stored. */
 export type PreviousDay = Pick<
@@ -88,7 +93,7 @@ export function smoothed(
   value: number,
 ): number {
   const before = smoothing.previous.get(figureKey(figure, bucket));
-  if (before === undefined) return value;
+  if (before === undefined || !isSmoothed(figure)) return value;
   return smoothing.alpha * value + (1 - smoothing.alpha) * before;
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../../../../functions/src/privacy/publication/publish.ts';
 import type { NoiseSource } from '../../../../functions/src/privacy/publication/noise.ts';
 import {
+  figureKey,
   FRESH,
   SMOOTHED_FIGURES,
   smoothed,
@@ -234,6 +235,19 @@ describe('what the day before decides', () => {
     expect(smoothed(s, 'breakdowns.module', 'debian', 800)).toBe(800);
     expect(smoothed(s, 'activeInstalls.d28', undefined, 1200)).toBe(0.25 * 1200 + 0.75 * 1000);
     expect(smoothed(s, 'activeInstalls.d1', undefined, 1200)).toBe(1200);
+    // A daily figure is never blended, even with a value of the day before at hand.
+    const daily = {
+      alpha: 0.5,
+      previousDay: BEFORE,
+      previous: new Map([
+        [figureKey('activeInstalls.d1'), 100],
+        [figureKey('counters.groups', 'devices'), 100],
+        [figureKey('breakdownsX.os', 'debian'), 100],
+      ]),
+    };
+    expect(smoothed(daily, 'activeInstalls.d1', undefined, 300)).toBe(300);
+    expect(smoothed(daily, 'counters.groups', 'devices', 300)).toBe(300);
+    expect(smoothed(daily, 'breakdownsX.os', 'debian', 300)).toBe(300);
   });
 
   test('the stated smoothing validates with the day aggregate schema', async () => {
