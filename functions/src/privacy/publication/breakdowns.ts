@@ -3,7 +3,7 @@ import { OTHER, UNKNOWN, type Bucket, type Upgrade } from '../../../../shared/ag
 import { count, fitUnderTotal } from './consistency.ts';
 import { noisyOther, releaseHistogram, type NoisyBucket } from './histogram.ts';
 import type { NoiseSource } from './noise.ts';
-import { MODULE_BREAKDOWN, type PublicationPlan } from './plan.ts';
+import { MODULE_BREAKDOWN, queryNoise, type PublicationPlan } from './plan.ts';
 import { FRESH, smoothed, type Smoothing } from './smoothing.ts';
 import { UPGRADE_KEY_SEPARATOR, type ExactBucket } from './types.ts';
 
@@ -52,9 +52,12 @@ export function publishBreakdowns(
   const result: Record<string, Bucket[]> = {};
   for (const name of names.sort()) {
     const figure = `breakdowns.${name}`;
+    const { sigma } = queryNoise(plan, figure);
     const shown = releaseHistogram(noise, plan, figure, exact[name] ?? []).shown.map((b) =>
       // A value named "other" joins the remainder: it has no published value of its own.
-      b.key === OTHER ? b : { ...b, installs: smoothed(smoothing, figure, b.key, b.installs) },
+      b.key === OTHER
+        ? b
+        : { ...b, installs: smoothed(smoothing, figure, b.key, b.installs, sigma) },
     );
     result[name] =
       name === MODULE_BREAKDOWN

@@ -119,7 +119,9 @@ export function noiseSources(exact: ExactDay, secret: string): DayNoise {
 
 /**
  * publishDay with the plan, noise source and smoothing given: tests compare other ways of drawing
- * noise. Smoothing comes before every consistency step, so totals still add up to their parts.
+ * noise. d1 is fitted before any blending and never moves with it; the blended windows are kept
+ * at or above it, and the blended breakdowns are fitted under the published d28, so totals still
+ * add up to their parts.
  */
 export function publishWith(
   exact: ExactDay,

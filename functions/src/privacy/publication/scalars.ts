@@ -16,8 +16,15 @@ const countData = (c: ExactCount) => `${c.count}|${c.digest}`;
  * day, established or not, so their noise comes from `fresh`, the source of the screening figures,
  * and they are not part of d1: an install counts in the actives once established. Only tallies
  * from before the screening rules, where every id counted from its first day, cap them at d1.
- * d7 and d28, window figures, are blended with the day before's (`smoothing`) before they are
- * made to nest; d1 is the day's own.
+ *
+ * The three are made to nest on the day's own noisy values first, and d1 is published from that
+ * fit: it is the same with smoothing or without. Only then are d7 and d28, window figures,
+ * blended with the day before's (`smoothing`), made to nest again and kept at or above d1. A
+ * blended window lags behind a growing fleet; fitted together with d1, that lag would pull d1
+ * down with it (a fleet grown from 10 to 170 installs overnight had d1 published some 60 low),
+ * and a daily figure must never pay for a window figure's lag. Keeping a window at least d1 only moves it
+ * towards the truth, which has d1 ≤ d7 ≤ d28; all of it reads noisy values alone
+ * (post-processing, no privacy spent).
  */
 export function publishActive(
   noise: NoiseSource,
@@ -33,11 +40,16 @@ export function publishActive(
     const value =
       figure.count +
       noise.draw({ query: 'activeInstalls', key, column: 'installs', data }, active.sigma2);
-    const own = Math.max(0, value);
-    // Only the window figures are blended (SMOOTHED_FIGURES): d1 stays the day's own.
-    return smoothed(smoothing, `activeInstalls.${key}`, undefined, own);
+    return Math.max(0, value);
   });
-  const [d1 = 0, d7 = 0, d28 = 0] = nonDecreasing(windows).map(count);
+  const [own1 = 0, own7 = 0, own28 = 0] = nonDecreasing(windows);
+  const d1 = count(own1);
+  // Only the window figures are blended (SMOOTHED_FIGURES): d1 stays the day's own.
+  const blend = (key: 'd7' | 'd28', own: number) =>
+    smoothed(smoothing, `activeInstalls.${key}`, undefined, own, active.sigma);
+  const [d7 = 0, d28 = 0] = nonDecreasing([blend('d7', own7), blend('d28', own28)]).map((v) =>
+    Math.max(d1, count(v)),
+  );
   const firstSeen = exact.newInstalls;
   const newInstalls =
     firstSeen.count +

@@ -4,13 +4,16 @@
  * Publishing, for a bucket published on both days, α · today's noisy value + (1 − α) · yesterday's
  * published value (an exponential moving average over published outputs) cuts the noise's
  * variance to α / (2 − α) of a day's, at the cost of a lag: a figure growing by g a day is
- * published about g · (1 − α) / α low.
+ * published about g · (1 − α) / α low. A change larger than noise explains is passed on
+ * (LAG_BOUND), so a jump costs a few σ at most, never half of itself.
  *
  * It costs no privacy because it reads only what differential privacy already released: today's
- * noisy values (before the consistency steps, which run after it) and yesterday's published day
- * as stored. Which figures are blended depends on nothing else — a bucket hidden yesterday (folded
- * into "other", or not shown) is published fresh — and α is a public constant of the deployment,
- * stated on the day.
+ * noisy values and yesterday's published day as stored, with public constants (α, each figure's
+ * σ, LAG_BOUND). Which figures are blended depends on nothing else — a bucket hidden yesterday
+ * (folded into "other", or not shown) is published fresh — and α is a public constant of the
+ * deployment, stated on the day. The daily figures never depend on it: d1 ≤ d7 ≤ d28 is fitted on
+ * the day's own values before blending, and a blended window is then only kept at or above the
+ * published d1 (scalars.ts), so a window's lag never pulls d1 down.
  */
 import { OTHER, type DayAggregate } from '../../../../shared/aggregate.ts';
 import { addDays, type Day } from '../../../../shared/dates.ts';
@@ -83,18 +86,39 @@ export function smoothingFor(
 }
 
 /**
- * Today's noisy `value` of a window figure, blended with the day before's published value when
- * that day published the same figure; otherwise `value` unchanged.
+ * How far today's noisy value may stray from the day before's published one, in standard
+ * deviations of their difference when nothing changed, and still be read as noise. Beyond it the
+ * excess is change, and is published as it is: the blend corrects at most (1 − α) · LAG_BOUND of
+ * those deviations, so a figure that jumps (a release adopted overnight, a fleet that arrives in a
+ * day) is published at most that far from its own noisy value instead of (1 − α) of the jump low.
+ * Three deviations: noise alone goes beyond them on 0.3 % of days.
+ */
+export const LAG_BOUND = 3;
+
+/**
+ * Today's noisy `value` of a window figure (noise σ `sigma`), blended with the day before's
+ * published value when that day published the same figure: α · value + (1 − α) · before while
+ * they differ by no more than LAG_BOUND deviations of noise, and the change beyond that passed on
+ * in full; otherwise `value` unchanged. Only published outputs and public constants (α, σ, the
+ * bound) decide it: post-processing, no privacy spent.
  */
 export function smoothed(
   smoothing: Smoothing,
   figure: string,
   bucket: string | undefined,
   value: number,
+  sigma: number,
 ): number {
   const before = smoothing.previous.get(figureKey(figure, bucket));
   if (before === undefined || !isSmoothed(figure)) return value;
-  return smoothing.alpha * value + (1 - smoothing.alpha) * before;
+  const { alpha } = smoothing;
+  // With nothing changed, value − before is today's noise (σ²) less the published day before's,
+  // whose variance is α / (2 − α) · σ² in steady state: σ² · 2 / (2 − α) together.
+  const spread = LAG_BOUND * sigma * Math.sqrt(2 / (2 - alpha));
+  const noise = Math.min(spread, Math.max(-spread, value - before));
+  // α · value + (1 − α) · before, written as value − (1 − α) · (value − before), with only the
+  // part of the difference that noise can explain taken out.
+  return value - (1 - alpha) * noise;
 }
 
 /** What a day states besides α (privacyParameters): the day blended with, if any. */

@@ -16,6 +16,7 @@ import type { NoiseSource } from '../../../../functions/src/privacy/publication/
 import {
   figureKey,
   FRESH,
+  LAG_BOUND,
   SMOOTHED_FIGURES,
   smoothed,
   smoothingFor,
@@ -125,26 +126,28 @@ describe('which figures are blended', () => {
       'breakdowns.os|ubuntu|installs': -20,
       'breakdowns.module|snmp|installs': 10,
     });
+  // Each within noise of today's value (LAG_BOUND deviations: 16.3 installs for d7, d28 and os,
+  // 26.7 for modules), so each is blended in full.
   const previous = before({
-    d7: 880,
-    d28: 960,
-    os: { debian: 570, ubuntu: 380, [OTHER]: 10 },
-    module: { snmp: 290 },
+    d7: 910,
+    d28: 1030,
+    os: { debian: 620, ubuntu: 380, [OTHER]: 10 },
+    module: { snmp: 300 },
   });
   const fresh = publishWith(fleetDay(DAY), plan, noise());
   const blended = publishWith(fleetDay(DAY), plan, noise(), smoothingFor(DAY, ALPHA, previous));
 
   test('d7, d28 and every breakdown bucket published on both days: α · today + (1 − α) · the day before', () => {
     expect(fresh.activeInstalls).toEqual({ d1: 610, d7: 920, d28: 1040 });
-    // d7 (920 + 880) / 2, d28 (1040 + 960) / 2; d1 is the day's own.
-    expect(blended.activeInstalls).toEqual({ d1: 610, d7: 900, d28: 1000 });
-    // debian (630 + 570) / 2, ubuntu (380 + 380) / 2; "other" is what is left of d28.
+    // d7 (920 + 910) / 2, d28 (1040 + 1030) / 2; d1 is the day's own.
+    expect(blended.activeInstalls).toEqual({ d1: 610, d7: 915, d28: 1035 });
+    // debian (630 + 620) / 2, ubuntu (380 + 380) / 2; "other" is what is left of d28.
     expect(blended.breakdowns.os).toEqual([
-      { value: 'debian', installs: 600 },
+      { value: 'debian', installs: 625 },
       { value: 'ubuntu', installs: 380 },
-      { value: OTHER, installs: 20 },
+      { value: OTHER, installs: 30 },
     ]);
-    expect(installsOf(blended, 'module', 'snmp')).toBe(300); // (310 + 290) / 2
+    expect(installsOf(blended, 'module', 'snmp')).toBe(305); // (310 + 300) / 2
     expect(blended.privacy).toMatchObject({ smoothingAlpha: ALPHA, smoothedWith: BEFORE });
     expect(fresh.privacy.smoothingAlpha).toBe(ALPHA);
     expect(fresh.privacy.smoothedWith).toBeUndefined();
@@ -158,21 +161,44 @@ describe('which figures are blended', () => {
     expect(blended.activeInstalls.d1).toBe(fresh.activeInstalls.d1);
   });
 
-  test('the consistency steps run after blending: breakdowns add up to d28, d1 ≤ d7 ≤ d28', () => {
-    // The day before published d7 far below today's d1: the blend goes under d1, and the
-    // windows are made to nest again.
+  test('a day before far below: d1 is the day’s own, each window passes the change beyond noise on', () => {
+    // The day before published d7 and d28 hundreds below today's: more than noise explains, so
+    // each blended value stays within (1 − α) · LAG_BOUND deviations of its own noisy value.
     const low = publishWith(
       fleetDay(DAY),
       plan,
       noise(),
       smoothingFor(DAY, ALPHA, before({ d7: 200, d28: 300, os: { debian: 900 } })),
     );
-    const { d1, d7, d28 } = low.activeInstalls;
-    expect(d1).toBeLessThanOrEqual(d7);
-    expect(d7).toBeLessThanOrEqual(d28);
-    expect(d28).toBe(670); // (1040 + 300) / 2
-    expect(low.breakdowns.os?.reduce((n, b) => n + b.installs, 0)).toBe(d28);
+    const sigma = plan.queries.get('activeInstalls')?.sigma ?? 0;
+    const spread = LAG_BOUND * sigma * Math.sqrt(2 / (2 - ALPHA));
+    expect(low.activeInstalls).toEqual({
+      d1: 610,
+      d7: Math.round(920 - (1 - ALPHA) * spread),
+      d28: Math.round(1040 - (1 - ALPHA) * spread),
+    });
+    expect(low.breakdowns.os?.reduce((n, b) => n + b.installs, 0)).toBe(low.activeInstalls.d28);
     for (const b of low.breakdowns.os ?? []) expect(Number.isInteger(b.installs)).toBe(true);
+  });
+
+  test('a blended window under the day’s d1 is kept at d1, and d1 does not move', () => {
+    // d7's own noisy value is 612 (900 − 288), the day before published 600: blended 606, under d1's 610. Fitted together, d1 and d7
+    // would meet at 608; d1 is the day's own, and d7 holds at least the installs d1 counts.
+    const draws = {
+      'activeInstalls|d1|installs': 10,
+      'activeInstalls|d7|installs': -288,
+      'activeInstalls|d28|installs': 0,
+    };
+    const kept = publishWith(
+      fleetDay(DAY),
+      plan,
+      scriptedNoise(draws),
+      smoothingFor(DAY, ALPHA, before({ d7: 600, d28: 1000 })),
+    );
+    expect(kept.activeInstalls).toEqual({ d1: 610, d7: 610, d28: 1000 });
+    expect(kept.activeInstalls.d1).toBe(
+      publishWith(fleetDay(DAY), plan, scriptedNoise(draws)).activeInstalls.d1,
+    );
   });
 });
 
@@ -231,10 +257,11 @@ describe('what the day before decides', () => {
 
   test('smoothed reads the published value of the same figure only', () => {
     const s = smoothingFor(DAY, 0.25, before({ d28: 1000, os: { debian: 400 } }));
-    expect(smoothed(s, 'breakdowns.os', 'debian', 800)).toBe(0.25 * 800 + 0.75 * 400);
-    expect(smoothed(s, 'breakdowns.module', 'debian', 800)).toBe(800);
-    expect(smoothed(s, 'activeInstalls.d28', undefined, 1200)).toBe(0.25 * 1200 + 0.75 * 1000);
-    expect(smoothed(s, 'activeInstalls.d1', undefined, 1200)).toBe(1200);
+    // σ 200: a difference of 400 is within LAG_BOUND deviations, blended in full.
+    expect(smoothed(s, 'breakdowns.os', 'debian', 800, 200)).toBe(0.25 * 800 + 0.75 * 400);
+    expect(smoothed(s, 'breakdowns.module', 'debian', 800, 200)).toBe(800);
+    expect(smoothed(s, 'activeInstalls.d28', undefined, 1200, 200)).toBe(0.25 * 1200 + 0.75 * 1000);
+    expect(smoothed(s, 'activeInstalls.d1', undefined, 1200, 200)).toBe(1200);
     // A daily figure is never blended, even with a value of the day before at hand.
     const daily = {
       alpha: 0.5,
@@ -245,9 +272,24 @@ describe('what the day before decides', () => {
         [figureKey('breakdownsX.os', 'debian'), 100],
       ]),
     };
-    expect(smoothed(daily, 'activeInstalls.d1', undefined, 300)).toBe(300);
-    expect(smoothed(daily, 'counters.groups', 'devices', 300)).toBe(300);
-    expect(smoothed(daily, 'breakdownsX.os', 'debian', 300)).toBe(300);
+    expect(smoothed(daily, 'activeInstalls.d1', undefined, 300, 200)).toBe(300);
+    expect(smoothed(daily, 'counters.groups', 'devices', 300, 200)).toBe(300);
+    expect(smoothed(daily, 'breakdownsX.os', 'debian', 300, 200)).toBe(300);
+  });
+
+  test('a change beyond LAG_BOUND deviations of noise is passed on, up or down', () => {
+    const s = smoothingFor(DAY, 0.25, before({ d28: 1000, os: { debian: 400 } }));
+    // σ 10 at α 0.25: the difference of today's noisy value and the day before's published one
+    // has a deviation of 10 · √(2 / 1.75) with nothing changed; 3 of them are read as noise.
+    const spread = 3 * 10 * Math.sqrt(2 / 1.75);
+    expect(LAG_BOUND).toBe(3);
+    expect(smoothed(s, 'breakdowns.os', 'debian', 800, 10)).toBeCloseTo(800 - 0.75 * spread, 9);
+    expect(smoothed(s, 'breakdowns.os', 'debian', 100, 10)).toBeCloseTo(100 + 0.75 * spread, 9);
+    // Just within it: the plain blend.
+    expect(smoothed(s, 'activeInstalls.d28', undefined, 1030, 10)).toBeCloseTo(
+      0.25 * 1030 + 0.75 * 1000,
+      9,
+    );
   });
 
   test('the stated smoothing validates with the day aggregate schema', async () => {
@@ -257,6 +299,62 @@ describe('what the day before decides', () => {
       publishDay(exact, config, 'secret', before({ os: { debian: 600 } })),
     );
     expect(dayAggregateSchema.parse(day)).toEqual(day);
+  });
+});
+
+describe('a fleet that grows from 10 to 170 installs in one day', () => {
+  // What a deployment sees the day its fleet's installs become established together: the day
+  // before published about 10 in every window, today 170 are active. 40 fixed secrets: the real
+  // noise, each day drawn afresh, the day before published and then blended with as stored.
+  const fleet = names('jump', 170);
+  const dayWith = (day: string, installs: string[]) =>
+    exactDay(day, {
+      activeInstalls: { d1: countOf(installs), d7: countOf(installs), d28: countOf(installs) },
+      breakdowns: { os: [bucketOf('linux', installs)] },
+    });
+  const yesterday = dayWith(BEFORE, fleet.slice(0, 10));
+  const today = dayWith(DAY, fleet);
+  const trials = Array.from({ length: 40 }, (_, t) => {
+    const secret = `jump-${t}`;
+    const previous = asAggregate(BEFORE, publishDay(yesterday, config, secret));
+    return {
+      smoothed: publishDay(today, config, secret, previous),
+      fresh: publishDay(today, config, secret),
+    };
+  });
+  const sigma = plan.queries.get('activeInstalls')?.sigma ?? 0;
+  const osSigma = plan.queries.get('breakdowns.os')?.sigma ?? 0;
+
+  test('what is published was blended with the day before (the case under test)', () => {
+    for (const { smoothed: day } of trials) expect(day.privacy.smoothedWith).toBe(BEFORE);
+  });
+
+  test('d1 stays within the noise of the 170, the same as without smoothing, and d1 ≤ d7 ≤ d28', () => {
+    const errors: number[] = [];
+    for (const { smoothed: day, fresh } of trials) {
+      const { d1, d7, d28 } = day.activeInstalls;
+      // 4σ: noise alone goes beyond it once in 16,000 draws.
+      expect(Math.abs(d1 - 170)).toBeLessThan(4 * sigma);
+      expect(d1).toBe(fresh.activeInstalls.d1);
+      expect(d1).toBeLessThanOrEqual(d7);
+      expect(d7).toBeLessThanOrEqual(d28);
+      errors.push(Math.abs(d1 - 170));
+    }
+    // Unbiased: the median error is that of the noise alone (0.67σ), not a lag.
+    expect(errors.sort((a, b) => a - b)[20]).toBeLessThan(1.5 * sigma);
+  });
+
+  test('d28 and the breakdown come within a few σ of 170, not half-way from 10; "other" stays small', () => {
+    const lag = (s: number) => (1 - ALPHA) * LAG_BOUND * s * Math.sqrt(2 / (2 - ALPHA));
+    for (const { smoothed: day } of trials) {
+      const { d28 } = day.activeInstalls;
+      expect(Math.abs(d28 - 170)).toBeLessThan(4 * sigma + lag(sigma));
+      const linux = installsOf(day, 'os', 'linux') ?? 0;
+      expect(Math.abs(linux - 170)).toBeLessThan(4 * osSigma + lag(osSigma));
+      // The parts add up to d28, and the remainder is not the lag of the blended bucket.
+      expect(day.breakdowns.os?.reduce((n, b) => n + b.installs, 0)).toBe(d28);
+      expect(installsOf(day, 'os', OTHER) ?? 0).toBeLessThan(4 * osSigma + lag(osSigma));
+    }
   });
 });
 
