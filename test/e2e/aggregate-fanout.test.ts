@@ -169,12 +169,18 @@ test('a POST to the scheduled function merges every shard and publishes the day 
     if (d !== finalDay) continue;
     expect(merged.screening.newlyEstablished.n).toBe(INSTALLS);
     // The published day is the publication of exactly these merged tallies: with one shard's
-    // partial left out, or counted twice, its noise and its numbers would differ.
+    // partial left out, or counted twice, its noise and its numbers would differ. Its window
+    // figures are smoothed with the day before as published, read from the store as the merge
+    // reads it (the run published that day too).
+    const [before] = await new FirestoreStore(db).readDays(dayBefore, dayBefore);
+    expect(before?.final).toBe(true);
+    expect(before?.privacy).toBeDefined();
     const expected = publishMerged(
       merged,
       { config: deploymentConfig, publicationSecret: () => secret },
       true,
       day?.run as DayAggregate['run'],
+      before,
     );
     expect(day).toEqual(expected);
   }

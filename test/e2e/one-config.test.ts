@@ -1,7 +1,8 @@
 // The one configuration file, edited as a maintainer would: in a copy of the repository,
 // homecall.config.ts with k = 4 or ε = 0 stops the build, npm start and the deploy; with k = 7,
-// 30 days of retention and ε = 0.5, ingest (expiry of stored events), the aggregation (noise and
-// thresholds: what is hidden in "other"), the stats API and the built site all change together —
+// 30 days of retention, ε = 0.5 and smoothing α = 0.3, ingest (expiry of stored events), the
+// aggregation (noise and thresholds: what is hidden in "other"), the stats API and the built site
+// all change together —
 // the same fleet whose versions the repository's ε = 8 publishes bucket by bucket
 // (test/e2e/deploy.test.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -128,10 +129,12 @@ describe('homecall.config.ts is the one configuration', () => {
     expect(clis.calls('firebase')).toEqual([]);
   });
 
-  test('k = 7, 30-day retention and ε = 0.5 change ingest, aggregation, the API and the site together', async () => {
+  test('k = 7, 30-day retention, ε = 0.5 and α = 0.3 change ingest, aggregation, the API and the site together', async () => {
     setConfig('kAnonymity', '7');
     setConfig('eventRetentionDays', '30');
     setConfig('epsilon', '0.5');
+    // Not the repository's α (0.5): the day and the privacy page state the copy's.
+    setConfig('smoothingAlpha', '0.3');
     // The copy counts every install from its first day (the establishment rule off): the day and
     // the privacy page say so.
     setConfig('establishedDays', '1');
@@ -192,7 +195,11 @@ describe('homecall.config.ts is the one configuration', () => {
       lateArrivalHours: 72,
       establishedDays: 1,
     });
-    expect(day.privacy).toMatchObject({ ...deploymentConfig.privacy, epsilon: 0.5 });
+    expect(day.privacy).toMatchObject({
+      ...deploymentConfig.privacy,
+      epsilon: 0.5,
+      smoothingAlpha: 0.3,
+    });
     const threshold = day.privacy?.noise.breakdowns?.threshold ?? 0;
     expect(threshold).toBeGreaterThan(200);
     expect(day.breakdowns.version?.map((b) => b.value)).toEqual(['other']);
@@ -216,7 +223,7 @@ describe('homecall.config.ts is the one configuration', () => {
     const privacy = page('privacy/index.html');
     expect(textById(privacy, 'dp-heading')).toBe('Differential privacy (ε = 0.5 per day)');
     expect(textById(privacy, 'computed-with-list')).toBe(
-      `${finalDay} (1 day): computed with differential privacy with ε = 0.5 and δ = 0.000001 per day (at most 4 events, 8 modules, signatures or codes and 16 counter values of 4 groups per install and day, each counter clipped at 100), window figures smoothed over time with α = ${deploymentConfig.privacy.smoothingAlpha}, k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours, every install counted from its first day.`,
+      `${finalDay} (1 day): computed with differential privacy with ε = 0.5 and δ = 0.000001 per day (at most 4 events, 8 modules, signatures or codes and 16 counter values of 4 groups per install and day, each counter clipped at 100), window figures smoothed over time with α = 0.3, k = 7, raw events kept 30 days, installs remembered 90 days after last seen, late arrivals accepted up to 72 hours, every install counted from its first day.`,
     );
     expect(textById(page('versions/index.html'), 'current-heading')).toBe('Current distribution');
     expect(page('versions/index.html')).toContain(

@@ -66,56 +66,62 @@ async function setup() {
 const log = () => {};
 
 describe('aggregation tasks', () => {
-  test('shards in any order; the last enqueues the merges; the day equals the in-process run', async () => {
-    const { store, deps, shards, merges, queues } = await setup();
-    const { plan } = await planScheduled(deps);
-    expect(plan.shards).toBe(8);
-    await enqueueRun(queues, plan);
-    expect(shards.map((t) => t.shard)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    // Backwards, with shard 3 failing once (it is retried by the queue).
-    const order = [...shards].reverse();
-    for (const [i, task] of order.entries()) {
-      if (task.shard === 3 && i < order.length - 1) {
-        store.failWith = new Error('outage');
-        await expect(shardTask(deps, queues, task, log)).rejects.toThrow('outage');
-        store.failWith = undefined;
-        order.push(task);
-        continue;
+  // Every day of the scheduled plan is published twice (fan-out and in process), each with its
+  // days before: about 25 s alone, past the unit default of 30 s on a loaded machine.
+  test(
+    'shards in any order; the last enqueues the merges; the day equals the in-process run',
+    { timeout: 120_000 },
+    async () => {
+      const { store, deps, shards, merges, queues } = await setup();
+      const { plan } = await planScheduled(deps);
+      expect(plan.shards).toBe(8);
+      await enqueueRun(queues, plan);
+      expect(shards.map((t) => t.shard)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      // Backwards, with shard 3 failing once (it is retried by the queue).
+      const order = [...shards].reverse();
+      for (const [i, task] of order.entries()) {
+        if (task.shard === 3 && i < order.length - 1) {
+          store.failWith = new Error('outage');
+          await expect(shardTask(deps, queues, task, log)).rejects.toThrow('outage');
+          store.failWith = undefined;
+          order.push(task);
+          continue;
+        }
+        await shardTask(deps, queues, task, log);
+        // No merge while any shard has not stored its partials.
+        if (i < order.length - 1) expect(merges.size).toBe(0);
       }
-      await shardTask(deps, queues, task, log);
-      // No merge while any shard has not stored its partials.
-      if (i < order.length - 1) expect(merges.size).toBe(0);
-    }
-    expect(plan.days.length).toBeGreaterThan(1);
-    // Oldest day first, so an in-order queue finds the day before each day published (smoothing).
-    expect([...merges.values()].map((m) => m.day)).toEqual([...plan.days].sort());
-    // Run newest first (as a retried queue may): each merge publishes the days before it in
-    // memory exactly as their own merges then do, so the day equals the in-process run's.
-    for (const merge of [...merges.values()].reverse()) await mergeTask(deps, merge, log);
-    const published = (await store.readDays(DAY, DAY))[0];
-    // A retried merge finds its day published and leaves it as it is.
-    for (const merge of merges.values()) await mergeTask(deps, merge, log);
-    expect((await store.readDays(DAY, DAY))[0]).toEqual(published);
+      expect(plan.days.length).toBeGreaterThan(1);
+      // Oldest day first, so an in-order queue finds the day before each day published (smoothing).
+      expect([...merges.values()].map((m) => m.day)).toEqual([...plan.days].sort());
+      // Run newest first (as a retried queue may): each merge publishes the days before it in
+      // memory exactly as their own merges then do, so the day equals the in-process run's.
+      for (const merge of [...merges.values()].reverse()) await mergeTask(deps, merge, log);
+      const published = (await store.readDays(DAY, DAY))[0];
+      // A retried merge finds its day published and leaves it as it is.
+      for (const merge of merges.values()) await mergeTask(deps, merge, log);
+      expect((await store.readDays(DAY, DAY))[0]).toEqual(published);
 
-    const single = new MemoryStore();
-    await single.saveEvents(events());
-    // The same scheduled plan in one process (each day's window figures are smoothed with the
-    // day before as published, so both runs publish the same days before it too).
-    const { merged } = await runScheduledAggregation({
-      ...deps,
-      store: single,
-      eventsPerShard: 1e9,
-    });
-    const expected = merged.find((m) => m.day === DAY);
-    expect(merged.find((m) => m.day === BEFORE)?.status).toBe('published');
-    // 8 shards or one: the same tallies (13 installs), hence the same noise and the same day.
-    expect(expected?.exact.d1.n).toBe(13);
-    const { run: _a, ...data } = published ?? ({} as never);
-    const { run: _b, ...want } = expected?.aggregate ?? ({} as never);
-    expect(data).toEqual(want);
-    expect(data.final).toBe(true);
-    expect(data.privacy?.epsilon).toBe(deploymentConfig.privacy.epsilon);
-  });
+      const single = new MemoryStore();
+      await single.saveEvents(events());
+      // The same scheduled plan in one process (each day's window figures are smoothed with the
+      // day before as published, so both runs publish the same days before it too).
+      const { merged } = await runScheduledAggregation({
+        ...deps,
+        store: single,
+        eventsPerShard: 1e9,
+      });
+      const expected = merged.find((m) => m.day === DAY);
+      expect(merged.find((m) => m.day === BEFORE)?.status).toBe('published');
+      // 8 shards or one: the same tallies (13 installs), hence the same noise and the same day.
+      expect(expected?.exact.d1.n).toBe(13);
+      const { run: _a, ...data } = published ?? ({} as never);
+      const { run: _b, ...want } = expected?.aggregate ?? ({} as never);
+      expect(data).toEqual(want);
+      expect(data.final).toBe(true);
+      expect(data.privacy?.epsilon).toBe(deploymentConfig.privacy.epsilon);
+    },
+  );
 
   test('without an override the shard count follows aggregation.eventsPerShard of the configuration', async () => {
     const sized = async (eventsPerShard: number) => {
