@@ -249,8 +249,8 @@ describe('what the day before decides', () => {
 
   test('a window the day before published as 0 (a deployment’s first days) is published fresh', () => {
     const s = smoothingFor(DAY, ALPHA, before({ d7: 0, d28: 0 }));
-    expect(smoothed(s, 'activeInstalls.d28', undefined, 13)).toBe(13);
-    expect(smoothed(s, 'activeInstalls.d7', undefined, 13)).toBe(13);
+    expect(smoothed(s, 'activeInstalls.d28', undefined, 13, 5)).toBe(13);
+    expect(smoothed(s, 'activeInstalls.d7', undefined, 13, 5)).toBe(13);
     // Nothing of it to blend in: the day states no day it was smoothed with.
     expect(smoothingFor(DAY, ALPHA, before({ d7: 0, d28: 0 }))).toBe(FRESH);
   });
