@@ -2,7 +2,7 @@
 // runs benchPrivacy on the demo fleet and prints its table, the target at the default ε with and
 // without smoothing over time, the lag smoothing costs and, per section, the noise σ against the
 // size of the buckets — what drives each section's error. `--alphas=0.3,0.4` adds other α values
-// at the default ε, side by side.
+// at the default ε, side by side; `--epsilons=6,7,9` other ε values with the configuration's α.
 import { deploymentConfig } from '../../shared/config.ts';
 import { benchPrivacy, type PrivacyBench } from './privacy.ts';
 
@@ -20,13 +20,19 @@ const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
  * default ε: how the default was chosen.
  */
 function alphasAsked(): number[] {
-  const arg = process.argv.find((a) => a.startsWith('--alphas='));
+  return numbersAsked('--alphas=').filter((a) => a > 0 && a < 1);
+}
+
+/** The ε values `--epsilons=6,7,9` asks to measure besides the default ones (in (0, 50]). */
+function epsilonsAsked(): number[] {
+  return numbersAsked('--epsilons=').filter((e) => e > 0 && e <= 50);
+}
+
+/** The numbers of a `--name=a,b,c` argument; none when it is absent. */
+function numbersAsked(prefix: string): number[] {
+  const arg = process.argv.find((a) => a.startsWith(prefix));
   if (!arg) return [];
-  return arg
-    .slice('--alphas='.length)
-    .split(',')
-    .map(Number)
-    .filter((a) => a > 0 && a < 1);
+  return arg.slice(prefix.length).split(',').map(Number);
 }
 
 const alphaText = (a: number | false) => (a === false ? 'none' : String(a));
@@ -39,7 +45,9 @@ export async function runPrivacyBench(
   const defaultAlpha = deploymentConfig.privacy.smoothingAlpha;
   // Every ε with the configuration's smoothing; the default ε also without it (and with the α
   // values asked for), side by side.
-  const epsilons = quick ? [defaultEpsilon] : [...new Set([2, 4, defaultEpsilon, 8])];
+  const epsilons = [
+    ...new Set([...(quick ? [defaultEpsilon] : [2, 4, defaultEpsilon, 8]), ...epsilonsAsked()]),
+  ];
   const alphas = [...new Set<number | false>([defaultAlpha, false, ...alphasAsked()])];
   const privacy = await benchPrivacy({
     installs: 300,
