@@ -15,6 +15,17 @@ import { privacySchema, type PrivacyConfig } from './config-schema.ts';
 export const MECHANISM = 'discrete-gaussian-zcdp';
 
 /**
+ * How far today's noisy value may stray from the day before's published one, in standard
+ * deviations of their difference when nothing changed, and still be read as noise. Beyond it the
+ * excess is change, and is published as it is: the blend corrects at most (1 − α) · LAG_BOUND of
+ * those deviations, so a figure that jumps (a release adopted overnight, a fleet that arrives in a
+ * day) is published at most that far from its own noisy value instead of (1 − α) of the jump low.
+ * Three deviations: noise alone goes beyond them on 0.3 % of days. Smoothing over time
+ * (functions/src/privacy/publication/smoothing.ts) applies it; the privacy page states it.
+ */
+export const LAG_BOUND = 3;
+
+/**
  * Every problem with a privacy configuration, in words (the rules of the configuration's zod
  * schema); empty when it is valid. For settings built in code (the bench's ε sweep, tests).
  */

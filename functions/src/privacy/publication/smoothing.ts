@@ -17,6 +17,7 @@
  */
 import { OTHER, type DayAggregate } from '../../../../shared/aggregate.ts';
 import { addDays, type Day } from '../../../../shared/dates.ts';
+import { LAG_BOUND } from '../../../../shared/privacy.ts';
 
 /**
  * The figures smoothed, by name or prefix (every breakdown): the window figures. Daily figures
@@ -85,15 +86,8 @@ export function smoothingFor(
   return { alpha, previousDay: previous.day, previous: figures };
 }
 
-/**
- * How far today's noisy value may stray from the day before's published one, in standard
- * deviations of their difference when nothing changed, and still be read as noise. Beyond it the
- * excess is change, and is published as it is: the blend corrects at most (1 − α) · LAG_BOUND of
- * those deviations, so a figure that jumps (a release adopted overnight, a fleet that arrives in a
- * day) is published at most that far from its own noisy value instead of (1 − α) of the jump low.
- * Three deviations: noise alone goes beyond them on 0.3 % of days.
- */
-export const LAG_BOUND = 3;
+// The bound is stated on the privacy page too, so it lives with the rest of the accounting.
+export { LAG_BOUND };
 
 /**
  * Today's noisy `value` of a window figure (noise σ `sigma`), blended with the day before's
