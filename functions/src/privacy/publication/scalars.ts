@@ -22,8 +22,8 @@ const countData = (c: ExactCount) => `${c.count}|${c.digest}`;
  * blended with the day before's (`smoothing`), made to nest again and kept at or above d1. A
  * blended window lags behind a growing fleet; fitted together with d1, that lag would pull d1
  * down with it (a fleet grown from 10 to 170 installs overnight had d1 published some 60 low),
- * and a daily figure must never pay for a window figure's lag. Keeping a window at least d1 only moves it
- * towards the truth, which has d1 ≤ d7 ≤ d28; all of it reads noisy values alone
+ * and a daily figure must never pay for a window figure's lag. Keeping a window at least d1 only
+ * moves it towards the truth, which has d1 ≤ d7 ≤ d28; all of it reads noisy values alone
  * (post-processing, no privacy spent).
  */
 export function publishActive(

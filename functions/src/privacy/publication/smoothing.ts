@@ -106,8 +106,8 @@ export function smoothed(
   const before = smoothing.previous.get(figureKey(figure, bucket));
   if (before === undefined || !isSmoothed(figure)) return value;
   const { alpha } = smoothing;
-  // With nothing changed, value − before is today's noise (σ²) less the published day before's,
-  // whose variance is α / (2 − α) · σ² in steady state: σ² · 2 / (2 − α) together.
+  // With nothing changed, value − before is today's noise less the day before's published noise,
+  // independent, of variances σ² and (steady state) α / (2 − α) · σ²: σ² · 2 / (2 − α) together.
   const spread = LAG_BOUND * sigma * Math.sqrt(2 / (2 - alpha));
   const noise = Math.min(spread, Math.max(-spread, value - before));
   // α · value + (1 − α) · before, written as value − (1 − α) · (value − before), with only the
