@@ -46,7 +46,8 @@ export const LABEL = String.raw`[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})`;
 // A user or account name: a letter or `_` first, then what login names use.
 export const ACCOUNT = String.raw`[\p{L}_][\p{L}\p{N}_.-]{0,63}`;
 
-const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
+// The lists are written one space apart, with none at either end.
+const words = (list: string): ReadonlySet<string> => new Set(list.split(' '));
 
 // Last labels that make a dotted name a file or code name rather than a host. Only extensions
 // that are rare as top-level domains, or where a file is far likelier than a host (see
@@ -112,21 +113,18 @@ export function isIPv6(text: string): boolean {
   if (text.length > 45 || !HEX_DIGIT_RE.test(text)) return false;
   let hex = text;
   if (text.includes('.')) {
-    // An embedded IPv4 stands for the last two groups.
+    // An embedded IPv4 stands for the last two groups. (Without a colon, the whole text is
+    // the quad and `0:0` alone is no address.)
     const lastColon = text.lastIndexOf(':');
-    if (lastColon < 0 || !isIPv4(text.slice(lastColon + 1))) return false;
+    if (!isIPv4(text.slice(lastColon + 1))) return false;
     hex = `${text.slice(0, lastColon + 1)}0:0`;
   }
-  const isGroup = (group: string): boolean => HEX_GROUP_RE.test(group);
   const halves = hex.split('::');
   if (halves.length > 2) return false;
-  if (halves.length === 1) {
-    const groups = hex.split(':');
-    return groups.length === 8 && groups.every(isGroup);
-  }
-  const [left = '', right = ''] = halves;
-  const groups = [...(left ? left.split(':') : []), ...(right ? right.split(':') : [])];
-  return groups.length <= 7 && groups.every(isGroup);
+  // `::` stands for at least one group; an empty half holds none.
+  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
+  const fits = halves.length === 1 ? groups.length === 8 : groups.length <= 7;
+  return fits && groups.every((group) => HEX_GROUP_RE.test(group));
 }
 
 /** The patterns above, which rules apply to a match rather than the whole text (ReDoS test). */
