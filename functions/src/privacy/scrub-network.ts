@@ -189,8 +189,8 @@ export const NETWORK_RULES = {
       // at the end, one at a time (an address may itself end in `::`). A zone or prefix length
       // follows the address itself, so then nothing is trimmed.
       for (const start of bare.startsWith(':') ? [0, 1] : [0]) {
-        // Stryker disable next-line EqualityOperator: equivalent; an empty candidate is no address either
-        for (let end = bare.length; end > start; end--) {
+        // `end` counts down by one from bare.length >= start, so it meets `start` exactly.
+        for (let end = bare.length; end !== start; end--) {
           if (isIPv6(bare.slice(start, end)))
             return `${bare.slice(0, start)}<ip>${bare.slice(end)}`;
           if (suffix || !TRAILING_PUNCTUATION.includes(bare.charAt(end - 1))) break;
