@@ -52,3 +52,56 @@ describe('names after a host word', () => {
     expect(scrubbed(input)).toBe(expected);
   });
 });
+
+describe('node names in uname strings', () => {
+  test.each([
+    // `uname -snr` has no `#1 SMP` tail: every node name goes but a distribution's name, a
+    // capitalised word of letters (WSL names machines `DESKTOP-…`).
+    [
+      'Linux DESKTOP-4JK2L7Q 5.15.90.1-microsoft-standard-WSL2',
+      'Linux <host> 5.15.90.1-microsoft-standard-WSL2',
+    ],
+    ['Linux Alice-PC 5.15.0-91-generic', 'Linux <host> 5.15.0-91-generic'],
+    ['GNU Alice-PC 5.4', 'GNU <host> 5.4'],
+    ['Linux Web01 5.4.0', 'Linux <host> 5.4.0'],
+    ['Linux aliceMac 6.5.0', 'Linux <host> 6.5.0'],
+    ['Linux x86_64 5.4', 'Linux <host> 5.4'],
+    ['Linux Mint 21.2', 'Linux Mint 21.2'],
+    ['Linux MINT 21.2', 'Linux MINT 21.2'],
+    ['Linux kernel 5.15', 'Linux kernel 5.15'],
+    // The `#`, `SMP` or `PREEMPT` must follow the release itself, not a later word.
+    ['Linux Mint 21.2 runs kernel #1', 'Linux Mint 21.2 runs kernel #1'],
+    ['Linux Mint 21.2 SMPlayer', 'Linux Mint 21.2 SMPlayer'],
+    ['Linux Gateway 5.4.0 #1 SMP', 'Linux <host> 5.4.0 #1 SMP'],
+    ['Linux Gateway 5.4.0 PREEMPT', 'Linux <host> 5.4.0 PREEMPT'],
+  ])('%s', (input, expected) => {
+    expect(scrubbed(input)).toBe(expected);
+  });
+});
+
+describe('Kubernetes pod and node names', () => {
+  test.each([
+    // `<deployment>-<replicaset hash>-<suffix>`: the hash alone makes a pod name, whatever the
+    // suffix; a lone suffix must mix letters and digits.
+    ['pod web-5d8f7c9b6-xkzpq restarted', 'pod <host> restarted'],
+    ['pod fluentd-x7k2p restarted', 'pod <host> restarted'],
+    ['pod backup-xkzpq restarted', 'pod backup-xkzpq restarted'],
+    ['pod job-24567 restarted', 'pod job-24567 restarted'],
+    // Hash and suffix are made of Kubernetes' alphabet (no vowels), all of them.
+    ['pod web-a5d8f7c9b6-xkzpq', 'pod web-a5d8f7c9b6-xkzpq'],
+    ['pod web-5d8f7c9b6a-xkzpq', 'pod web-5d8f7c9b6a-xkzpq'],
+    ['pod fluentd-ax7k2p', 'pod fluentd-ax7k2p'],
+    ['pod fluentd-x7k2pa', 'pod fluentd-x7k2pa'],
+    // A full stop ends the sentence, not the name; a file name stays.
+    ['restarted web-5d8f7c9b6-xkzpq. Retrying', 'restarted <host>. Retrying'],
+    ['tail web-5d8f7c9b6-xkzpq.log', 'tail web-5d8f7c9b6-xkzpq.log'],
+    // Managed node names, whole: AKS's 8-digit pool id and 6-character instance.
+    ['node aks-nodepool1-12345678-vmss000000 ready', 'node <host> ready'],
+    ['node gke-prod-default-pool-1a2b3c4d-x7k2 ready', 'node <host> ready'],
+    ['node myaks-pool-12345678-vmss000000 ready', 'node myaks-pool-12345678-vmss000000 ready'],
+    ['node aks-pool-12345678-vmss0000001 ready', 'node aks-pool-12345678-vmss0000001 ready'],
+    ['node aks-pool-1234567-vmss000000 ready', 'node aks-pool-1234567-vmss000000 ready'],
+  ])('%s', (input, expected) => {
+    expect(scrubbed(input)).toBe(expected);
+  });
+});
