@@ -74,6 +74,14 @@ describe('node names in uname strings', () => {
     ['Linux Mint 21.2 SMPlayer', 'Linux Mint 21.2 SMPlayer'],
     ['Linux Gateway 5.4.0 #1 SMP', 'Linux <host> 5.4.0 #1 SMP'],
     ['Linux Gateway 5.4.0 PREEMPT', 'Linux <host> 5.4.0 PREEMPT'],
+    // Other systems always put the node name there, whatever its case.
+    ['FreeBSD Gateway 13.2-RELEASE', 'FreeBSD <host> 13.2-RELEASE'],
+    ['Darwin Alices-MacBook 23.1.0', 'Darwin <host> 23.1.0'],
+    // `localhost` and words of prose name no machine, on any system.
+    ['Linux localhost 5.15.0-91-generic #1 SMP', 'Linux localhost 5.15.0-91-generic #1 SMP'],
+    ['FreeBSD localhost 13.2-RELEASE', 'FreeBSD localhost 13.2-RELEASE'],
+    ['runs Linux on 5.4 kernels', 'runs Linux on 5.4 kernels'],
+    ['FreeBSD on 13.2', 'FreeBSD on 13.2'],
   ])('%s', (input, expected) => {
     expect(scrubbed(input)).toBe(expected);
   });
@@ -101,6 +109,37 @@ describe('Kubernetes pod and node names', () => {
     ['node myaks-pool-12345678-vmss000000 ready', 'node myaks-pool-12345678-vmss000000 ready'],
     ['node aks-pool-12345678-vmss0000001 ready', 'node aks-pool-12345678-vmss0000001 ready'],
     ['node aks-pool-1234567-vmss000000 ready', 'node aks-pool-1234567-vmss000000 ready'],
+  ])('%s', (input, expected) => {
+    expect(scrubbed(input)).toBe(expected);
+  });
+});
+
+describe('names in resolver errors', () => {
+  test.each([
+    ['ping: db01: Name or service not known', 'ping: <host>: Name or service not known'],
+    // `localhost` and words of prose name no machine, in any case.
+    ['ping: localhost: Name or service not known', 'ping: localhost: Name or service not known'],
+    ['ping: LOCALHOST: Name or service not known', 'ping: LOCALHOST: Name or service not known'],
+    ['ping: none: Name or service not known', 'ping: none: Name or service not known'],
+  ])('%s', (input, expected) => {
+    expect(scrubbed(input)).toBe(expected);
+  });
+});
+
+describe('host names in Netdata log tags', () => {
+  test.each([
+    ['STREAM_SENDER[child01]: connected', 'STREAM_SENDER[<host>]: connected'],
+    ['HEALTH [db01]', 'HEALTH [<host>]'],
+    ["STREAM CONNECT 'child01'", "STREAM CONNECT '<host>'"],
+    ['STREAM child01 [receive from [10.0.0.1]:19999]', 'STREAM <host> [receive from [<ip>]:19999]'],
+    ['STREAM Child01 [send to parent]', 'STREAM <host> [send to parent]'],
+    // The older form's word in capitals is a tag; the tag's own words and a file name stay.
+    ['STREAM SND [send to x]', 'STREAM SND [send to x]'],
+    ['HEALTH [localhost]: ok', 'HEALTH [localhost]: ok'],
+    ['STREAM localhost [receive from x]', 'STREAM localhost [receive from x]'],
+    ['STREAM_SENDER[parent]: x', 'STREAM_SENDER[parent]: x'],
+    ['STREAM_SENDER[Disabled]: x', 'STREAM_SENDER[Disabled]: x'],
+    ['RRDHOST[go.d.plugin] x', 'RRDHOST[go.d.plugin] x'],
   ])('%s', (input, expected) => {
     expect(scrubbed(input)).toBe(expected);
   });
