@@ -63,6 +63,7 @@ describe('node names in uname strings', () => {
     ],
     ['Linux Alice-PC 5.15.0-91-generic', 'Linux <host> 5.15.0-91-generic'],
     ['GNU Alice-PC 5.4', 'GNU <host> 5.4'],
+    ['GNU Hurd 0.9', 'GNU Hurd 0.9'],
     ['Linux Web01 5.4.0', 'Linux <host> 5.4.0'],
     ['Linux aliceMac 6.5.0', 'Linux <host> 6.5.0'],
     ['Linux x86_64 5.4', 'Linux <host> 5.4'],
