@@ -75,6 +75,11 @@ describe('node names in uname strings', () => {
     ['Linux Mint 21.2 SMPlayer', 'Linux Mint 21.2 SMPlayer'],
     ['Linux Gateway 5.4.0 #1 SMP', 'Linux <host> 5.4.0 #1 SMP'],
     ['Linux Gateway 5.4.0 PREEMPT', 'Linux <host> 5.4.0 PREEMPT'],
+    // The tail is read after the name, however long the name.
+    [
+      'Linux Buildserverproduction 5.15.0-91-generic #1 SMP',
+      'Linux <host> 5.15.0-91-generic #1 SMP',
+    ],
     // Other systems always put the node name there, whatever its case.
     ['FreeBSD Gateway 13.2-RELEASE', 'FreeBSD <host> 13.2-RELEASE'],
     ['Darwin Alices-MacBook 23.1.0', 'Darwin <host> 23.1.0'],
