@@ -136,6 +136,7 @@ describe('host names in Netdata log tags', () => {
   test.each([
     ['STREAM_SENDER[child01]: connected', 'STREAM_SENDER[<host>]: connected'],
     ['HEALTH [db01]', 'HEALTH [<host>]'],
+    ['HEALTH [DB01]', 'HEALTH [<host>]'],
     ["STREAM CONNECT 'child01'", "STREAM CONNECT '<host>'"],
     ['STREAM child01 [receive from [10.0.0.1]:19999]', 'STREAM <host> [receive from [<ip>]:19999]'],
     ['STREAM Child01 [send to parent]', 'STREAM <host> [send to parent]'],
