@@ -27,10 +27,12 @@ export function halvesOf(id: string): [number, number] {
   // Hex digits decoded by hand: no substring, no regular expression (once per install a day).
   let hi = 0;
   let lo = 0;
-  let hex = id.length >= 16;
+  // Past the end of a shorter id, charCodeAt gives NaN: no digit, so it is hashed.
+  let hex = true;
   for (let i = 0; hex && i < 16; i += 1) {
     const c = id.charCodeAt(i);
-    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    // Below '0', c - 48 is negative: no digit either.
+    const digit = c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
     if (digit < 0) hex = false;
     else if (i < 8) hi = ((hi << 4) | digit) >>> 0;
     else lo = ((lo << 4) | digit) >>> 0;

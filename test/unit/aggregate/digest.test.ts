@@ -25,6 +25,18 @@ const tallyOf = (...ids: string[]): Tally => {
   return t;
 };
 
+/** The hash of an id that is not hex, written out again: FNV-1a twice with swapped seeds. */
+function fnv1a(id: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < id.length; i += 1) {
+    a = Math.imul(a ^ id.charCodeAt(i), 0x01000193);
+    b = Math.imul(b ^ id.charCodeAt(i), 0x811c9dc5);
+  }
+  const hex = (v: number) => (v >>> 0).toString(16).padStart(8, '0');
+  return hex(a) + hex(b);
+}
+
 describe('a pseudonym’s digest is its first 16 hex digits', () => {
   test.each([
     '0123456789abcdef0123',
@@ -54,14 +66,27 @@ describe('an id that is not lowercase hex is hashed, the same way for good', () 
     expect(toContributors(tallyOf(id)).digest).toBe(digest);
   });
 
-  // Characters just outside 0-9 and a-f: '/', ':', '`', 'g', and 'A'.
-  test.each(['/', ':', '`', 'g', 'A'])('%s in the first 16 characters is not hex', (c) => {
-    const hex = '0123456789abcdef';
-    for (const at of [0, 7, 8, 15]) {
-      const id = `${hex.slice(0, at)}${c}${hex.slice(at + 1)}`;
-      expect(toContributors(tallyOf(id)).digest).not.toBe(id);
-    }
-  });
+  // Characters just outside 0-9 and a-f ('/', ':', '`', 'g', 'A'), and others between them
+  // ('@', 'W', 'Z', '_'): anywhere in the first 16, the id is hashed as a whole, like any
+  // other id that is no pseudonym (fnv1a below is the rule the table above pins).
+  test.each(['/', ':', '@', 'A', 'W', 'Z', '_', '`', 'g', 'z'])(
+    '%s in the first 16 characters is not hex',
+    (c) => {
+      const hex = '0123456789abcdef';
+      for (const at of [0, 7, 8, 15]) {
+        const id = `${hex.slice(0, at)}${c}${hex.slice(at + 1)}ff`;
+        expect(toContributors(tallyOf(id)).digest).toBe(fnv1a(id));
+      }
+    },
+  );
+
+  test.each(['0123456789abcdef', 'abcdef0123456789ff', '9999999999999999'])(
+    'while %s is read as hex',
+    (id) => {
+      expect(toContributors(tallyOf(id)).digest).toBe(id.slice(0, 16));
+      expect(toContributors(tallyOf(id)).digest).not.toBe(fnv1a(id));
+    },
+  );
 });
 
 describe('tallies add up in any order', () => {
