@@ -74,16 +74,11 @@ export function snapshotOf(
 }
 
 /**
- * The canonical JSON of a snapshot from snapshotOf: what stableJson would write, without its
- * per-object sorting, since snapshotOf already sorted every key. Attribute values are primitives
- * by the event schema; anything else goes through stableJson.
+ * The canonical JSON of a snapshot from snapshotOf (keys sorted at every depth). Only needed when
+ * an attribute value is not a scalar: snapshotJsonOf writes every other snapshot itself.
  */
 export function snapshotJson(snapshot: InstallSnapshot): string {
-  const attributes = snapshot.attributes ? Object.values(snapshot.attributes) : [];
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: equivalent; stableJson writes the same text for null (only slower)
-  return attributes.every((v) => v === null || typeof v !== 'object')
-    ? JSON.stringify(snapshot)
-    : stableJson(snapshot);
+  return stableJson(snapshot);
 }
 
 const PRODUCT = new Set<string>(PRODUCT_FIELDS);
@@ -114,10 +109,13 @@ export function snapshotJsonOf(
       }
     } else if (key === 'attributes') {
       let merged: Record<string, unknown> | undefined;
-      for (const event of events)
-        if (event.attributes)
-          // Stryker disable next-line ConditionalExpression: equivalent; the first event's attributes are taken as they are, not copied
-          merged = merged ? { ...merged, ...event.attributes } : event.attributes;
+      for (const event of events) {
+        const more = event.attributes;
+        // The first event's attributes are taken as they are, not copied; a merge with none is a
+        // copy of the same names and values.
+        // Stryker disable next-line ConditionalExpression: equivalent (above)
+        if (more) merged = merged ? { ...merged, ...more } : more;
+      }
       if (merged) {
         const names = Object.keys(merged).sort();
         let inner = '{';
