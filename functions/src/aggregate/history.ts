@@ -43,6 +43,7 @@ class ContributionTable {
     // Stryker disable next-line ConditionalExpression: equivalent; a contribution parsed again is the same one under a new index, and its installs' parts add up the same
     if (id === undefined) {
       id = this.parsed.length;
+      // Stryker disable next-line all: equivalent; the cache again (above)
       this.ids.set(json, id);
       this.parsed.push(parseContribution(json));
     }
@@ -349,6 +350,7 @@ export function bucketHistory(
     // Installs active in the 28 days ending on the day, grouped by target and snapshot so each
     // snapshot's breakdown values are added once with the count and digest of its installs.
     const bySnapshot = new Map<ExactDay, Map<number, Tally>>();
+    // Stryker disable next-line EqualityOperator: equivalent; a slot past the end has no status (its status and status day both read undefined), so it counts nowhere
     for (let slot = 0; slot < lastDay.length; slot += 1) {
       const age = today - (lastDay[slot] as number);
       if (age > 27) continue;

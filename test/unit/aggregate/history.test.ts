@@ -662,3 +662,18 @@ describe('the retention trim: only days within the install memory count (establi
     expect({ d1: n(e.d1), proven: n(e.screening.proven) }).toEqual({ d1: 1, proven: 1 });
   });
 });
+
+describe('a page without contributions (format 1) on a day computed', () => {
+  test('its installs still count on the day and under their version, adding no events', () => {
+    const days = Array.from({ length: NEEDED }, (_, i) => addDays(START, i));
+    const pages = pagesOf(Object.fromEntries(days.map((day) => [day, [1, 2]])));
+    const last = days[days.length - 1] as Day;
+    const page = the(pages.get(last));
+    pages.set(last, { ...page, cons: [], contribs: [], format: 1 });
+    const exact = the(bucketHistory(pages, [last], deploymentConfig).get(last));
+    expect([n(exact.d1), n(exact.d28)]).toEqual([2, 2]);
+    expect(exact.events.size).toBe(0);
+    expect([...exact.versions.keys()]).toEqual(['1.0']);
+    expect(n(the(exact.versions.get('1.0')).active)).toBe(2);
+  });
+});
