@@ -161,7 +161,7 @@ export function bucketHistory(
     return w;
   };
 
-  /** Days without a proof in the run from `from` on. */
+  /** Days of the run from `from` on, each as one (a proof counts for no more than its day). */
   const plainDays = (chain: number[], from: number): number => {
     let n = 0;
     // Stryker disable next-line ConditionalExpression: equivalent; chain[-1] reads as day 0, before any `from`: the loop ends there too
@@ -183,10 +183,12 @@ export function bucketHistory(
     let beforeDay = dayAt(from);
     let beforeSnap = openSnap[slot] as number;
     const found: number[] = [];
-    // The bound only ends the search once the run is heavy enough: older days found beyond it
-    // are the oldest of the run, counted by no figure the newer ones do not decide already.
-    // Stryker disable next-line EqualityOperator,ArithmeticOperator,ConditionalExpression: equivalent (above)
-    while (weight(chain, at - memory) + found.length < 2 * needed) {
+    // The search ends once the run is heavy enough and its days alone count: older days found
+    // beyond that are the oldest of the run, counted by no figure the newer ones do not decide.
+    while (
+      weight(chain, at - memory) + found.length < 2 * needed ||
+      plainDays(chain, at - memory) + found.length < needed
+    ) {
       const hit = older(keyOf[slot] as string, beforeDay, notBefore);
       if (!hit) break;
       const id = table.id(hit.snapshot);
@@ -213,8 +215,9 @@ export function bucketHistory(
     else if (quarantinedFrom !== undefined && at >= dayIndex(quarantinedFrom)) s = 'quarantined';
     else if (!table.released(id)) s = 'unknown-version';
     else {
-      const chain = chains[slot] as number[];
-      if (weight(chain, at - memory) < needed) resolve(slot, at);
+      // Older days decide whether it counts by its days or, before they would, by a proof alone.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent; a run whose days count already gains only older days that change no status (only slower); never resolving here fails the older-page tests
+      if (plainDays(chains[slot] as number[], at - memory) < needed) resolve(slot, at);
       const w = weight(chains[slot] as number[], at - memory);
       if (w < needed) s = 'not-established';
       else s = plainDays(chains[slot] as number[], at - memory) >= needed ? 'counted' : 'proven';
@@ -238,8 +241,9 @@ export function bucketHistory(
       for (let i = 0; i < page.keys.length; i += 1) {
         const key = page.keys[i] as string;
         const id = ids[page.snaps[i] as number] as number;
-        const cid = page.cons.length > 0 ? (cids[page.cons[i] as number] as number) : -1;
-        const proof = cid >= 0 && contributions.parsed[cid]?.p === 1;
+        // A page of format 1 has no contribution indexes: -1, no contribution.
+        const cid = cids[page.cons[i] as number] ?? -1;
+        const proof = contributions.parsed[cid]?.p === 1;
         let slot = slots.get(key);
         const first = slot === undefined;
         if (slot === undefined) {
@@ -250,11 +254,13 @@ export function bucketHistory(
           his.push(hi);
           los.push(lo);
           lastDay.push(Number.NEGATIVE_INFINITY);
-          snap.push(-1);
+          snap.push(id);
           chains.push([]);
           openFrom.push(today);
           openSnap.push(id);
+          // Stryker disable next-line CallExpression: equivalent; a status is written before it is read (its day below is never the slot's day until then), the push only keeps the arrays packed
           status.push(undefined);
+          // Stryker disable next-line CallExpression: equivalent (above)
           statusDay.push(Number.NaN);
         }
         const hi = his[slot] as number;
@@ -264,16 +270,23 @@ export function bucketHistory(
         // The run goes on while the profile stays consistent and the install is remembered.
         const chain = chains[slot] as number[];
         if (!first) {
+          // Stryker disable next-line ConditionalExpression: equivalent; a run kept past the memory weighs only its days within it, and finds no older day within it (only slower); never remembering fails the memory tests
           const remembered = (lastDay[slot] as number) >= today - memory;
           if (!remembered || !table.consistent(snap[slot] as number, id)) {
             chain.length = 0;
+            // Stryker disable next-line UnaryOperator: equivalent; a run open from 1970-01-02 finds nothing older (only slower)
             openFrom[slot] = -1;
           }
         }
         chain.push(today * 2 + (proof ? 1 : 0));
+        // Stryker disable next-line BlockStatement: equivalent; a longer run changes no status (below)
         if (chain.length > keep) {
-          // Enough days of the run are decoded: older pages can no longer change its weight.
+          // Enough days of the run are decoded: older pages can no longer change its weight. The
+          // trim only saves memory and lookups: the run's newest `keep` days, when all within the
+          // memory, count it and decide every figure; when not, the older ones are beyond it too.
+          // Stryker disable next-line CallExpression: equivalent (above)
           chain.shift();
+          // Stryker disable next-line UnaryOperator: equivalent; a run open from 1970-01-02 finds nothing older (only slower)
           openFrom[slot] = -1;
         }
         lastDay[slot] = today;
@@ -296,7 +309,7 @@ export function bucketHistory(
           addHalves(entry(exact.screening.newProfiles, table.cohort(id), tally), hi, lo);
         }
         const s = statusOf(slot);
-        const c = cid >= 0 ? (contributions.parsed[cid] as Contribution) : NO_CONTRIBUTION;
+        const c = contributions.parsed[cid] ?? NO_CONTRIBUTION;
         if (s !== 'counted' && s !== 'proven') {
           const t = tally();
           addHalves(t, hi, lo);
@@ -312,14 +325,16 @@ export function bucketHistory(
         // know its version (exact.ts `provisional`), with everything it adds to the day.
         const target = s === 'proven' && learn ? provisional(exact, table.version(id)) : exact;
         if (s === 'proven') addHalves(target.screening.proven, hi, lo);
-        // Newly established: the run reached its weight on this day.
+        // Newly established: the run reached its weight on this day. A new install that counts
+        // always is (nothing of its run lies before this day), so it is reported as established.
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent for always (and at `needed`): a run heavy enough without this day gains only older days (only slower); never resolving here fails the older-page tests
         if (weight(chains[slot] as number[], today - memory, true) < needed) resolve(slot, today);
         const w = weight(chains[slot] as number[], today - memory, true);
         if (w < needed) {
           addHalves(target.screening.newlyEstablished, hi, lo);
           addHalves(entry(target.screening.establishedProfiles, table.cohort(id), tally), hi, lo);
           options.collect?.(day, key, table.json(id), 'established');
-        } else if (isNew) options.collect?.(day, key, table.json(id), 'new');
+        }
         if (!isNew) {
           const from = table.versionOf(previousSnap);
           const to = table.versionOf(id);
@@ -328,10 +343,7 @@ export function bucketHistory(
         }
         // A contribution whose bounds pick some of its values picks them by the install's own
         // key (clip.ts), so it is added on its own; any other is added with its group.
-        const own = needsSalt(
-          cid >= 0 ? (contributions.parsed[cid] as Contribution) : NO_CONTRIBUTION,
-          config,
-        );
+        const own = needsSalt(c, config);
         const group = `${target === exact ? '' : 'p'}${id},${cid}${own ? `,${key}` : ''}`;
         addHalves(entry(groups, group, tally), hi, lo);
       }

@@ -117,6 +117,19 @@ describe('the install memory', () => {
     }).toEqual(expected);
   });
 
+  test('forgotten, then back with another version and a proof: new and counted, no upgrade', () => {
+    const last = addDays(START, 1);
+    const back = addDays(last, MEMORY + 1);
+    const pages = pagesWith({
+      [START]: [1],
+      [last]: [1],
+      [back]: [[1, { proof: true, product: { version: '1.1' } }]],
+    });
+    const exact = the(bucketHistory(pages, [START, last, back], RELEASED).get(back));
+    expect([n(exact.newInstalls), n(exact.d1)]).toEqual([1, 1]);
+    expect(exact.upgrades.size).toBe(0);
+  });
+
   test('an install seen before the decoded window is found in the older pages: not new', () => {
     const last = addDays(START, 1);
     const back = addDays(last, 40);
@@ -445,20 +458,47 @@ describe('installs seen only in older pages (looked up, never decoded)', () => {
     },
   );
 
+  // Proven means counted by a proof before its days would count: an install whose days count
+  // already is counted by them, whether its earlier days are in decoded pages or older ones.
+  test.each([
+    ['seen 30 days before', [[30, {}]], { d1: 1, fresh: 0, pending: 0, established: 1, proven: 0 }],
+    [
+      'seen the day before the memory',
+      [[MEMORY + 1, {}]],
+      { d1: 1, fresh: 1, pending: 0, established: 1, proven: 1 },
+    ],
+  ] as [string, [number, Partial<StoredEvent>][], ReturnType<typeof figures>][])(
+    'a proof today, %s: %o',
+    (_name, seen, expected) => {
+      const today = pagesWith({ [back]: [[1, { proof: true }]] });
+      const e = the(bucketHistory(today, [back], RELEASED, olderOf(back, seen)).get(back));
+      expect(figures(e)).toEqual(expected);
+    },
+  );
+
+  test('seen 30 days before and the day before: established the day before, not again', () => {
+    const pages = pagesWith({ [addDays(back, -1)]: [1], [back]: [1] });
+    const e = the(bucketHistory(pages, [back], RELEASED, olderOf(back, [[30, {}]])).get(back));
+    expect(figures(e)).toEqual({ d1: 1, fresh: 0, pending: 0, established: 0, proven: 0 });
+  });
   test('a version seen in an older page and another today is an upgrade', () => {
     const today = pagesWith({ [back]: [[1, { product: { version: '1.1' } }]] });
     const e = the(bucketHistory(today, [back], RELEASED, olderOf(back, [[30, {}]])).get(back));
     expect([...e.upgrades].map(([key, t]) => [key, n(t)])).toEqual([['1.0\u00001.1', 1]]);
   });
-  test('an install in the decoded pages is not looked up: it moved from its version there', () => {
-    const pages = pagesWith({
-      [addDays(back, -1)]: [[1, { product: { version: '1.1' } }]],
-      [back]: [[1, { product: { version: '1.1' } }]],
-    });
-    const e = the(bucketHistory(pages, [back], RELEASED, olderOf(back, [[30, {}]])).get(back));
-    expect(n(e.d1)).toBe(1);
-    expect(e.upgrades.size).toBe(0);
-  });
+  // The pages decoded are the 28 days before the first day asked for, and that day.
+  test.each([1, 28])(
+    'an install in the decoded pages %i days before is not looked up: it moved from its version there',
+    (ago) => {
+      const pages = pagesWith({
+        [addDays(back, -ago)]: [[1, { product: { version: '1.1' } }]],
+        [back]: [[1, { product: { version: '1.1' } }]],
+      });
+      const e = the(bucketHistory(pages, [back], RELEASED, olderOf(back, [[30, {}]])).get(back));
+      expect(n(e.d1)).toBe(1);
+      expect(e.upgrades.size).toBe(0);
+    },
+  );
 });
 
 describe('olderLookup: the latest stored day before a day, within a window', () => {
@@ -493,7 +533,8 @@ describe('who is reported new or newly established (the quarantine script)', () 
     const days = dayList(START, addDays(START, 1), addDays(START, 2), addDays(START, 3));
     const pages = pagesWith({
       [days[0]]: [1, [2, { proof: true }], [3, { product: { version: '9.9' } }]],
-      [days[1]]: [1, 4],
+      // Install 3, held out as an unknown version, is new on its first day only.
+      [days[1]]: [1, 4, [3, { product: { version: '9.9' } }]],
       [days[2]]: [1, 4],
       [days[3]]: [4],
     });
@@ -660,6 +701,77 @@ describe('the retention trim: only days within the install memory count (establi
     });
     const e = the(bucketHistory(pages, days, THREE).get(days[2]));
     expect({ d1: n(e.d1), proven: n(e.screening.proven) }).toEqual({ d1: 1, proven: 1 });
+  });
+});
+
+describe('a proof in the decoded pages counts while the install is remembered', () => {
+  test.each([
+    ['on the memory’s first day', MEMORY, { d1: 1, pending: 0 }],
+    ['a day before it: forgotten, new again', MEMORY + 1, { d1: 0, pending: 1 }],
+  ])('seen again %s', (_name, gap, expected) => {
+    const back = addDays(START, gap);
+    const pages = pagesWith({ [START]: [[1, { proof: true }]], [back]: [1] });
+    const e = the(bucketHistory(pages, [START, back], RELEASED).get(back));
+    expect({ d1: n(e.d1), pending: n(e.screening.pendingD1) }).toEqual(expected);
+  });
+});
+
+describe('proven: counted by a proof before its days would count (establishedDays 3)', () => {
+  const THREE = { ...RELEASED, screening: { ...RELEASED.screening, establishedDays: 3 } };
+  // Proofs on the day before and on the day, and maybe a plain day in an older page.
+  test.each([
+    ['and a day 30 days before: counted by its three days', [30], { d1: 1, proven: 0 }],
+    ['alone: counted by its proof', [], { d1: 1, proven: 1 }],
+  ])('two proofs %s', (_name, ago, expected) => {
+    const back = addDays(START, 200);
+    const pages = pagesWith({
+      [addDays(back, -1)]: [[1, { proof: true }]],
+      [back]: [[1, { proof: true }]],
+    });
+    const stored = new Map<Day, StoredPage[]>();
+    for (const a of ago) {
+      const day = addDays(back, -a);
+      stored.set(day, encodePage(the(pagesWith({ [day]: [1] }).get(day)), 'r'));
+    }
+    const e = the(bucketHistory(pages, [back], THREE, olderLookup(stored)).get(back));
+    expect({ d1: n(e.d1), proven: n(e.screening.proven) }).toEqual(expected);
+  });
+});
+
+describe('new and newly established installs by cohort profile', () => {
+  test('each on its day, under how it looked then', () => {
+    const days = dayList(START, addDays(START, 1));
+    const bsd = { platform: { os: 'freebsd', arch: 'x86_64' } };
+    const pages = pagesWith({ [days[0]]: [1, 2, [3, bsd]], [days[1]]: [1, 2, [4, bsd]] });
+    const history = bucketHistory(pages, days, RELEASED);
+    const profiles = (m: Map<string, Parameters<typeof n>[0]>) =>
+      Object.fromEntries([...m].map(([cohort, t]) => [cohort, n(t)]));
+    const [first, second] = days.map((d) => the(history.get(d)).screening);
+    expect(profiles(the(first).newProfiles)).toEqual({
+      'version=1.0,os=linux,arch=x86_64,kernel=unknown': 2,
+      'version=1.0,os=freebsd,arch=x86_64,kernel=unknown': 1,
+    });
+    expect(profiles(the(second).newProfiles)).toEqual({
+      'version=1.0,os=freebsd,arch=x86_64,kernel=unknown': 1,
+    });
+    expect(profiles(the(second).establishedProfiles)).toEqual({
+      'version=1.0,os=linux,arch=x86_64,kernel=unknown': 2,
+    });
+  });
+});
+
+describe('each figure carries its installs’ digest (the first 64 bits of each pseudonym)', () => {
+  test('one install: new and pending on its first day, counted on its second', () => {
+    const days = dayList(START, addDays(START, 1));
+    const history = bucketHistory(pagesWith({ [days[0]]: [1], [days[1]]: [1] }), days, RELEASED);
+    const [first, second] = days.map((d) => the(history.get(d)));
+    const digest = install(1).slice(0, 16);
+    expect(digest).toBe('ab00000000000001');
+    const one = { installs: 1, digest };
+    expect(toContributors(the(first).newInstalls)).toEqual(one);
+    expect(toContributors(the(first).screening.pendingD1)).toEqual(one);
+    expect(toContributors(the(second).d1)).toEqual(one);
+    expect(toContributors(the(second).d28)).toEqual(one);
   });
 });
 
