@@ -292,6 +292,11 @@ describe('erasing installs from a page', () => {
     );
     expect(talliesDropped(bigPage(2))).toBe(false);
     expect(needsRebuild(bigPage(2))).toBe(false);
+    // A page just built holds its tallies in memory, not yet as stored text.
+    const built = buildPage(DAY, 'ab', [event(pseudonym(1))], deploymentConfig);
+    expect(built.localJson).toBeUndefined();
+    expect(talliesDropped(built)).toBe(false);
+    expect(needsRebuild(built)).toBe(false);
   });
 });
 
