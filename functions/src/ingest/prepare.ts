@@ -123,30 +123,17 @@ export function prepareEvent(
 
 /** Every raw id the client sent for itself: none of them may appear in a stored string. */
 function ownIds(incoming: IncomingEvent): string[] {
-  const ids = incoming.identifiers ? [...incoming.identifiers] : [];
-  if (incoming.installId !== null) ids.push(incoming.installId);
-  return ids;
+  const ids = new Set(incoming.identifiers);
+  if (incoming.installId !== null) ids.add(incoming.installId);
+  return [...ids];
 }
 
 /**
- * The event's content with the install's ids replaced in every string and object key (counter
- * keys are strings too); the same object when no string holds one. The ids themselves are not
- * content and are left alone.
+ * The event with the install's ids replaced in every string and object key (counter keys are
+ * strings too), its own id fields included (they are not stored from here). Every string is
+ * looked at: redacting one that holds no id returns it unchanged, so no shortcut can tell apart.
  */
 function redactStrings<T extends object>(value: T, redactor: InstallIdRedactor): T {
-  // A plain loop: this runs for every event, and nearly always finds nothing.
-  const holds = (node: unknown): boolean => {
-    if (typeof node === 'string') return redactor.mayHold(node);
-    if (node === null || typeof node !== 'object') return false;
-    if (Array.isArray(node)) {
-      for (const item of node) if (holds(item)) return true;
-      return false;
-    }
-    for (const key in node) {
-      if (redactor.mayHold(key) || holds((node as Record<string, unknown>)[key])) return true;
-    }
-    return false;
-  };
   const walk = (node: unknown): unknown => {
     if (typeof node === 'string') return redactor.redact(node);
     if (Array.isArray(node)) return node.map(walk);
@@ -155,29 +142,12 @@ function redactStrings<T extends object>(value: T, redactor: InstallIdRedactor):
     for (const [key, inner] of Object.entries(node)) out[redactor.redact(key)] = walk(inner);
     return out;
   };
-  let found = false;
-  for (const key in value) {
-    if (!SKIPPED_KEYS.has(key) && holds(value[key])) {
-      found = true;
-      break;
-    }
-  }
-  if (!found) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    out[key] = SKIPPED_KEYS.has(key) ? inner : walk(inner);
-  }
+  // The type is one of a fixed list and names what happened, never who: an install id spelled
+  // like one (`heartbeat`) leaves it as it is.
+  for (const [key, inner] of Object.entries(value)) out[key] = key === 'type' ? inner : walk(inner);
   return out as T;
 }
-
-/** Fields of an incoming event that are not stored as they are. */
-const SKIPPED_KEYS: ReadonlySet<string> = new Set([
-  'installId',
-  'eventId',
-  'identifiers',
-  'time',
-  'type',
-]);
 
 /** The day an event counts for, or undefined when its time lies outside the accepted window. */
 function eventDay(time: string | undefined, ctx: PrepareContext): string | undefined {
@@ -211,7 +181,7 @@ function documentId(
   if (ctx.requestKey) {
     return unlinkableId(ctx.secret, 'anonymous-content', ctx.source, day, ctx.requestKey());
   }
-  return contentId('random', randomUUID());
+  return contentId(randomUUID());
 }
 
 function scrubFailure(failure: Failure): Failure {

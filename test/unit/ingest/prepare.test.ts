@@ -228,6 +228,15 @@ describe("the install's own ids leave every stored string", () => {
     expect(out.counters).toEqual({ 'os.linux': 2 });
   });
 
+  test('an install id spelled like an event type leaves the type alone', () => {
+    for (const type of ['heartbeat', 'crash'] as const) {
+      const out = stored({ installId: type, type, failure: { message: `the ${type} of it` } });
+      expect(out.type).toBe(type);
+      expect(out.install).toBe(pseudonymise(ctx.secret, type));
+      expect(out.failure?.message).toBe('the <install-id> of it');
+    }
+  });
+
   test('an event that holds none of its ids is stored as sent', () => {
     const out = stored({
       installId: ID,
