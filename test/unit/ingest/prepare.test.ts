@@ -10,6 +10,8 @@ import {
   pseudonymise,
   unlinkableId,
 } from '../../../functions/src/identity/pseudonym.ts';
+import { findProof } from '../../../functions/src/ingest/proof-of-work.ts';
+import { STORED_SYSDESCR_MAX } from '../../../shared/schema/limits.ts';
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -76,6 +78,73 @@ describe('what is stored besides the content', () => {
     expect(event.expireAt).toBe(NOW + eventRetentionDays * 24 * HOUR);
     expect(event.source).toBe('netdata');
     expect(event.install).toBe(pseudonymise(ctx.secret, 'install-1'));
+  });
+});
+
+describe('what is stored, and what the answer says was ignored', () => {
+  test('only what the client sent is stored: no field is left undefined', () => {
+    const event = stored({ type: 'report', devices: [{ count: 2 }] });
+    expect(Object.keys(event).sort()).toEqual([
+      'day',
+      'devices',
+      'expireAt',
+      'id',
+      'install',
+      'receivedAt',
+      'source',
+      'type',
+    ]);
+    expect(Object.keys(event.devices?.[0] ?? {})).toEqual(['count']);
+  });
+
+  test("a device's sysDescr is scrubbed and cut to its stored length", () => {
+    const sysDescr = `Linux gw 10.0.0.7 admin@example.com ${'x'.repeat(1_000)}`;
+    const event = stored({ type: 'report', devices: [{ count: 1, sysDescr }] });
+    const stored0 = event.devices?.[0]?.sysDescr ?? '';
+    expect(stored0.startsWith('Linux <host> <ip> <email> xxx')).toBe(true);
+    expect(stored0.length).toBeLessThanOrEqual(STORED_SYSDESCR_MAX);
+    expect(stored0.endsWith('\u2026')).toBe(true);
+  });
+
+  test('attributes the deployment does not allow and fields without their shape are named', () => {
+    const prepared = prepare({
+      type: 'report',
+      action: 'not an action!',
+      attributes: { cpu_cores: 4, favourite_colour: 'red' },
+    });
+    if (!prepared.ok) throw new Error(prepared.issue.message);
+    expect(prepared.ignoredFields).toEqual(['action', 'attributes.favourite_colour']);
+    expect(prepared.event.attributes).toEqual({ cpu_cores: 4 });
+    expect(prepare({}).ok && prepare({}).ignoredFields).toEqual([]);
+  });
+
+  describe('a proof of work: only whether it held is stored', () => {
+    const difficulty = 8;
+    const config = {
+      ...deploymentConfig,
+      screening: { ...deploymentConfig.screening, proofOfWork: { difficulty } },
+    };
+    const proof = findProof('install-1', difficulty);
+    const other = findProof('install-2', difficulty);
+    test.each<[string, Partial<IncomingEvent>, boolean]>([
+      ['a proof that holds for the install', { proof }, true],
+      ['the same install id in another form', { installId: ' INSTALL-1 ', proof }, true],
+      ["another install's proof", { proof: other }, false],
+      ['an opt-out: no pseudonym, so nothing to prove', { type: 'opt_out', proof }, false],
+      ['no install id', { installId: null, proof }, false],
+    ])('%s', (_name, event, held) => {
+      const prepared = prepare(event, { config });
+      if (!prepared.ok) throw new Error(prepared.issue.message);
+      expect(prepared.event.proof).toBe(held ? true : undefined);
+      expect('proof' in prepared.event).toBe(held);
+      expect(prepared.ignoredFields).toEqual(held ? [] : ['proof']);
+    });
+
+    test('no proof: nothing stored, nothing ignored', () => {
+      const prepared = prepare({}, { config });
+      expect(prepared.ok && 'proof' in prepared.event).toBe(false);
+      expect(prepared.ok && prepared.ignoredFields).toEqual([]);
+    });
   });
 });
 
