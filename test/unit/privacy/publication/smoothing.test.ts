@@ -231,6 +231,21 @@ describe('what the day before decides', () => {
     expect(publishDay(exact, config, 'secret', previous)).toEqual(fresh);
   });
 
+  test.each<[number, boolean]>([
+    [1, false],
+    [1.5, false],
+    [0.999, true],
+  ])('α %s: blended with the day before %s', (alpha, blended) => {
+    const s = smoothingFor(DAY, alpha, before({ d28: 1000 }));
+    expect(s === FRESH).toBe(!blended);
+    expect(s.previousDay).toBe(blended ? BEFORE : undefined);
+  });
+
+  test('a day before that published only "other" blends nothing in', () => {
+    // "other" is the remainder of d28, never a figure of its own: nothing is left to blend with.
+    expect(smoothingFor(DAY, ALPHA, before({ d7: 0, d28: 0, os: { [OTHER]: 40 } }))).toBe(FRESH);
+  });
+
   test('smoothing off (false) publishes every figure fresh', () => {
     const off = configWith({ smoothingAlpha: false });
     expect(publishDay(exact, off, 'secret', before({ os: { debian: 10 } }))).toEqual(
