@@ -92,6 +92,7 @@ export function capPartsByGroup(
   let weight = wg;
   // Add the parts from the largest down while the largest left still exceeds the pooled level.
   for (const part of above) {
+    // Stryker disable next-line EqualityOperator: equivalent; pooling a part equal to the level leaves the level as it is
     if (part <= level) break;
     weighted += wp * part;
     weight += wp;

@@ -151,6 +151,8 @@ describe('which figures are blended', () => {
     expect(blended.privacy).toMatchObject({ smoothingAlpha: ALPHA, smoothedWith: BEFORE });
     expect(fresh.privacy.smoothingAlpha).toBe(ALPHA);
     expect(fresh.privacy.smoothedWith).toBeUndefined();
+    // A fresh day states no day it was blended with: not even an empty field.
+    expect('smoothedWith' in fresh.privacy).toBe(false);
     expect(SMOOTHED_FIGURES).toEqual(['activeInstalls.d7', 'activeInstalls.d28', 'breakdowns']);
   });
 
