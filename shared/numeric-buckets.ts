@@ -37,8 +37,9 @@ function powers(min: number, max: number): number[] {
 /** Every label of a bucketing in order, from the smallest values up. */
 export function bucketLabels(buckets: NumericBuckets): string[] {
   if (buckets.kind === 'ranges') {
+    // A configuration's ranges have at least one bound (numericBucketsSchema).
     return [
-      `<${show(buckets.from[0] ?? 0)}`,
+      `<${show(buckets.from[0] as number)}`,
       ...buckets.from.map((_, i) => rangeLabel(buckets.from, i)),
     ];
   }
@@ -55,7 +56,7 @@ export function bucketOf(value: number, buckets: NumericBuckets): string {
     const { from } = buckets;
     let i = -1;
     while (i + 1 < from.length && value >= (from[i + 1] as number)) i += 1;
-    return i < 0 ? `<${show(from[0] ?? 0)}` : rangeLabel(from, i);
+    return i < 0 ? `<${show(from[0] as number)}` : rangeLabel(from, i);
   }
   if (!(value > 0)) return `<${show(buckets.min)}`;
   const nearest = 2 ** Math.round(Math.log2(value));
