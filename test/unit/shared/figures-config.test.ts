@@ -165,3 +165,125 @@ describe('parseFigureConfig', () => {
     );
   });
 });
+
+describe('keys, kinds and messages of the figure descriptions', () => {
+  const withAttribute = (key: string, spec: Record<string, unknown> = {}): FigureConfig => {
+    const config = base();
+    (config.attributes as Record<string, unknown>)[key] = {
+      kind: 'string',
+      title: 'T',
+      description: 'D.',
+      published: true,
+      ...spec,
+    };
+    return config;
+  };
+  const withCounter = (key: string): FigureConfig => {
+    const config = base();
+    config.counters[key] = { title: 'T', description: 'D.' };
+    return config;
+  };
+
+  test.each([
+    ['cpu_cores', true],
+    ['a', true],
+    ['a9_', true],
+    [`a${'b'.repeat(63)}`, true],
+    [`a${'b'.repeat(64)}`, false],
+    ['', false],
+    ['Cpu', false],
+    ['cpuCores', false],
+    ['1cpu', false],
+    ['_cpu', false],
+    ['cpu-cores', false],
+    ['cpu.cores', false],
+    [' cpu', false],
+    ['cpu ', false],
+    ['x cpu', false],
+  ])('attribute key %o is allowed: %s', (key, allowed) => {
+    const parse = () => parseFigureConfig(withAttribute(key));
+    if (allowed) expect(parse).not.toThrow();
+    else
+      expect(parse).toThrow(
+        `homecall.config.ts: invalid figure descriptions:\n  - attributes.${key}: attribute keys are lower-case letters, digits and _`,
+      );
+  });
+
+  test.each([
+    ['os', true],
+    ['port_type', true],
+    ['Ports-1', true],
+    ['-', true],
+    ['x'.repeat(48), true],
+    ['x'.repeat(49), false],
+    ['', false],
+    ['os.linux', false],
+    ['os linux', false],
+    [' os', false],
+    ['os ', false],
+  ])('counter group key %o is allowed: %s', (key, allowed) => {
+    const parse = () => parseFigureConfig(withCounter(key));
+    if (allowed) expect(parse).not.toThrow();
+    else expect(parse).toThrow(`  - counters.${key}: counter groups are letters, digits, _ and -`);
+  });
+
+  test.each([
+    [{ kind: 'string' }, true],
+    [{ kind: 'number' }, true],
+    [{ kind: 'boolean' }, true],
+    [{ kind: 'date' }, false],
+    [{ shape: 'version' }, true],
+    [{ shape: 'label' }, true],
+    [{ shape: 'path' }, false],
+    [{ kind: 'number', buckets: { kind: 'ranges', from: [1, 1] } }, false], // equal is not ascending
+    [{ kind: 'number', buckets: { kind: 'ranges', from: [0.5] } }, true],
+    [{ kind: 'number', buckets: { kind: 'ranges', from: [] } }, false],
+    [{ kind: 'number', buckets: { kind: 'ranges', from: [0, 1] } }, false], // bounds are positive
+    [{ kind: 'number', buckets: { kind: 'power-of-two', min: 4, max: 4 } }, true],
+    [{ kind: 'number', buckets: { kind: 'power-of-two', min: 4, max: 3.9 } }, false],
+    [{ kind: 'number', buckets: { kind: 'linear', step: 2 } }, false],
+    [{ kind: 'boolean', buckets: { kind: 'power-of-two', min: 1, max: 4 } }, false],
+    [{ title: 'x'.repeat(60) }, true],
+    [{ title: 'x'.repeat(61) }, false],
+    [{ title: '  x  ' }, true],
+    [{ unit: 'GiB' }, true],
+    [{ unit: ' ' }, false],
+    [{ description: ' ' }, false],
+    [{ published: 'yes' }, false],
+  ])('an attribute %o is accepted: %s', (spec, accepted) => {
+    const parse = () => parseFigureConfig(withAttribute('x', spec));
+    if (accepted) expect(parse).not.toThrow();
+    else
+      expect(parse).toThrow(
+        /^homecall\.config\.ts: invalid figure descriptions:\n {2}- attributes\.x/,
+      );
+  });
+
+  test('titles are stored trimmed', () => {
+    expect(parseFigureConfig(withAttribute('x', { title: '  CPU  ' })).attributes.x?.title).toBe(
+      'CPU',
+    );
+  });
+
+  test('the source is named, each problem on its own line; something that is no configuration at all is named as such', () => {
+    const config = withAttribute('Bad');
+    config.counters.ports = { title: ' ', description: 'Ports.' };
+    expect(() => parseFigureConfig(config, 'examples/netdata.config.ts')).toThrow(
+      'examples/netdata.config.ts: invalid figure descriptions:\n  - attributes.Bad: attribute keys are lower-case letters, digits and _\n  - counters.ports.title: ',
+    );
+    expect(() => parseFigureConfig('nothing' as unknown as FigureConfig)).toThrow(
+      /^homecall\.config\.ts: invalid figure descriptions:\n {2}- \(figures\): /,
+    );
+  });
+
+  test('an unconfigured group reads as counts summed over installs; unpublished attributes are left out', () => {
+    expect(counterGroupSpec(base(), 'port_type')).toStrictEqual({
+      title: 'port_type',
+      description: 'Counts reported in the group “port_type”, summed over installs.',
+    });
+    const config = withAttribute('hidden', { published: false });
+    expect(publishedAttributeSpecs(config).map(([key]) => key)).toEqual(
+      ['cores', 'hidden'].slice(0, 1),
+    );
+  });
+});
