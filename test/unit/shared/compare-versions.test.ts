@@ -54,3 +54,53 @@ test.each([
   expect(sign(compareVersions(a, b))).toBe(sign(collator(a, b)));
   expect(sign(compareVersions(b, a))).toBe(sign(collator(b, a)));
 });
+
+test('characters at the edges of digits, letters and punctuation: as the collator', () => {
+  // The neighbours of 0–9, A–Z and a–z in ASCII, the version punctuation, and a few others.
+  const chars = [
+    '/',
+    '0',
+    '9',
+    ':',
+    '@',
+    'A',
+    'Z',
+    '[',
+    '`',
+    'a',
+    'z',
+    '{',
+    '_',
+    '-',
+    '.',
+    '+',
+    '~',
+    ' ',
+    'é',
+  ];
+  for (const c of chars) {
+    for (const d of chars) {
+      for (const [a, b] of [
+        [`1${c}2`, `1${d}2`],
+        [`v${c}`, `v${d}`],
+        [`${c}1`, `${d}1`],
+        [`1.0${c}`, '1.0'],
+        [`2${c}${d}`, `2${d}`],
+      ] as const) {
+        expect(sign(compareVersions(a, b)), `${a} vs ${b}`).toBe(sign(collator(a, b)));
+      }
+    }
+  }
+});
+
+test('a common start, then the rest decides; equal strings are equal', () => {
+  expect(compareVersions('1.2.3', '1.2.3')).toBe(0);
+  expect(compareVersions('1.2', '1.2.3')).toBeLessThan(0);
+  expect(compareVersions('1.2.3', '1.2')).toBeGreaterThan(0);
+  expect(compareVersions('1.02', '1.2')).toBe(0);
+  expect(compareVersions('10', '9')).toBeGreaterThan(0);
+  expect(compareVersions('123', '124')).toBeLessThan(0);
+  expect(compareVersions('124', '123')).toBeGreaterThan(0);
+  expect(compareVersions('a', 'B')).toBeLessThan(0);
+  expect(compareVersions('B', 'a')).toBeGreaterThan(0);
+});
