@@ -258,7 +258,7 @@ describe('screening profiles and versions', () => {
     'released version %o is refused',
     (version) => {
       expect(refusal(withScreening({ releasedVersions: [version] }))).toMatch(
-        /  - screening\.releasedVersions\.0: /,
+        / {2}- screening\.releasedVersions\.0: /,
       );
     },
   );
