@@ -193,6 +193,12 @@ describe('the discrete Gaussian tail and the thresholds', () => {
     expect(discreteGaussianTail(sigma, m) / expected).toBeCloseTo(1, 10);
   });
 
+  test('far above, nothing: the sums stop where the weights are 0 in floating point', () => {
+    expect(discreteGaussianTail(1, 1000)).toBe(0);
+    expect(discreteGaussianTail(3, 120)).toBe(0);
+    expect(discreteGaussianTail(3, 80)).toBeGreaterThan(0);
+  });
+
   test('from far below every value is reached: probability 1, not more', () => {
     expect(discreteGaussianTail(2, -1e6)).toBeCloseTo(1, 12);
     expect(discreteGaussianTail(2, -1e6)).toBeLessThanOrEqual(1);
@@ -209,6 +215,8 @@ describe('the discrete Gaussian tail and the thresholds', () => {
     [5.54, 6.5e-9],
     [10, 1e-6],
     [28.89, 6.5e-9],
+    // a δ no deployment uses: the threshold is still 2 at least
+    [0.3, 0.999],
   ])(
     'σ = %s, δ per bucket %s: the smallest τ ≥ 2 whose lone install shows with chance ≤ δ',
     (sigma, delta) => {
