@@ -38,6 +38,13 @@ describe('dayOf', () => {
     }
   });
 
+  test('the day remembered covers its own moments only, not a day far back', () => {
+    expect(dayOf(0)).toBe('1970-01-01');
+    const farBack = -(86_400_000 ** 2) + 1; // about 234,000 years back
+    expect(dayOf(farBack)).toBe(fresh(farBack));
+    expect(dayOf(0)).toBe('1970-01-01');
+  });
+
   test('an invalid time still throws', () => {
     expect(() => dayOf(Number.NaN)).toThrow(RangeError);
   });

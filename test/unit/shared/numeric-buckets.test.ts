@@ -139,6 +139,16 @@ describe('the order of numeric labels', () => {
       ['v1', '2', 'other', 'unknown'],
       ['2', 'other', 'unknown', 'v1'],
     ],
+    // even one whose text sorts before digits
+    [
+      ['(none)', '10', '2'],
+      ['2', '10', '(none)'],
+    ],
+    // "n+" after everything that is n
+    [
+      ['32+', '32x', '32'],
+      ['32', '32x', '32+'],
+    ],
     [
       ['b', '10', 'a', '9'],
       ['9', '10', 'a', 'b'],
