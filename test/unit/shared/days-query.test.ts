@@ -142,6 +142,11 @@ describe('fields', () => {
     ['reliability.', false],
     ['reliability.crashes', false],
     ['reliabilityversions', false],
+    // the prefix itself, not just its length
+    ['reliability_versions', false],
+    ['xxxxxxxxxxx.versions', false],
+    ['breakdowns_version', false],
+    ['breakdownsXversion', false],
     ['day', false],
     ['final', false],
     ['secret', false],
