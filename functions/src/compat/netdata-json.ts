@@ -17,6 +17,7 @@ export function repairNetdataJson(text: string): string | undefined {
   let out = '';
   let from = 0;
   let inString = false;
+  // Stryker disable next-line EqualityOperator: equivalent; a step past the end reads undefined, which is neither a quote, a colon nor a line break
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
     if (inString) {
@@ -31,7 +32,8 @@ export function repairNetdataJson(text: string): string | undefined {
     if (char === '"') inString = true;
     else if (char === ':') {
       let next = i + 1;
-      while (next < text.length && isJsonSpace(text[next])) next++;
+      // Past the end text[next] is undefined, which is no space: the loop stops there.
+      while (isJsonSpace(text[next])) next++;
       if (text[next] === ',' || text[next] === '}') {
         out += text.slice(from, i + 1) + ' null';
         from = i + 1;

@@ -21,6 +21,16 @@ describe('repairNetdataJson', () => {
     ],
     ['an escaped quote before a line break', '{"a": "say \\"hi\\"\nbye"}', { a: 'say "hi"\nbye' }],
     [
+      'an escaped quote before a colon and a comma, inside a string',
+      '{"a": "say \\": ,\nbye"}',
+      { a: 'say ": ,\nbye' },
+    ],
+    [
+      'a tab, a carriage return and a line feed before an empty value',
+      '{"a":\t, "b":\r\n}',
+      { a: null, b: null },
+    ],
+    [
       'colons and commas inside strings are left alone',
       '{"a": "k: , }", "b": }',
       { a: 'k: , }', b: null },
@@ -32,6 +42,7 @@ describe('repairNetdataJson', () => {
 
   test.each([
     ['valid JSON', '{"a": 1}'],
+    ['an escaped quote before a colon inside a string', '{"a": "k\\": }"}'],
     ['a trailing comma', '{"a": 1,}'],
     ['an unquoted word', '{"a": dbengine}'],
     ['NaN', '{"a": NaN}'],
