@@ -63,7 +63,8 @@ export interface TextOptions {
 export function text(value: unknown, max: number, options: TextOptions = {}): string | undefined {
   let raw: string;
   if (typeof value === 'string') raw = value;
-  else if (typeof value === 'number' && Number.isFinite(value)) raw = String(value);
+  // Number.isFinite does not coerce: it is true only for a finite number.
+  else if (Number.isFinite(value)) raw = String(value);
   else if (typeof value === 'boolean') raw = String(value);
   else return undefined;
   const cleaned = raw
@@ -73,7 +74,8 @@ export function text(value: unknown, max: number, options: TextOptions = {}): st
     .trim();
   if (isAbsentText(cleaned)) return undefined;
   if (options.absent?.includes(cleaned.toLowerCase())) return undefined;
-  const bounded = truncate(cleaned, max).trim();
+  // truncate trims the end again, and the start was trimmed above.
+  const bounded = truncate(cleaned, max);
   return bounded.length > 0 ? bounded : undefined;
 }
 

@@ -21,6 +21,8 @@ import {
   truncate,
   zodIssues,
 } from '../../../functions/src/compat/coerce.ts';
+import type { AdapterResult } from '../../../functions/src/model/incoming.ts';
+import type { AttributeSpec } from '../../../shared/config.ts';
 import { PRODUCT_SHAPES } from '../../../shared/schema/shapes.ts';
 
 describe('isAbsentText and text: the "no value" markers', () => {
@@ -161,6 +163,9 @@ describe('toNumber', () => {
     [-3.5, -3.5],
     ['12', 12],
     [' 3.5 ', 3.5],
+    ['12.25', 12.25],
+    ['.25', 0.25],
+    ['1e10', 1e10],
     ['+4', 4],
     ['-4', -4],
     ['.5', 0.5],
@@ -250,6 +255,14 @@ describe('toBoolean', () => {
 });
 
 describe('toAttribute', () => {
+  const spec = (kind: AttributeSpec['kind'], shape?: AttributeSpec['shape']): AttributeSpec => ({
+    kind,
+    title: 'An attribute',
+    description: 'An attribute of the deployment.',
+    published: true,
+    ...(shape ? { shape } : {}),
+  });
+
   test.each<[string, unknown, unknown]>([
     ['database', 'mariadb', 'mariadb'],
     ['database', ' Postgres SQL ', 'Postgres SQL'],
@@ -259,13 +272,13 @@ describe('toAttribute', () => {
     ['php_version', '8.2.7', '8.2.7'],
     ['php_version', 'PHP 8.2', undefined],
   ])('string %s: %j → %j', (key, value, expected) => {
-    expect(toAttribute(key, { kind: 'string' }, value)).toBe(expected);
+    expect(toAttribute(key, spec('string'), value)).toBe(expected);
   });
 
   test('a string attribute takes the kind its config names over the one its key suggests', () => {
-    expect(toAttribute('tool', { kind: 'string', shape: 'version' }, '1.2')).toBe('1.2');
-    expect(toAttribute('tool', { kind: 'string', shape: 'version' }, 'a b')).toBeUndefined();
-    expect(toAttribute('tool', { kind: 'string' }, 'a b')).toBe('a b');
+    expect(toAttribute('tool', spec('string', 'version'), '1.2')).toBe('1.2');
+    expect(toAttribute('tool', spec('string', 'version'), 'a b')).toBeUndefined();
+    expect(toAttribute('tool', spec('string'), 'a b')).toBe('a b');
   });
 
   test.each<[unknown, unknown]>([
@@ -278,7 +291,7 @@ describe('toAttribute', () => {
     ['many', undefined],
     [true, undefined],
   ])('number: %j → %j', (value, expected) => {
-    expect(toAttribute('cpu_cores', { kind: 'number' }, value)).toBe(expected);
+    expect(toAttribute('cpu_cores', spec('number'), value)).toBe(expected);
   });
 
   test.each<[unknown, unknown]>([
@@ -286,7 +299,7 @@ describe('toAttribute', () => {
     [0, false],
     ['maybe', undefined],
   ])('boolean: %j → %j', (value, expected) => {
-    expect(toAttribute('tls', { kind: 'boolean' }, value)).toBe(expected);
+    expect(toAttribute('tls', spec('boolean'), value)).toBe(expected);
   });
 });
 
@@ -373,7 +386,12 @@ describe('mapSafely', () => {
   });
 
   test('a mapping that returns is passed through', () => {
-    const result = { ok: true, source: 'x', events: [], ignoredFields: [] } as const;
+    const result: AdapterResult<'netdata'> = {
+      ok: true,
+      source: 'netdata',
+      events: [],
+      ignoredFields: [],
+    };
     expect(mapSafely(() => result)).toBe(result);
   });
 });
