@@ -73,17 +73,17 @@ export const netdataBodySchema = z
 export type NetdataBody = z.infer<typeof netdataBodySchema>;
 
 /** Netdata actions and the canonical type each becomes; anything else is a `report`. */
-const ACTION_TYPES: Readonly<Record<string, EventType>> = {
-  START: 'start',
-  EXIT: 'stop',
-  FATAL: 'fatal',
-  CRASH: 'crash',
-  INSTALL_SUCCESS: 'install',
-  INSTALL_FAILED: 'install_failed',
-  INSTALL_CRASH: 'install_failed',
-  META: 'heartbeat',
-  META_START: 'heartbeat',
-};
+const ACTION_TYPES: ReadonlyMap<string, EventType> = new Map([
+  ['START', 'start'],
+  ['EXIT', 'stop'],
+  ['FATAL', 'fatal'],
+  ['CRASH', 'crash'],
+  ['INSTALL_SUCCESS', 'install'],
+  ['INSTALL_FAILED', 'install_failed'],
+  ['INSTALL_CRASH', 'install_failed'],
+  ['META', 'heartbeat'],
+  ['META_START', 'heartbeat'],
+]);
 
 /** Properties that may carry the install id, in order of preference. */
 const ID_PROPERTIES = ['distinct_id', 'netdata_machine_guid', 'system_distinct_id'] as const;
@@ -145,8 +145,7 @@ function mapBody(body: unknown, allowed: Record<string, AttributeSpec>): Adapter
   const consumed = new Set<string>(EVENT_PROPERTIES);
 
   const { action, result } = splitEvent(parsed.data.event);
-  const upper = action.toUpperCase();
-  const type = (Object.hasOwn(ACTION_TYPES, upper) && ACTION_TYPES[upper]) || 'report';
+  const type = ACTION_TYPES.get(action.toUpperCase()) ?? 'report';
 
   const id = installIdOf(props, consumed);
   if (!id.ok) {
