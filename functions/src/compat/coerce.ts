@@ -182,9 +182,10 @@ export class IgnoredFields {
 
 /** A JSON path segment as `ignoredFields` shows it: `a.b`, or `a["odd key"]` when needed. */
 export function fieldName(parent: string, key: string): string {
-  const segment = /^[\w$-]+$/.test(key) ? key : JSON.stringify(key);
+  const plain = /^[\w$-]+$/.test(key);
+  const segment = plain ? key : JSON.stringify(key);
   if (parent === '') return segment;
-  return segment.startsWith('"') ? `${parent}[${segment}]` : `${parent}.${segment}`;
+  return plain ? `${parent}.${segment}` : `${parent}[${segment}]`;
 }
 
 /** Most issues an adapter lists for a body that fails its schema. */
