@@ -186,8 +186,11 @@ function invalid(
 
 /** "FATAL netdata:MAIN" → action FATAL, result "netdata:MAIN"; "INSTALL_SUCCESS" → result "". */
 function splitEvent(event: string): { action: string; result: string } {
-  const match = /^(\S+)\s*([\s\S]*)$/.exec(event.trim());
-  return { action: match?.[1] ?? '', result: match?.[2]?.trim() ?? '' };
+  // No anchors: on the trimmed event the first match starts at its first character, and the
+  // greedy `\s*` and `[\s\S]*` run to its end, so the result needs no trimming either.
+  const match = /(\S+)\s*([\s\S]*)/.exec(event.trim());
+  // Stryker disable next-line StringLiteral,OptionalChaining: unreachable; the schema refuses a blank event, so the pattern always matches
+  return { action: match?.[1] ?? '', result: match?.[2] ?? '' };
 }
 
 type IdResult =
