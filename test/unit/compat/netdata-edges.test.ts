@@ -196,6 +196,7 @@ describe('mapNetdataBody: failures at their edges', () => {
     ['EXIT -', {}, undefined],
     ['EXIT', {}, undefined],
     ['EXIT SIGTERM', {}, { code: 'SIGTERM' }],
+    ['EXIT  killed by\tsignal 9 ', {}, { code: 'killed by signal 9' }],
     ['CRASH -', { netdata_fail_reason: 'line one\nline two' }, { message: 'line one\nline two' }],
     ['CRASH -', { netdata_fail_reason: '' }, undefined],
     [
