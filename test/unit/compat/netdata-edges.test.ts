@@ -210,6 +210,8 @@ describe('mapNetdataBody: failures at their edges', () => {
       { message: 'first\nsecond' },
     ],
     ['INSTALL_FAILED', {}, undefined],
+    // A code is one line; only messages keep their line breaks.
+    ['INSTALL_FAILED', { error_code: 'F00\n03' }, { code: 'F00 03' }],
     ['FATAL :MAIN', {}, { thread: 'MAIN' }],
     ['FATAL netdata:', {}, { program: 'netdata' }],
     ['FATAL netdata:A:B', {}, { program: 'netdata', thread: 'A:B' }],
