@@ -39,9 +39,9 @@ export function findUnsafeJson(root: unknown, maxDepth: number): UnsafeJson | un
     if (value === null || typeof value !== 'object') continue;
     if (depth >= maxDepth) return { problem: 'depth', path: pathOf(node) };
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i += 1) {
-        stack.push({ value: value[i], depth: depth + 1, key: i, parent: node });
-      }
+      value.forEach((item: unknown, i) => {
+        stack.push({ value: item, depth: depth + 1, key: i, parent: node });
+      });
       continue;
     }
     for (const key of Object.keys(value)) {
